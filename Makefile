@@ -1,0 +1,105 @@
+# Makefile: builds ./qdig and ./resolverd from one source tree (see README.md).
+#
+#   make            build (installs missing Debian packages first, via scripts/deps.sh)
+#   make run        build and start resolverd on the offline toy internet
+#   make test       build and run every test (tests/run prints "N passed, N failed")
+#   make asan       the same tests with AddressSanitizer and UndefinedBehaviorSanitizer
+#   make fuzz       run the libFuzzer targets for FUZZ_SECONDS (default 300) each
+#   make bench      benchmarks (not part of test)
+#   make clean
+
+BUILD ?= build
+CC ?= cc
+OPT ?= -O2
+SAN ?=
+CFLAGS_ALL = -std=c11 $(OPT) -g -Wall -Wextra -Werror $(SAN) -MMD -MP
+CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib -Iresolver -Iclient
+LIB_WARN = -Wconversion
+LDLIBS_ALL = -lcares -lyaml -lpthread
+FUZZ_SECONDS ?= 300
+
+LIB_SRC := $(wildcard lib/*.c)
+RES_SRC := $(filter-out resolver/main.c,$(wildcard resolver/*.c))
+CLI_SRC := $(wildcard client/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+RES_OBJ := $(RES_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
+
+PROGS := $(BUILD)/qdig $(if $(wildcard resolver/main.c),$(BUILD)/resolverd)
+DEPS_STAMP := $(BUILD)/.deps-build
+
+.PHONY: all run test asan fuzz bench clean deps-test
+all: $(PROGS) $(if $(filter build,$(BUILD)),$(notdir $(PROGS)))
+
+# The programs at the top of the tree are links into build/, so ./qdig works.
+qdig resolverd: %: $(BUILD)/%
+	ln -sf $(BUILD)/$@ $@
+
+$(DEPS_STAMP): scripts/deps.sh
+	@mkdir -p $(@D)
+	@sh scripts/deps.sh build
+	@touch $@
+
+$(BUILD)/lib/%.o: lib/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LIB_WARN) -c $< -o $@
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libdns.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libresolver.a: $(RES_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/qdig: $(CLI_OBJ) $(BUILD)/libresolver.a $(BUILD)/libdns.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/resolverd: $(BUILD)/resolver/main.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+# Fuzz targets: clang with libFuzzer, in a tree of their own.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_FLAGS = -std=c11 -O1 -g -D_GNU_SOURCE -Ilib -Iresolver \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) | deps-test
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC)
+
+deps-test:
+	@sh scripts/deps.sh test
+
+test: all $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_BIN) | deps-test
+	BUILD=$(BUILD) FUZZ_SECONDS=$${FUZZ_SECONDS_TEST:-30} tests/run
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+
+fuzz: $(FUZZ_BIN)
+	for f in $(FUZZ_BIN); do \
+		name=$$(basename $$f); mkdir -p build-fuzz/corpus-$$name; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			build-fuzz/corpus-$$name tests/fuzz/corpus/$$name || exit 1; \
+	done
+
+clean:
+	rm -rf build build-asan build-fuzz qdig resolverd
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,49 @@
+#!/bin/sh
+# scripts/deps.sh: install the Debian packages a target needs, only those missing.
+#
+# Usage: scripts/deps.sh build|test|bench
+#   build  compiler and the two libraries (c-ares, libyaml)
+#   test   build + the peers and tools the tests use (dig, NSD, Unbound, dnspython, clang's
+#          fuzzer runtime, valgrind)
+#   bench  test + dnsperf
+# Says what it installs; prints nothing when all is there. Needs root (or sudo) only to install.
+set -eu
+
+build="gcc make libc-ares-dev libyaml-dev pkg-config"
+test="$build clang libclang-rt-14-dev bind9-dnsutils knot-dnsutils nsd unbound python3 python3-dnspython valgrind iproute2 util-linux"
+bench="$test dnsperf"
+
+case "${1:-build}" in
+build) want=$build ;;
+test) want=$test ;;
+bench) want=$bench ;;
+*) echo "usage: $0 build|test|bench" >&2; exit 1 ;;
+esac
+
+missing=""
+for p in $want; do
+	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$s" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing missing Debian packages:$missing"
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null 2>&1 || { echo "deps.sh: need root or sudo to install:$missing" >&2; exit 1; }
+	sudo=sudo
+fi
+# Debian's postinst scripts would start nsd and unbound as system services on port 53;
+# the tests start their own instances, so keep the packaged services from starting.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+	$sudo chmod 755 /usr/sbin/policy-rc.d
+	remove_policy=1
+fi
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+[ -n "${remove_policy:-}" ] && $sudo rm -f /usr/sbin/policy-rc.d
+exit 0
