@@ -99,7 +99,19 @@ fuzz: $(FUZZ_BIN)
 			build-fuzz/corpus-$$name tests/fuzz/corpus/$$name || exit 1; \
 	done
 
+# Benchmarks (not part of test): each program prints its own table. Append new ones here.
+BENCH_BIN := $(BUILD)/tests/bench_cache
+bench: $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+
+# ThreadSanitizer: the cache's threaded stress test, in build-tsan/ (CC: gcc or clang).
+.PHONY: tsan
+tsan:
+	$(MAKE) BUILD=build-tsan OPT=-O1 SAN=-fsanitize=thread \
+		build-tsan/tests/test_cache_stress
+	build-tsan/tests/test_cache_stress
+
 clean:
-	rm -rf build build-asan build-fuzz qdig resolverd
+	rm -rf build build-asan build-fuzz build-tsan qdig resolverd
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -10,6 +10,7 @@
 #include "rdata.h"
 
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -182,13 +183,15 @@ enum err rdata_class_from_text(const char *s, size_t len, uint16_t *cls)
 
 /* ---- wire: checking and decompressing ---- */
 
-/* RFC 4034 §4.1.2: windows in increasing order, each 1-32 octets long. */
+/* RFC 4034 §4.1.2: windows in increasing order, each 1-32 octets long, without trailing zero
+ * octets (so no empty window either): the one encoding of a set of types, which text can
+ * then carry back exactly. */
 static bool bitmap_valid(const uint8_t *p, size_t n)
 {
 	int last = -1;
 	for (size_t i = 0; i < n;) {
 		if (n - i < 2 || p[i] <= last || p[i + 1] == 0 || p[i + 1] > 32 ||
-		    n - i - 2 < p[i + 1])
+		    n - i - 2 < p[i + 1] || p[i + 1 + p[i + 1]] == 0)
 			return false;
 		last = p[i];
 		i += 2 + p[i + 1];
@@ -305,13 +308,13 @@ unsigned rdata_compressible_names(uint16_t type, const uint8_t *rd, size_t rdlen
 			/* fall through */
 		case F_NAME: {
 			uint8_t name[NAME_MAX_WIRE];
-			size_t len;
-			if (name_parse(&in, name, &len))
-				return 0;
+			size_t len, at = in.pos;
+			if (name_parse(&in, name, &len) || in.pos - at != len)
+				return 0; /* malformed or compressed: written as it is */
 			break;
 		}
 		case F_U16:
-			in.pos += 2;
+			buf_get_u16(&in); /* bounded: short rdata stops the cursor */
 			break;
 		default:
 			return n; /* compressible names come before any other field kind */
@@ -342,6 +345,20 @@ static void bitmap_to_text(const uint8_t *p, size_t n, struct buf_out *out)
 			rdata_type_to_text((uint16_t)(p[i] << 8 | b), out);
 			sep = " ";
 		}
+	}
+}
+
+/* Base64 and hex in lines of 56 characters joined by spaces, as BIND and dig print keys,
+ * signatures and digests (the reader skips the spaces). */
+static void encode_split(enum field f, const uint8_t *p, size_t n, struct buf_out *out)
+{
+	size_t chunk = f == F_B64 ? 42 : 28; /* bytes that make 56 characters */
+	for (size_t i = 0; i < n; i += chunk) {
+		if (i)
+			buf_puts(out, " ");
+		(f == F_B64 ? text_base64_encode : text_hex_encode)(p + i, n - i < chunk ? n - i
+											 : chunk,
+								     out);
 	}
 }
 
@@ -431,17 +448,21 @@ static bool field_to_text(enum field f, struct buf_in *in, struct buf_out *out)
 		p = buf_get_bytes(in, rest);
 		if (!p || rest == 0)
 			return false; /* nothing to show: the generic form says it */
-		(f == F_B64 ? text_base64_encode : text_hex_encode)(p, rest, out);
+		encode_split(f, p, rest, out);
 		return true;
 	case F_QREST:
 		p = buf_get_bytes(in, rest);
 		text_string_encode(p, rest, out);
 		return true;
 	case F_BITMAP:
-		bitmap_to_text(buf_get_bytes(in, rest), rest, out);
+		p = buf_get_bytes(in, rest);
+		if (!bitmap_valid(p, rest))
+			return false; /* rdata not checked by rdata_unpack: never walk it blind */
+		bitmap_to_text(p, rest, out);
 		return true;
 	case F_SVC:
-		return rdata_svcb_to_text(buf_get_bytes(in, rest), rest, out);
+		p = buf_get_bytes(in, rest);
+		return rdata_svcb_valid(p, rest) && rdata_svcb_to_text(p, rest, out);
 	case F_END:
 		break;
 	}
@@ -470,8 +491,9 @@ void rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen, struct buf_ou
 			if (i)
 				buf_puts(out, " ");
 			ok = field_to_text(d->f[i], &in, out);
-			if (ok && d->f[i] == F_BITMAP && out->len == before + 1)
-				buf_truncate(out, before); /* empty bitmap: no trailing space */
+			if (ok && (d->f[i] == F_BITMAP || d->f[i] == F_SVC) &&
+			    out->len == before + 1)
+				buf_truncate(out, before); /* empty list: no trailing space */
 		}
 		if (ok && in.err == ERR_OK && in.pos == rdlen && out->err == ERR_OK)
 			return;
@@ -766,6 +788,23 @@ static enum err generic_from_text(struct reader *r)
 	return ERR_OK;
 }
 
+/* The generic form of a known type must still hold rdata of that type, with its names whole:
+ * the wire checker must take it and, decompressing, change nothing. */
+static enum err generic_check(struct reader *r, uint16_t type, const uint8_t *rd, size_t n)
+{
+	uint8_t *copy = malloc(n ? n : 1);
+	if (!copy)
+		return fail(r, ERR_NOMEM, "out of memory");
+	struct buf_in in;
+	struct buf_out o;
+	buf_in_init(&in, rd, n);
+	buf_out_init(&o, copy, n);
+	bool same = rdata_unpack(&in, type, (uint16_t)n, &o) == ERR_OK && o.len == n &&
+		    memcmp(copy, rd, n) == 0;
+	free(copy);
+	return same ? ERR_OK : fail(r, ERR_RDATA, "rdata after \\# is not valid for its type");
+}
+
 enum err rdata_from_text(uint16_t type, const char *text, size_t len, const uint8_t *origin,
 			 struct buf_out *out, const char **why)
 {
@@ -777,7 +816,10 @@ enum err rdata_from_text(uint16_t type, const char *text, size_t len, const uint
 	const struct desc *d = find(type);
 	if (text_token(&peek, &t) && t.len == 2 && t.s[0] == '\\' && t.s[1] == '#') {
 		r.lx = peek;
+		size_t at = out->len;
 		e = generic_from_text(&r);
+		if (e == ERR_OK && d && d->f[0] != F_END)
+			e = generic_check(&r, type, out->p + at, out->len - at);
 	} else if (!d || d->f[0] == F_END) {
 		e = fail(&r, ERR_SYNTAX, "type has no text form here: use \\# length hex");
 	} else {

@@ -52,9 +52,11 @@ void rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen, struct buf_ou
 
 /* Parses presentation text (one logical line, parentheses and comments already removed) into
  * rdata of the given type, appended to out. Relative names get origin appended ("@" is
- * origin); with origin NULL they are taken as absolute. On failure returns ERR_SYNTAX,
- * ERR_RANGE, ERR_LABEL, ERR_NAMELEN or ERR_SPACE and sets *why to a static description of the
- * field at fault. */
+ * origin); with origin NULL they are taken as absolute. The generic form "\# len hex" is read
+ * for any type; for a known type its bytes must be valid rdata of that type with names
+ * uncompressed. On failure returns ERR_SYNTAX, ERR_RANGE, ERR_LABEL, ERR_NAMELEN, ERR_SPACE,
+ * ERR_RDATA (generic form not valid for the type) or ERR_NOMEM, and sets *why to a static
+ * description of the field at fault. */
 enum err rdata_from_text(uint16_t type, const char *text, size_t len, const uint8_t *origin,
 			 struct buf_out *out, const char **why);
 

@@ -122,8 +122,36 @@ static bool value_to_text(unsigned key, const uint8_t *v, size_t len, struct buf
 	}
 }
 
+static bool has_key(const uint8_t *p, size_t n, unsigned key)
+{
+	for (size_t i = 0; i + 4 <= n; i += 4 + (size_t)(p[i + 2] << 8 | p[i + 3]))
+		if ((unsigned)(p[i] << 8 | p[i + 1]) == key)
+			return true;
+	return false;
+}
+
+/* RFC 9460 §8: the keys listed in mandatory increase strictly, do not include mandatory
+ * itself, and are each present in the rdata. p holds well-formed parameters. */
+static bool mandatory_valid(const uint8_t *p, size_t n)
+{
+	if (n < 4 || (p[0] << 8 | p[1]) != KEY_MANDATORY)
+		return true;
+	size_t len = (size_t)(p[2] << 8 | p[3]);
+	const uint8_t *rest = p + 4 + len;
+	unsigned last = KEY_MANDATORY;
+	for (size_t i = 4; i + 1 < 4 + len; i += 2) {
+		unsigned key = (unsigned)(p[i] << 8 | p[i + 1]);
+		if (key <= last || !has_key(rest, n - 4 - len, key))
+			return false;
+		last = key;
+	}
+	return len % 2 == 0;
+}
+
 bool rdata_svcb_to_text(const uint8_t *p, size_t n, struct buf_out *out)
 {
+	if (!mandatory_valid(p, n))
+		return false; /* text would not read back to these bytes */
 	for (size_t i = 0; i < n;) {
 		unsigned key = (unsigned)(p[i] << 8 | p[i + 1]);
 		size_t len = (size_t)(p[i + 2] << 8 | p[i + 3]);
@@ -133,7 +161,9 @@ bool rdata_svcb_to_text(const uint8_t *p, size_t n, struct buf_out *out)
 		bool no_value = key == KEY_NO_DEFAULT_ALPN || key == KEY_OHTTP;
 		if (no_value && len)
 			return false;
-		if (len || (!no_value && key >= KEY_NAMES)) {
+		if (len == 0 && key <= KEY_IPV6HINT && !no_value)
+			return false; /* these keys need a value (RFC 9460 §7) */
+		if (len) {
 			buf_puts(out, "=");
 			if (!value_to_text(key, p + i, len, out))
 				return false;
@@ -265,6 +295,12 @@ static int param_cmp(const void *a, const void *b)
 	return (x->key > y->key) - (x->key < y->key);
 }
 
+/* Keys in wire form (16 bits, network order) sort as their bytes do. */
+static int key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 2);
+}
+
 enum err rdata_svcb_from_text(struct text_lex *lx, struct buf_out *out, const char **why)
 {
 	struct param params[SVC_MAX_PARAMS];
@@ -305,6 +341,9 @@ enum err rdata_svcb_from_text(struct text_lex *lx, struct buf_out *out, const ch
 		n++;
 	}
 	qsort(params, n, sizeof(params[0]), param_cmp);
+	if (n && params[0].key == KEY_MANDATORY) /* the wire list is sorted (RFC 9460 §8) */
+		qsort(scratch + params[0].at, params[0].len / 2, 2, key_cmp);
+	size_t start = out->len;
 	for (size_t i = 0; i < n; i++) {
 		if (i && params[i].key == params[i - 1].key) {
 			e = ERR_SYNTAX;
@@ -316,8 +355,12 @@ enum err rdata_svcb_from_text(struct text_lex *lx, struct buf_out *out, const ch
 		buf_put_bytes(out, scratch + params[i].at, params[i].len);
 	}
 	e = lx->err ? ERR_SYNTAX : out->err;
-	if (e)
+	if (e) {
 		*why = lx->err ? "unterminated quoted string" : "rdata too long";
+	} else if (!mandatory_valid(out->p + start, out->len - start)) {
+		e = ERR_SYNTAX;
+		*why = "mandatory keys must each be present once, and not mandatory itself";
+	}
 done:
 	free(scratch);
 	free(val);

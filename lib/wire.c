@@ -182,14 +182,44 @@ enum err wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q)
 	return buf_left(&in) ? ERR_TRAIL : ERR_OK;
 }
 
+/* Moves to a column as BIND's master-file style does: tabs (8 wide) up to it, or one space
+ * when the text already reaches it. */
+static void to_column(struct buf_out *out, size_t start, size_t col)
+{
+	size_t at = 0;
+	for (size_t i = start; i < out->len && out->err == ERR_OK; i++)
+		at = out->p[i] == '\t' ? (at / 8 + 1) * 8 : at + 1;
+	if (at >= col) {
+		buf_puts(out, " ");
+		return;
+	}
+	for (; at < col; at = (at / 8 + 1) * 8)
+		buf_puts(out, "\t");
+}
+
+void wire_question_to_text(const struct wire_question *q, struct buf_out *out)
+{
+	size_t start = out->len;
+	buf_puts(out, ";");
+	name_to_text(q->name, out);
+	to_column(out, start, 24);
+	to_column(out, start, 32);
+	rdata_class_to_text(q->rclass, out);
+	to_column(out, start, 40);
+	rdata_type_to_text(q->type, out);
+}
+
 void wire_rr_to_text(const struct wire_rr *rr, struct buf_out *out)
 {
+	size_t start = out->len;
 	name_to_text(rr->owner, out);
-	buf_printf(out, "\t%u\t", rr->ttl);
+	to_column(out, start, 24);
+	buf_printf(out, "%u", rr->ttl);
+	to_column(out, start, 32);
 	rdata_class_to_text(rr->rclass, out);
-	buf_puts(out, "\t");
+	to_column(out, start, 40);
 	rdata_type_to_text(rr->type, out);
-	buf_puts(out, "\t");
+	to_column(out, start, 48);
 	rdata_to_text(rr->type, rr->rdata, rr->rdlen, out);
 }
 
@@ -243,29 +273,32 @@ static bool name_at_equals(const uint8_t *msg, size_t off, const uint8_t *name)
 	}
 }
 
-/* Writes name, compressed against earlier names when compress is set, and remembers where
- * its labels start for later names to point at. */
+/* Writes name, compressed against earlier names when compress is set. The places where its
+ * labels start are remembered for later names only once the whole name is written, so no
+ * search ever reads a name that is half there. */
 static void put_name(struct wire_builder *b, const uint8_t *name, bool compress)
 {
-	size_t start = b->out.len;
-	for (const uint8_t *p = name; *p; p += *p + 1) {
-		if (compress) {
-			for (unsigned i = 0; i < b->ncomp; i++) {
-				if (name_at_equals(b->out.p, b->comp[i], p)) {
-					buf_put_u16(&b->out, (uint16_t)(0xC000 | b->comp[i]));
-					return;
-				}
+	uint16_t starts[NAME_MAX_WIRE / 2];
+	unsigned nstarts = 0;
+	const uint8_t *p;
+	for (p = name; *p; p += *p + 1) {
+		bool found = false;
+		for (unsigned i = 0; compress && !found && i < b->ncomp; i++) {
+			if (name_at_equals(b->out.p, b->comp[i], p)) {
+				buf_put_u16(&b->out, (uint16_t)(0xC000 | b->comp[i]));
+				found = true;
 			}
 		}
-		size_t at = b->out.len;
+		if (found)
+			break;
+		if (b->out.len < 0x4000) /* pointers reach 14 bits */
+			starts[nstarts++] = (uint16_t)b->out.len;
 		buf_put_bytes(&b->out, p, *p + 1u);
-		if (b->out.err)
-			return;
-		/* Pointers reach 14 bits; remember only names written at or after start. */
-		if (at < 0x4000 && at >= start && b->ncomp < WIRE_COMP_MAX)
-			b->comp[b->ncomp++] = (uint16_t)at;
 	}
-	buf_put_u8(&b->out, 0);
+	if (*p == 0)
+		buf_put_u8(&b->out, 0);
+	for (unsigned i = 0; i < nstarts && b->out.err == ERR_OK && b->ncomp < WIRE_COMP_MAX; i++)
+		b->comp[b->ncomp++] = starts[i];
 }
 
 enum err wire_build_question(struct wire_builder *b, const uint8_t *name, uint16_t type,
@@ -295,7 +328,8 @@ static void put_rdata(struct wire_builder *b, const struct wire_rr *rr)
 		put_name(b, rr->rdata + offs[i], true);
 		done = offs[i] + name_len(rr->rdata + offs[i]);
 	}
-	buf_put_bytes(&b->out, rr->rdata + done, rr->rdlen - done);
+	if (rr->rdlen > done) /* rdata may be NULL when empty */
+		buf_put_bytes(&b->out, rr->rdata + done, rr->rdlen - done);
 	if (b->out.err == ERR_OK && b->out.len - len_at - 2 > 65535)
 		b->out.err = ERR_SPACE;
 	buf_patch_u16(&b->out, len_at, (uint16_t)(b->out.len - len_at - 2));

@@ -79,9 +79,14 @@ struct wire_query {
 };
 enum err wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q);
 
-/* Prints rr as one line of master-file text: owner, TTL, class, type, rdata, separated by
- * tabs as dig does. */
+/* Prints rr as one line of master-file text: owner, TTL, class, type, rdata, in the columns
+ * dig uses (24, 32, 40, 48: tabs to reach them, one space past them). Appends to out; the
+ * line starts where out ends. */
 void wire_rr_to_text(const struct wire_rr *rr, struct buf_out *out);
+
+/* Prints a question as dig's question section does: ";name", class and type in the same
+ * columns as records. */
+void wire_question_to_text(const struct wire_question *q, struct buf_out *out);
 
 /* ---- building ---- */
 

@@ -1,0 +1,147 @@
+/* client/main.c: qdig, a dig-like DNS client: arguments, one query, the printed reply.
+ *
+ * The walk from the root (+trace) is trace.c's; options are opts.c's, the exchange with the
+ * server query.c's and the layout print.c's. Exit status as dig's: 0 a reply came (whatever
+ * its rcode), 1 usage error, 9 no reply, 10 internal error.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "dns.h"
+#include "opts.h"
+#include "print.h"
+#include "query.h"
+#include "rand.h"
+#include "wire.h"
+
+#define QDIG_VERSION "0.1"
+
+enum { EXIT_REPLY = 0, EXIT_USAGE = 1, EXIT_NO_REPLY = 9, EXIT_INTERNAL = 10 };
+
+/* Builds the query message for o into buf, with a random ID (c-ares 1.18's ares_send keeps
+ * the caller's); returns its length (0 if it cannot). */
+static size_t build_query(const struct qdig_opts *o, uint8_t *buf, size_t cap)
+{
+	struct wire_builder b;
+	uint16_t flags = (uint16_t)((o->recurse ? DNS_FLAG_RD : 0) | (o->adflag ? DNS_FLAG_AD : 0) |
+				    (o->cdflag ? DNS_FLAG_CD : 0));
+	wire_build_init(&b, buf, cap, rand_u16(), flags);
+	if (wire_build_question(&b, o->qname, o->qtype, o->qclass))
+		return 0;
+	if (o->edns && wire_build_edns(&b, (uint16_t)o->bufsize, 0,
+				       o->dnssec ? DNS_EDNS_FLAG_DO : 0, NULL, 0))
+		return 0;
+	return wire_build_finish(&b);
+}
+
+static void print_banner(int argc, char **argv)
+{
+	printf("\n; <<>> qdig " QDIG_VERSION " <<>>");
+	for (int i = 1; i < argc; i++)
+		printf(" %s", argv[i]);
+	printf("\n;; global options: +cmd\n");
+}
+
+static void print_footer(const struct query_server *s, const struct query_result *r, bool tcp)
+{
+	char when[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%a %b %d %H:%M:%S %Z %Y", &tm);
+	printf(";; Query time: %.0f msec\n", r->ms);
+	printf(";; SERVER: %s#%u(%s) (%s)\n", s->text, s->port, s->text, tcp ? "TCP" : "UDP");
+	printf(";; WHEN: %s\n", when);
+	printf(";; MSG SIZE  rcvd: %zu\n\n", r->len);
+}
+
+/* Sends the query, over TCP again when a UDP reply comes back truncated. */
+static int exchange(const struct qdig_opts *o, const struct query_server *s,
+		    const uint8_t *q, size_t qlen, struct query_result *r, bool *tcp)
+{
+	*tcp = o->tcp;
+	unsigned timeout_ms = o->timeout_s * 1000;
+	if (!query_send(s, q, qlen, *tcp, timeout_ms, o->tries, r)) {
+		fprintf(stderr, "qdig: %s\n", r->error);
+		return EXIT_INTERNAL;
+	}
+	if (r->status == QUERY_OK && !*tcp && !o->ignoretc && r->len >= DNS_HEADER_SIZE &&
+	    (r->reply[2] << 8 | r->reply[3]) & DNS_FLAG_TC) {
+		if (!o->short_form)
+			printf(";; Truncated, retrying in TCP mode.\n");
+		*tcp = true;
+		if (!query_send(s, q, qlen, true, timeout_ms, o->tries, r)) {
+			fprintf(stderr, "qdig: %s\n", r->error);
+			return EXIT_INTERNAL;
+		}
+	}
+	if (r->status != QUERY_OK) {
+		fprintf(stderr, "qdig: no reply from %s#%u: %s\n", s->text, s->port, r->error);
+		return EXIT_NO_REPLY;
+	}
+	return EXIT_REPLY;
+}
+
+static int plain_query(const struct qdig_opts *o, int argc, char **argv)
+{
+	static struct query_result r;
+	struct query_server s;
+	char err[256];
+	uint8_t q[512];
+	bool ok = o->server[0] ? query_server_set(&s, o->server, o->port, err)
+			       : query_server_default(&s, "/etc/resolv.conf", o->port, err);
+	if (!ok) {
+		fprintf(stderr, "qdig: %s\n", err);
+		return EXIT_NO_REPLY;
+	}
+	size_t qlen = build_query(o, q, sizeof(q));
+	if (qlen == 0) {
+		fprintf(stderr, "qdig: cannot build the query\n");
+		return EXIT_INTERNAL;
+	}
+	if (!o->short_form)
+		print_banner(argc, argv);
+	bool tcp;
+	int rc = exchange(o, &s, q, qlen, &r, &tcp);
+	if (rc != EXIT_REPLY)
+		return rc;
+	struct arena *a = arena_new();
+	struct wire_msg m;
+	enum err e = a ? wire_parse(r.reply, r.len, a, &m) : ERR_NOMEM;
+	if (e == ERR_OK && o->short_form) {
+		print_short(stdout, &m);
+	} else if (e == ERR_OK) {
+		printf(";; Got answer:\n");
+		print_message(stdout, &m, o->recurse);
+		print_footer(&s, &r, tcp);
+	} else {
+		fprintf(stderr, "qdig: bad reply from %s#%u: %s\n", s.text, s.port, err_str(e));
+		rc = e == ERR_NOMEM ? EXIT_INTERNAL : EXIT_NO_REPLY;
+	}
+	arena_free(a);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct qdig_opts o;
+	char err[256];
+	bool help;
+	if (!opts_parse(argc, argv, &o, &help, err)) {
+		fprintf(stderr, "qdig: %s (qdig -h for help)\n", err);
+		return EXIT_USAGE;
+	}
+	if (help) {
+		opts_usage(stdout);
+		return EXIT_REPLY;
+	}
+	if (o.trace || o.json) {
+		fprintf(stderr, "qdig: +trace and +json are not built yet\n");
+		return EXIT_USAGE;
+	}
+	return plain_query(&o, argc, argv);
+}

@@ -1,0 +1,56 @@
+/* client/query.h: sending one query to one server and waiting for its reply, through c-ares.
+ *
+ * c-ares retransmits over UDP and matches the reply to the
+ * question; TC=1 replies are handed back as they are (ARES_FLAG_IGNTC), so the caller decides
+ * on the TCP retry and can show it. SERVFAIL and REFUSED replies are handed back too
+ * (ARES_FLAG_NOCHECKRESP). Blocking: qdig asks one thing at a time.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef CLIENT_QUERY_H
+#define CLIENT_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "dns.h"
+
+struct query_server {
+	struct sockaddr_storage addr;
+	char text[64];   /* the address as text, without the port */
+	uint16_t port;
+};
+
+enum query_status {
+	QUERY_OK,        /* a reply is in reply/len */
+	QUERY_TIMEOUT,   /* every try timed out */
+	QUERY_FAILED,    /* connection refused, network unreachable, ...: see error */
+};
+
+struct query_result {
+	enum query_status status;
+	uint8_t reply[DNS_MSG_MAX];
+	size_t len;
+	double ms;       /* from sending to the reply or the give-up */
+	char error[128]; /* for QUERY_FAILED and QUERY_TIMEOUT, one line */
+};
+
+/* Fills s from an address literal or a host name (looked up with getaddrinfo) and a port.
+ * false with a message in err when it cannot. */
+bool query_server_set(struct query_server *s, const char *host, uint16_t port,
+		      char err[static 256]);
+
+/* The first "nameserver" of resolv_conf (normally /etc/resolv.conf), or 127.0.0.1 when
+ * there is none, as the C library does. */
+bool query_server_default(struct query_server *s, const char *resolv_conf, uint16_t port,
+			  char err[static 256]);
+
+/* Sends the query pkt (len bytes, its ID as given) to s over UDP, or TCP when tcp is
+ * set, with tries attempts of timeout_ms each, and waits. r->status says what happened.
+ * Returns false only on an internal error (c-ares could not start), with r->error set. */
+bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bool tcp,
+		unsigned timeout_ms, unsigned tries, struct query_result *r);
+
+#endif

@@ -1,0 +1,98 @@
+# tests/system/lib.sh: shared helpers of the shell system tests. Source it first.
+#
+# Output protocol (tests/run adds it up): "ok - what", "not ok - what", "skip - what", and
+# at the end, from done_testing, "# result: P passed, F failed[, S skipped]".
+# Every process a test starts goes through start_bg, and is killed on exit. Waits are bounded.
+# Addresses: only 127.0.0.0/8. SPDX-License-Identifier: MIT
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+QDIG=$BUILD/qdig
+RESOLVERD=$BUILD/resolverd
+T_PASS=0 T_FAIL=0 T_SKIP=0
+T_PIDS=()
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/systest.XXXXXX")
+
+cleanup() {
+	local p
+	for p in "${T_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${T_PIDS[@]}"; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$p" 2>/dev/null
+	done
+	rm -rf "$T_TMP"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; T_PASS=$((T_PASS + 1)); }
+not_ok() { echo "not ok - $*"; T_FAIL=$((T_FAIL + 1)); }
+skip() { echo "skip - $*"; T_SKIP=$((T_SKIP + 1)); }
+
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+done_testing() {
+	local s=""
+	[ "$T_SKIP" != 0 ] && s=", $T_SKIP skipped"
+	echo "# result: $T_PASS passed, $T_FAIL failed$s"
+	[ "$T_FAIL" = 0 ]
+	exit $?
+}
+
+# free_port: a UDP and TCP port nobody listens on, picked at random in 20000-59999.
+free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 40000))
+		if ! ss -Hlntu | awk '{print $5}' | grep -q ":$p\$"; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# start_bg LOGFILE CMD...: starts CMD in the background, remembered for cleanup.
+start_bg() {
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 &
+	T_PIDS+=($!)
+	LAST_PID=$!
+}
+
+# wait_dns ADDR PORT [SECONDS]: waits until something answers DNS there (any rcode).
+wait_dns() {
+	local addr=$1 port=$2 secs=${3:-10} i
+	for ((i = 0; i < secs * 10; i++)); do
+		dig +tries=1 +timeout=1 -p "$port" "@$addr" . SOA >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_nsd ADDR PORT ZONE FILE [ZONE FILE...]: runs NSD serving the zones on ADDR#PORT.
+start_nsd() {
+	local addr=$1 port=$2 dir
+	shift 2
+	dir=$(mktemp -d "$T_TMP/nsd.XXXXXX")
+	{
+		printf 'server:\n  ip-address: %s@%s\n  port: %s\n  username: ""\n' "$addr" "$port" "$port"
+		printf '  database: ""\n  pidfile: "%s/nsd.pid"\n  xfrdfile: "%s/xfrd.state"\n' "$dir" "$dir"
+		printf '  zonelistfile: "%s/zone.list"\n  logfile: "%s/nsd.log"\n' "$dir" "$dir"
+		printf '  rrl-ratelimit: 0\n  verbosity: 1\n  server-count: 1\n'
+		printf 'remote-control:\n  control-enable: no\n'
+		while [ $# -ge 2 ]; do
+			printf 'zone:\n  name: %s\n  zonefile: "%s"\n' "$1" "$2"
+			shift 2
+		done
+	} >"$dir/nsd.conf"
+	start_bg "$dir/stdout.log" nsd -d -c "$dir/nsd.conf"
+	wait_dns "$addr" "$port" 10 || { cat "$dir/nsd.log" >&2; return 1; }
+}
