@@ -85,6 +85,14 @@ build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) | deps-test
 deps-test:
 	@sh scripts/deps.sh test
 
+# The daemon in the foreground on the offline toy internet (conf/offline.yaml): port 53 on
+# 127.0.0.1 for clients, port 53 on 127.53.x.y for the toy servers. Stop it with Ctrl-C.
+run: all
+	@echo "resolverd on 127.0.0.1#53, resolving the toy internet of zones/ (Ctrl-C stops it)."
+	@echo "Try, in another terminal:  ./qdig @127.0.0.1 www.example.com"
+	@echo "                           ./qdig +trace +root-hints=conf/toy-root.hints www.example.com"
+	./resolverd -c conf/offline.yaml
+
 test: all $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_BIN) | deps-test
 	BUILD=$(BUILD) FUZZ_SECONDS=$${FUZZ_SECONDS_TEST:-30} tests/run
 
@@ -100,7 +108,7 @@ fuzz: $(FUZZ_BIN)
 	done
 
 # Benchmarks (not part of test): each program prints its own table. Append new ones here.
-BENCH_BIN := $(BUILD)/tests/bench_cache
+BENCH_BIN := $(BUILD)/tests/bench_cache $(BUILD)/tests/bench_auth
 bench: $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
