@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# tests/system/toy_unbound.sh: Unbound from Debian resolves every named case of the toy
+# internet, walking it from conf/toy-root.hints through resolverd --auth-only.
+#
+# Root hints carry no port, so the toy servers must be on port 53 of their 127.53.x.y
+# addresses: the test is skipped when resolverd cannot have them. Unbound needs
+# do-not-query-localhost: no to ask loopback addresses at all, and "127.in-addr.arpa."
+# nodefault, else it answers the reverse zone of 127/8 itself (RFC 6761 §6.3) and never asks.
+# The dead server costs Unbound timeouts; after them Unbound 1.17 sometimes resolves the
+# question but sends no reply to the first query (its log says "finishing processing"), so
+# dig asks up to three times, 5 s apart: the retry gets the cached answer.
+# SPDX-License-Identifier: MIT
+source "$(dirname "$0")/lib.sh"
+
+[ -x "$RESOLVERD" ] || { skip "resolverd is not built"; done_testing; }
+command -v unbound >/dev/null || { skip "unbound is not installed"; done_testing; }
+if ss -Hlntu | awk '{ print $5 }' | grep -qE '^(127\.53\.[0-9.]+|0\.0\.0\.0|\*|\[::\]):53$'; then
+	skip "port 53 of 127.53.0.0/16 is taken: the toy servers cannot run there"
+	done_testing
+fi
+
+printf 'toy-internet:\n  map: %s\n  port: 53\n' "$TOP/zones/map.yaml" >"$T_TMP/toy.yaml"
+start_bg "$T_TMP/toy.log" "$RESOLVERD" --auth-only "$T_TMP/toy.yaml"
+if ! wait_dns 127.53.0.1 53 5; then
+	skip "resolverd cannot serve port 53 of 127.53.0.0/16: $(tail -n 1 "$T_TMP/toy.log")"
+	done_testing
+fi
+
+ADDR=127.53.200.1
+PORT=$(free_port) || { not_ok "a free port"; done_testing; }
+cat >"$T_TMP/unbound.conf" <<EOF
+server:
+	interface: $ADDR
+	port: $PORT
+	do-ip6: no
+	access-control: 127.0.0.0/8 allow
+	root-hints: "$TOP/conf/toy-root.hints"
+	do-not-query-localhost: no
+	local-zone: "127.in-addr.arpa." nodefault
+	module-config: "iterator"
+	chroot: ""
+	username: ""
+	directory: "$T_TMP"
+	pidfile: "$T_TMP/unbound.pid"
+	use-syslog: no
+	logfile: "$T_TMP/unbound.log"
+	verbosity: 1
+	num-threads: 1
+	so-reuseport: no
+	outgoing-range: 64
+remote-control:
+	control-enable: no
+EOF
+if ! out=$(unbound-checkconf "$T_TMP/unbound.conf" 2>&1); then
+	not_ok "unbound-checkconf: $out"
+	done_testing
+fi
+start_bg "$T_TMP/unbound.out" unbound -d -c "$T_TMP/unbound.conf"
+wait_dns "$ADDR" "$PORT" 10 || { not_ok "Unbound starts"; cat "$T_TMP/unbound.log"; done_testing; }
+
+# resolves DESC RCODE EXPECTED-ANSWER-ERE ARGS...: Unbound's answer has that status and an
+# answer record (whitespace collapsed) matching the ERE ("" for none).
+resolves() {
+	local desc=$1 rcode=$2 want=$3 out ans
+	shift 3
+	out=$(dig +tries=3 +time=5 -p "$PORT" "@$ADDR" "$@" 2>&1)
+	ans=$(awk '/^;; ANSWER SECTION:/ { on = 1; next } /^$/ { on = 0 } on { $1 = $1; print }' \
+		<<<"$out")
+	if grep -q "status: $rcode," <<<"$out" &&
+		{ [ -z "$want" ] || grep -qE -- "$want" <<<"$ans"; }; then
+		ok "Unbound resolves $desc"
+	else
+		not_ok "Unbound resolves $desc (status $rcode, answer ~ $want)"
+		sed 's/^/    /' <<<"$out" | head -30
+	fi
+}
+
+resolves "plain: www.example.com" NOERROR "^www\.example\.com\. [0-9]+ IN A 192\.0\.2\.10$" \
+	www.example.com A
+resolves "several servers: www.example.org" NOERROR " A 192\.0\.2\.20$" www.example.org A
+resolves "CDN: www.shop.com through cdn.net" NOERROR \
+	"^e42\.edge\.cdn\.net\. [0-9]+ IN A 198\.51\.100\.42$" www.shop.com A
+resolves "glueless: www.glueless.org" NOERROR " A 192\.0\.2\.31$" www.glueless.org A
+resolves "lame: www.lame.net" NOERROR " A 192\.0\.2\.40$" www.lame.net A
+resolves "dead server: www.halfdead.org" NOERROR " A 192\.0\.2\.60$" www.halfdead.org A
+resolves "too big for UDP: big.example.com TXT" NOERROR "\"record 40 of 40: " big.example.com TXT
+resolves "wildcard: foo.wild.example.com" NOERROR \
+	"^foo\.wild\.example\.com\. [0-9]+ IN A 192\.0\.2\.80$" foo.wild.example.com A
+resolves "NXDOMAIN: nope.example.com" NXDOMAIN "" nope.example.com A
+resolves "NODATA: www.example.com MX" NOERROR "" www.example.com MX
+resolves "AAAA: www.example.com" NOERROR " AAAA 2001:db8::10$" www.example.com AAAA
+resolves "reverse: -x 127.53.10.1" NOERROR " PTR ns1\.example\.com\.$" -x 127.53.10.1
+resolves "four levels deep: a.b.c.deep.org" NOERROR " A 192\.0\.2\.4$" a.b.c.deep.org A
+
+out=$(dig +tries=3 +time=5 -p "$PORT" "@$ADDR" www.example.com MX 2>&1)
+check "Unbound's NODATA for www.example.com MX is empty with the SOA" \
+	grep -qE "ANSWER: 0, AUTHORITY: 1" <<<"$out"
+done_testing
