@@ -1,0 +1,515 @@
+/* tests/unit/test_iterator.c: resolver/iterator replayed against scripted authoritative
+ * servers: referrals, scrubbing, aliases, denials, server failures and every limit.
+ *
+ * Each case is a table of rules (replay.h) searched before the base world below: a root at
+ * ROOT, com at COM, net at NET, example.com on EX1 and EX2 with www.example.com A. The checks
+ * read the trace ("answer/1 referral:com. ..."), the result, the servers asked and the cache.
+ * No sockets, no clock: the world's clock moves only with replies and timeouts.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "replay.h"
+
+#define COM "192.0.2.10"
+#define NET "192.0.2.20"
+#define EX1 "198.51.100.1"
+#define EX2 "198.51.100.2"
+#define EX3 "198.51.100.3"
+#define EXS EX1 " " EX2 " " EX3
+#define WWW "198.51.100.80"
+#define EVIL "203.0.113.66"
+
+#define AA DNS_FLAG_AA
+#define TC DNS_FLAG_TC
+#define T_A DNS_TYPE_A
+#define T_NS DNS_TYPE_NS
+#define T_AAAA DNS_TYPE_AAAA
+
+#define SOA_EX "example.com. SOA ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 300"
+#define SOA_NET "net. SOA a.nic.net. hostmaster.nic.net. 1 7200 900 1209600 300"
+#define EX_NS "example.com. NS ns1.example.com.\nexample.com. NS ns2.example.com."
+#define EX_GLUE "ns1.example.com. A " EX1 "\nns2.example.com. A " EX2
+#define WWW_A "www.example.com. A " WWW
+/* The trace of priming, then asking the root and com: how most cases start. */
+#define WALK "answer/1 referral:com. referral:example.com. "
+
+static struct rule base[] = {
+	{ ROOT, ".", T_NS, .flags = AA, .an = ". NS a.root-servers.net.",
+	  .ar = "a.root-servers.net. A " ROOT },
+	{ ROOT, "*.com.", .ns = "com. NS a.nic.com.", .ar = "a.nic.com. A " COM },
+	{ ROOT, "*.net.", .ns = "net. NS a.nic.net.", .ar = "a.nic.net. A " NET },
+	{ COM, "*.example.com.", .ns = EX_NS, .ar = EX_GLUE },
+	{ EXS, "www.example.com.", T_A, .flags = AA, .an = WWW_A },
+};
+
+static struct world w;
+
+static void start(struct rule *rules, size_t n)
+{
+	world_free(&w);
+	world_init(&w, rules, n, base, LEN(base));
+}
+
+#define START(rules) start(rules, LEN(rules))
+#define CHECK_TEXT(got, want) CHECKF(strcmp(got, want) == 0, "\n  got  %s\n  want %s", got, want)
+
+/* 1. Priming, then root -> com -> example.com; the second time the cache answers. */
+static void test_walk_from_root(void)
+{
+	start(NULL, 0);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "answer");
+	CHECK(w.n_sent == 4);
+	CHECK(strcmp(w.sent[0].addr, ROOT) == 0 && strcmp(w.sent[0].qname, ".") == 0 &&
+	      w.sent[0].qtype == T_NS);
+	CHECK(strcmp(w.sent[1].addr, ROOT) == 0 && strcmp(w.sent[2].addr, COM) == 0);
+	CHECK(addr_in(EX1 " " EX2, w.sent[3].addr));
+	CHECK(!w.sent[3].tcp && strcmp(w.sent[3].qname, "www.example.com.") == 0);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECK(w.n_au == 0);
+	CHECK_TEXT(cache_text(&w, "www.example.com.", T_A, CACHE_TRUST_ANSWER_AUTH), WWW_A);
+	CHECK_TEXT(cut_text(&w, "www.example.com."), "example.com.");
+	CHECK_TEXT(cache_text(&w, "ns1.example.com.", T_A, CACHE_TRUST_GLUE),
+		   "ns1.example.com. A " EX1);
+	CHECK_TEXT(cache_text(&w, "ns1.example.com.", T_A, CACHE_TRUST_ANSWER), "miss");
+
+	w.now_ms += 5000;
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(w.n_sent == 0);
+	CHECK_TEXT(trace_text(&w), "");
+	CHECK_TEXT(answer_text(&w), WWW_A);
+}
+
+/* 2. example.com's server slips in records of victim.net: none is believed. */
+static void test_out_of_bailiwick(void)
+{
+	struct rule rules[] = {
+		{ EXS, "www.example.com.", T_A, .flags = AA,
+		  .an = WWW_A "\nwww.victim.net. A " EVIL,
+		  .ns = EX_NS "\nvictim.net. NS ns.evil.com.",
+		  .ar = "ns.evil.com. A " EVIL "\nwww.victim.net. A " EVIL },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECK_TEXT(cache_text(&w, "www.victim.net.", T_A, CACHE_TRUST_GLUE), "miss");
+	CHECK_TEXT(cache_text(&w, "victim.net.", T_NS, CACHE_TRUST_GLUE), "miss");
+	CHECK_TEXT(cache_text(&w, "ns.evil.com.", T_A, CACHE_TRUST_GLUE), "miss");
+	CHECK_TEXT(cut_text(&w, "www.victim.net."), ".");
+}
+
+/* 3. com's referral carries glue for a name outside example.com: never believed nor asked;
+ * the name server's address is resolved (depth 1) through net instead. */
+static void test_forged_glue(void)
+{
+	struct rule rules[] = {
+		{ COM, "*.example.com.", .ns = "example.com. NS ns.other.net.",
+		  .ar = "ns.other.net. A " EVIL "\nwww.other.net. A " EVIL },
+		{ NET, "*.other.net.", .ns = "other.net. NS ns.other.net.",
+		  .ar = "ns.other.net. A 198.51.100.53" },
+		{ "198.51.100.53", "ns.other.net.", T_A, .flags = AA,
+		  .an = "ns.other.net. A 198.51.100.53" },
+		{ "198.51.100.53", "www.example.com.", T_A, .flags = AA, .an = WWW_A },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "referral/1:net. "
+				   "referral/1:other.net. answer/1 answer");
+	CHECK(asked(&w, EVIL) == 0);
+	CHECK(w.n_sent == 7 && strcmp(w.sent[4].addr, NET) == 0);
+	CHECK(strcmp(w.sent[4].qname, "ns.other.net.") == 0 && w.sent[4].qtype == T_A);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECK_TEXT(cache_text(&w, "ns.other.net.", T_A, CACHE_TRUST_GLUE),
+		   "ns.other.net. A 198.51.100.53");
+	CHECK_TEXT(cache_text(&w, "www.other.net.", T_A, CACHE_TRUST_GLUE), "miss");
+}
+
+/* 4. sub.example.com's servers refer up (to example.com) or sideways: lame, next server;
+ * all lame: SERVFAIL. */
+static struct rule sub_referral[] = {
+	{ EXS, "*.sub.example.com.",
+	  .ns = "sub.example.com. NS ns1.sub.example.com.\n"
+		"sub.example.com. NS ns2.sub.example.com.",
+	  .ar = "ns1.sub.example.com. A 198.51.100.11\nns2.sub.example.com. A 198.51.100.12" },
+};
+
+static void test_lame(void)
+{
+	struct rule rules[] = {
+		{ "198.51.100.11 198.51.100.12", "www.sub.example.com.", T_A, .times = 1,
+		  .ns = EX_NS, .ar = EX_GLUE },
+		{ "198.51.100.11 198.51.100.12", "www.sub.example.com.", T_A, .flags = AA,
+		  .an = "www.sub.example.com. A 198.51.100.13" },
+		sub_referral[0],
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.sub.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "referral:sub.example.com. lame answer");
+	CHECK(w.n_sent == 6 && strcmp(w.sent[4].addr, w.sent[5].addr) != 0);
+	struct sockaddr_storage lame = sa(w.sent[4].addr);
+	CHECK(infra_is_lame(w.infra, (struct sockaddr *)&lame, N("sub.example.com."), w.now_ms));
+	CHECK_TEXT(answer_text(&w), "www.sub.example.com. A 198.51.100.13");
+
+	struct rule all_lame[] = {
+		{ "198.51.100.11", "*.sub.example.com.", .ns = EX_NS, .ar = EX_GLUE },
+		{ "198.51.100.12", "*.sub.example.com.", .ns = "org. NS a.nic.org." },
+		sub_referral[0],
+	};
+	START(all_lame);
+	CHECK(resolve(&w, "www.sub.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK_TEXT(trace_text(&w), WALK "referral:sub.example.com. lame lame no-server");
+	CHECK(w.n_sent == 6 && w.n_an == 0);
+}
+
+/* 5. A chain of five delegations with referrals = 3: SERVFAIL after the fourth. */
+static void test_referral_limit(void)
+{
+	struct rule rules[] = {
+		{ EXS, "*.b.example.com.", .ns = "b.example.com. NS ns.b.example.com.",
+		  .ar = "ns.b.example.com. A 198.51.100.21" },
+		{ "198.51.100.21", "*.c.b.example.com.",
+		  .ns = "c.b.example.com. NS ns.c.b.example.com.",
+		  .ar = "ns.c.b.example.com. A 198.51.100.22" },
+		{ "198.51.100.22", "*.d.c.b.example.com.",
+		  .ns = "d.c.b.example.com. NS ns.d.c.b.example.com.",
+		  .ar = "ns.d.c.b.example.com. A 198.51.100.23" },
+		{ "198.51.100.23", "x.d.c.b.example.com.", T_A, .flags = AA,
+		  .an = "x.d.c.b.example.com. A 198.51.100.24" },
+	};
+	START(rules);
+	CHECK(resolve(&w, "x.d.c.b.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(w.n_sent == 7);
+
+	START(rules);
+	w.env.limits.referrals = 3;
+	CHECK(resolve(&w, "x.d.c.b.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK_TEXT(trace_text(&w), WALK "referral:b.example.com. referral:c.b.example.com. "
+				   "limit(too many referrals)");
+	CHECK(w.n_sent == 5 && w.n_an == 0);
+}
+
+/* 6. a -> b -> a, in separate replies and in one: SERVFAIL at the CNAME chain limit. */
+static void test_cname_loop(void)
+{
+	struct rule rules[] = {
+		{ EXS, "a.example.com.", T_A, .flags = AA,
+		  .an = "a.example.com. CNAME b.example.com." },
+		{ EXS, "b.example.com.", T_A, .flags = AA,
+		  .an = "b.example.com. CNAME a.example.com." },
+		{ EXS, "x.example.com.", T_A, .flags = AA,
+		  .an = "x.example.com. CNAME y.example.com.\n"
+			"y.example.com. CNAME x.example.com." },
+	};
+	START(rules);
+	w.env.limits.cname_chain = 5;
+	CHECK(resolve(&w, "a.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK_TEXT(trace_text(&w), WALK "cname:b.example.com. cname:a.example.com. "
+				   "limit(CNAME chain too long)");
+	CHECK(w.n_sent == 5 && w.n_an == 0);
+
+	START(rules);
+	w.env.limits.cname_chain = 5;
+	CHECK(resolve(&w, "x.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK_TEXT(trace_text(&w), WALK "cname:y.example.com. limit(CNAME chain too long)");
+	CHECK(w.n_sent == 4 && w.n_an == 0);
+}
+
+/* 7. www.shop.com CNAME www.cdn.net: the walk restarts at the closest cut of the target. */
+static void test_cname_other_zone(void)
+{
+	struct rule rules[] = {
+		{ COM, "*.shop.com.", .ns = "shop.com. NS ns.shop.com.",
+		  .ar = "ns.shop.com. A 198.51.100.30" },
+		{ "198.51.100.30", "www.shop.com.", T_A, .flags = AA,
+		  .an = "www.shop.com. CNAME www.cdn.net.\nwww.cdn.net. A " EVIL },
+		{ "198.51.100.30", "web.shop.com.", T_A, .flags = AA,
+		  .an = "web.shop.com. CNAME img.cdn.net." },
+		{ NET, "*.cdn.net.", .ns = "cdn.net. NS ns.cdn.net.",
+		  .ar = "ns.cdn.net. A 198.51.100.40" },
+		{ "198.51.100.40", "www.cdn.net.", T_A, .flags = AA,
+		  .an = "www.cdn.net. A 198.51.100.41" },
+		{ "198.51.100.40", "img.cdn.net.", T_A, .flags = AA,
+		  .an = "img.cdn.net. A 198.51.100.42" },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.shop.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "answer/1 referral:com. referral:shop.com. cname:www.cdn.net. "
+				   "referral:net. referral:cdn.net. answer");
+	CHECK(w.n_sent == 7 && strcmp(w.sent[4].addr, ROOT) == 0);
+	CHECK(strcmp(w.sent[4].qname, "www.cdn.net.") == 0);
+	CHECK_TEXT(answer_text(&w),
+		   "www.shop.com. CNAME www.cdn.net. | www.cdn.net. A 198.51.100.41");
+	CHECK_TEXT(cache_text(&w, "www.cdn.net.", T_A, CACHE_TRUST_GLUE),
+		   "www.cdn.net. A 198.51.100.41");
+
+	/* Now net and cdn.net are cached: the restart goes straight to cdn.net's server. */
+	CHECK(resolve(&w, "web.shop.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "cname:img.cdn.net. answer");
+	CHECK(w.n_sent == 2 && strcmp(w.sent[1].addr, "198.51.100.40") == 0);
+	CHECK_TEXT(answer_text(&w),
+		   "web.shop.com. CNAME img.cdn.net. | img.cdn.net. A 198.51.100.42");
+}
+
+/* 8. example.com DNAME example.net: DNAME, the CNAME it stands for, then the target's A. */
+static void test_dname(void)
+{
+	struct rule rules[] = {
+		{ EXS, "a.example.com.", T_A, .flags = AA,
+		  .an = "example.com. DNAME example.net.\na.example.com. CNAME a.example.net." },
+		{ NET, "*.example.net.", .ns = "example.net. NS ns.example.net.",
+		  .ar = "ns.example.net. A 198.51.100.50" },
+		{ "198.51.100.50", "a.example.net.", T_A, .flags = AA,
+		  .an = "a.example.net. A 198.51.100.51" },
+	};
+	START(rules);
+	CHECK(resolve(&w, "a.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w),
+		   WALK "cname:a.example.net. referral:net. referral:example.net. answer");
+	CHECK_TEXT(answer_text(&w), "example.com. DNAME example.net. | "
+				    "a.example.com. CNAME a.example.net. | "
+				    "a.example.net. A 198.51.100.51");
+	CHECK_TEXT(cache_text(&w, "a.example.com.", DNS_TYPE_CNAME, CACHE_TRUST_ANSWER),
+		   "a.example.com. CNAME a.example.net.");
+	CHECK_TEXT(cache_text(&w, "example.com.", DNS_TYPE_DNAME, CACHE_TRUST_ANSWER_AUTH),
+		   "example.com. DNAME example.net.");
+}
+
+/* 9. NXDOMAIN and NODATA: the rcode, the SOA in authority, the negative cache. */
+static void test_denials(void)
+{
+	struct rule rules[] = {
+		{ EXS, "nx.example.com.", T_A, .flags = AA, .rcode = DNS_RCODE_NXDOMAIN,
+		  .ns = SOA_EX },
+		{ EXS, "www.example.com.", T_AAAA, .flags = AA, .ns = SOA_EX },
+	};
+	START(rules);
+	CHECK(resolve(&w, "nx.example.com.", T_A) == DNS_RCODE_NXDOMAIN);
+	CHECK_TEXT(trace_text(&w), WALK "nxdomain");
+	CHECK(w.n_an == 0);
+	CHECK_TEXT(authority_text(&w), SOA_EX);
+	CHECK_TEXT(cache_text(&w, "nx.example.com.", T_A, CACHE_TRUST_ANSWER), "nxdomain");
+	CHECK_TEXT(cache_text(&w, "nx.example.com.", T_AAAA, CACHE_TRUST_ANSWER), "nxdomain");
+
+	CHECK(resolve(&w, "www.example.com.", T_AAAA) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "nodata");
+	CHECK(w.n_an == 0 && w.n_sent == 1);
+	CHECK_TEXT(authority_text(&w), SOA_EX);
+	CHECK_TEXT(cache_text(&w, "www.example.com.", T_AAAA, CACHE_TRUST_ANSWER), "nodata");
+	CHECK_TEXT(cache_text(&w, "www.example.com.", T_A, CACHE_TRUST_GLUE), "miss");
+
+	CHECK(resolve(&w, "nx.example.com.", T_A) == DNS_RCODE_NXDOMAIN);
+	CHECK(w.n_sent == 0 && w.n_an == 0);
+	CHECK_TEXT(authority_text(&w), SOA_EX);
+}
+
+/* 10. REFUSED, then SERVFAIL, then a good server. */
+static void test_bad_rcodes(void)
+{
+	struct rule rules[] = {
+		{ COM, "*.example.com.", .ns = EX_NS "\nexample.com. NS ns3.example.com.",
+		  .ar = EX_GLUE "\nns3.example.com. A " EX3 },
+		{ EXS, "www.example.com.", T_A, .rcode = DNS_RCODE_REFUSED, .times = 1 },
+		{ EXS, "www.example.com.", T_A, .rcode = DNS_RCODE_SERVFAIL, .times = 1 },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "rcode rcode answer");
+	size_t n;
+	const struct iter_step *s = iter_trace(w.it, &n);
+	CHECK(n == 6 && s[3].rcode == DNS_RCODE_REFUSED && s[4].rcode == DNS_RCODE_SERVFAIL);
+	CHECK(w.n_sent == 6 && asked(&w, EX1) == 1 && asked(&w, EX2) == 1 && asked(&w, EX3) == 1);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+}
+
+/* 11. A timeout, then another server answers; the silent one's timeout doubled. The same
+ * with a transport failure. */
+static void test_timeout(void)
+{
+	struct rule rules[] = {
+		{ EXS, "www.example.com.", T_A, .play = TIMEOUT, .times = 1 },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "timeout answer");
+	CHECK(w.n_sent == 5 && strcmp(w.sent[3].addr, w.sent[4].addr) != 0);
+	CHECK(w.sent[3].timeout_ms == 400);
+	struct sockaddr_storage silent = sa(w.sent[3].addr);
+	CHECK(infra_rto_ms(w.infra, (struct sockaddr *)&silent) == 800);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+
+	rules[0].play = FAIL; /* a transport failure: the same, without the backoff */
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "failed answer");
+	CHECK(w.n_sent == 5 && strcmp(w.sent[3].addr, w.sent[4].addr) != 0);
+	struct sockaddr_storage refused = sa(w.sent[3].addr);
+	CHECK(infra_rto_ms(w.infra, (struct sockaddr *)&refused) == 400);
+}
+
+/* 12. TC=1 over UDP: the same server again over TCP, whose reply counts. */
+static void test_truncated(void)
+{
+	struct rule rules[] = {
+		{ EXS, "www.example.com.", T_A, .flags = AA | TC, .over = UDP,
+		  .an = "www.example.com. A " EVIL },
+		{ EXS, "www.example.com.", T_A, .flags = AA, .over = TCP, .an = WWW_A },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "truncated answer");
+	CHECK(w.n_sent == 5 && !w.sent[3].tcp && w.sent[4].tcp);
+	CHECK(strcmp(w.sent[3].addr, w.sent[4].addr) == 0);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECK_TEXT(cache_text(&w, "www.example.com.", T_A, CACHE_TRUST_GLUE), WWW_A);
+}
+
+/* 13. glueless = 1, two NS names without glue, the first of which does not exist. */
+static void test_glueless_limit(void)
+{
+	struct rule rules[] = {
+		{ COM, "*.example.com.",
+		  .ns = "example.com. NS ns.bad.net.\nexample.com. NS ns.good.org." },
+		{ NET, "*.bad.net.", .flags = AA, .rcode = DNS_RCODE_NXDOMAIN, .ns = SOA_NET },
+	};
+	START(rules);
+	w.env.limits.glueless = 1;
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK_TEXT(trace_text(&w), WALK "referral/1:net. "
+				   "nxdomain/1 limit(too many name server look-ups) no-server");
+	CHECK(w.n_sent == 5 && w.n_an == 0);
+}
+
+/* 14. With query_special off, glue at loopback or private addresses is never asked; the
+ * hints' addresses are, loopback or not. */
+static void test_special_addresses(void)
+{
+	struct rule rules[] = {
+		{ COM, "*.example.com.",
+		  .ns = EX_NS "\nexample.com. NS ns3.example.com.\n"
+			      "example.com. NS ns4.example.com.",
+		  .ar = "ns1.example.com. A 127.0.0.1\nns2.example.com. A 10.1.2.3\n"
+			"ns3.example.com. A 192.168.1.1\nns4.example.com. AAAA ::1" },
+	};
+	START(rules);
+	w.env.query_special = false;
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK_TEXT(trace_text(&w), WALK "no-server");
+	CHECK(w.n_sent == 3 && asked(&w, ROOT) == 2 && asked(&w, COM) == 1);
+
+	struct rule loopback_root[] = {
+		{ "127.0.0.1", ".", T_NS, .flags = AA, .an = ". NS a.root-servers.net.",
+		  .ar = "a.root-servers.net. A 127.0.0.1" },
+		{ "127.0.0.1", "*.com.", .ns = "com. NS a.nic.com.", .ar = "a.nic.com. A " COM },
+	};
+	START(loopback_root);
+	w.env.query_special = false;
+	w.hints.n = 0;
+	struct sockaddr_storage lo = sa("127.0.0.1");
+	hints_add(&w.hints, N("a.root-servers.net."), (struct sockaddr *)&lo);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "answer");
+	CHECK(asked(&w, "127.0.0.1") == 2);
+}
+
+/* 15. The time budget: slow replies use it up; no query may outlive it. */
+static void test_time_budget(void)
+{
+	struct rule slow[] = {
+		{ ROOT, "*.com.", .ns = "com. NS a.nic.com.", .ar = "a.nic.com. A " COM,
+		  .rtt_ms = 400 },
+		{ COM, "*.example.com.", .ns = EX_NS, .ar = EX_GLUE, .rtt_ms = 600 },
+	};
+	START(slow);
+	w.env.limits.budget_ms = 1000;
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK_TEXT(trace_text(&w), WALK "limit(time budget used up)");
+	CHECK(w.n_sent == 3);
+	for (unsigned i = 0; i < w.n_sent; i++)
+		CHECKF(w.sent[i].timeout_ms <= w.sent[i].left_ms, "query %u", i);
+
+	struct rule silent[] = {
+		{ EXS, "*.example.com.", .play = TIMEOUT },
+	};
+	START(silent);
+	w.env.limits.budget_ms = 700;
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK_TEXT(trace_text(&w), WALK "timeout timeout "
+				   "limit(time budget used up)");
+	CHECK(w.n_sent == 5 && w.sent[3].timeout_ms == 400 && w.sent[4].timeout_ms == 270);
+	for (unsigned i = 0; i < w.n_sent; i++)
+		CHECKF(w.sent[i].timeout_ms > 0 && w.sent[i].timeout_ms <= w.sent[i].left_ms,
+		       "query %u: timeout %u, left %llu", i, w.sent[i].timeout_ms,
+		       (unsigned long long)w.sent[i].left_ms);
+	CHECK(w.now_ms - w.start_ms == 700);
+}
+
+/* 16. upstream = 3: the fourth query is not sent. */
+static void test_upstream_limit(void)
+{
+	start(NULL, 0);
+	w.env.limits.upstream = 3;
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK_TEXT(trace_text(&w), WALK "limit(too many upstream queries)");
+	CHECK(w.n_sent == 3 && w.n_an == 0);
+}
+
+/* 17. A reply to another question is malformed: the next server is asked. */
+static void test_mismatched_reply(void)
+{
+	struct rule rules[] = {
+		{ EXS, "www.example.com.", T_A, .flags = AA, .times = 1,
+		  .echo = "evil.example.com.", .an = "evil.example.com. A " EVIL },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "malformed answer");
+	CHECK(w.n_sent == 5 && strcmp(w.sent[3].addr, w.sent[4].addr) != 0);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECK_TEXT(cache_text(&w, "evil.example.com.", T_A, CACHE_TRUST_GLUE), "miss");
+}
+
+/* 18. Names in the replies in other cases than asked: all still match. (The builder
+ * compresses an owner into the question's name ignoring case, so owners take its spelling.) */
+static void test_case_insensitive(void)
+{
+	struct rule rules[] = {
+		{ ROOT, "www.example.com.", T_A, .echo = "WWW.EXAMPLE.COM.",
+		  .ns = "COM. NS A.NIC.COM.", .ar = "a.Nic.Com. A " COM },
+		{ COM, "www.example.com.", T_A, .echo = "www.EXAMPLE.COM.",
+		  .ns = "EXAMPLE.COM. NS NS1.EXAMPLE.COM.", .ar = "ns1.EXAMPLE.com. A " EX1 },
+		{ EX1, "www.example.com.", T_A, .flags = AA, .echo = "wWw.eXaMpLe.CoM.",
+		  .an = "WWW.EXAMPLE.COM. A " WWW },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "answer/1 referral:COM. referral:EXAMPLE.COM. answer");
+	CHECK(w.n_sent == 4 && strcmp(w.sent[3].addr, EX1) == 0);
+	CHECK_TEXT(answer_text(&w), "wWw.eXaMpLe.CoM. A " WWW);
+	CHECK_TEXT(cache_text(&w, "www.example.com.", T_A, CACHE_TRUST_ANSWER),
+		   "wWw.eXaMpLe.CoM. A " WWW);
+	CHECK_TEXT(cut_text(&w, "www.example.com."), "EXAMPLE.COM.");
+}
+
+int main(void)
+{
+	RUN(test_walk_from_root);
+	RUN(test_out_of_bailiwick);
+	RUN(test_forged_glue);
+	RUN(test_lame);
+	RUN(test_referral_limit);
+	RUN(test_cname_loop);
+	RUN(test_cname_other_zone);
+	RUN(test_dname);
+	RUN(test_denials);
+	RUN(test_bad_rcodes);
+	RUN(test_timeout);
+	RUN(test_truncated);
+	RUN(test_glueless_limit);
+	RUN(test_special_addresses);
+	RUN(test_time_budget);
+	RUN(test_upstream_limit);
+	RUN(test_mismatched_reply);
+	RUN(test_case_insensitive);
+	world_free(&w);
+	return check_done();
+}

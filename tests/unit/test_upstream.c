@@ -1,0 +1,267 @@
+/* tests/unit/test_upstream.c: resolver/upstream against a small responder on loopback.
+ *
+ * The responder lives in the same event loop: a UDP socket (and a TCP listener) on
+ * 127.53.250.1 that answers each query by echoing it with QR set, sets TC for names starting
+ * "tc", and stays silent for names starting "drop". It records the source port of each UDP
+ * query, so the test can see that ports really vary (RFC 5452), which c-ares 1.18 alone would
+ * not do. SPDX-License-Identifier: MIT
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "dns.h"
+#include "loop.h"
+#include "rand.h"
+#include "upstream.h"
+#include "wire.h"
+
+#define RESPONDER "127.53.250.1"
+#define QUERIES 24
+
+static struct loop *l;
+static struct upstream *u;
+static struct loop_fd udp, tcp_listen;
+static struct sockaddr_in server;
+static uint16_t ports[64];
+static int nports;
+
+static void reply_to(const uint8_t *q, size_t n, uint8_t *out)
+{
+	memcpy(out, q, n);
+	out[2] |= 0x80; /* QR */
+	if (n > 13 && q[12] >= 2 && q[13] == 't' && q[14] == 'c')
+		out[2] |= 0x02; /* TC */
+}
+
+static bool silent(const uint8_t *q, size_t n)
+{
+	return n > 16 && memcmp(q + 13, "drop", 4) == 0;
+}
+
+static void on_udp(void *arg, uint32_t ev)
+{
+	uint8_t q[512], r[512];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	(void)arg;
+	(void)ev;
+	ssize_t n = recvfrom(udp.fd, q, sizeof(q), 0, (struct sockaddr *)&from, &fl);
+	if (n < DNS_HEADER_SIZE || silent(q, (size_t)n))
+		return;
+	if (nports < 64)
+		ports[nports++] = ntohs(from.sin_port);
+	reply_to(q, (size_t)n, r);
+	sendto(udp.fd, r, (size_t)n, 0, (struct sockaddr *)&from, fl);
+}
+
+/* TCP: one connection at a time, read when the loop says so (c-ares shares this loop). */
+static struct loop_fd conn = { .fd = -1 };
+
+static void on_conn(void *arg, uint32_t ev)
+{
+	uint8_t buf[514], out[514];
+	(void)arg;
+	(void)ev;
+	ssize_t n = recv(conn.fd, buf, 2, MSG_WAITALL); /* the length, then the message */
+	size_t want = n == 2 ? (size_t)(buf[0] << 8 | buf[1]) : 0;
+	if (want > 0 && want <= 512 && recv(conn.fd, buf + 2, want, MSG_WAITALL) == (ssize_t)want)
+		n = (ssize_t)want + 2;
+	if (n > 2 + DNS_HEADER_SIZE) {
+		reply_to(buf + 2, (size_t)n - 2, out + 2);
+		out[4] &= (uint8_t)~0x02; /* never TC over TCP (flags: 2 bytes after the length) */
+		out[0] = buf[0];
+		out[1] = buf[1];
+		ssize_t w = write(conn.fd, out, (size_t)n);
+		(void)w;
+	}
+	loop_unwatch(l, &conn);
+	close(conn.fd);
+	conn.fd = -1;
+}
+
+static void on_accept(void *arg, uint32_t ev)
+{
+	(void)arg;
+	(void)ev;
+	int c = accept(tcp_listen.fd, NULL, NULL);
+	if (c < 0 || conn.fd >= 0) {
+		if (c >= 0)
+			close(c);
+		return;
+	}
+	conn.fd = c;
+	conn.fn = on_conn;
+	loop_watch(l, &conn, EPOLLIN);
+}
+
+static size_t make_query(const char *name, uint8_t *buf)
+{
+	uint8_t wire[NAME_MAX_WIRE];
+	size_t len;
+	name_from_text(name, strlen(name), NULL, wire, &len);
+	struct wire_builder b;
+	wire_build_init(&b, buf, 512, rand_u16(), 0);
+	wire_build_question(&b, wire, DNS_TYPE_A, DNS_CLASS_IN);
+	return wire_build_finish(&b);
+}
+
+struct outcome {
+	int calls;
+	struct upstream_result r;
+	uint16_t flags;
+	int chain; /* sequential queries still to send from the callback */
+};
+
+static void on_result(void *arg, const struct upstream_result *r)
+{
+	struct outcome *o = arg;
+	o->calls++;
+	o->r = *r;
+	o->flags = r->status == UPSTREAM_REPLY && r->len >= 4
+			   ? (uint16_t)(r->reply[2] << 8 | r->reply[3]) : 0;
+	if (o->chain > 0) {
+		uint8_t q[512];
+		o->chain--;
+		size_t n = make_query("seq.example.", q);
+		if (!upstream_send(u, (struct sockaddr *)&server, q, n, false, 1000, on_result, o))
+			o->chain = -1000;
+		return;
+	}
+	loop_stop(l);
+}
+
+/* Runs the loop until a callback stops it, or 3 s pass. */
+static void run(void)
+{
+	struct loop_timer guard = { .fn = (void (*)(void *))loop_stop, .arg = l };
+	loop_timer_set(l, &guard, loop_now_ms(l) + 3000);
+	loop_run(l);
+	loop_timer_cancel(l, &guard);
+}
+
+static void test_ports_vary(void)
+{
+	struct outcome o = { .chain = QUERIES - 1 };
+	uint8_t q[512];
+	size_t n = make_query("seq.example.", q);
+	nports = 0;
+	CHECK(upstream_send(u, (struct sockaddr *)&server, q, n, false, 1000, on_result, &o));
+	run();
+	CHECKF(o.calls == QUERIES, "calls %d", o.calls);
+	CHECK(o.r.status == UPSTREAM_REPLY);
+	int distinct = 0;
+	for (int i = 0; i < nports; i++) {
+		bool seen = false;
+		for (int k = 0; k < i; k++)
+			seen |= ports[k] == ports[i];
+		distinct += !seen;
+	}
+	CHECKF(distinct >= QUERIES - 1, "%d distinct source ports in %d queries", distinct, nports);
+	struct upstream_stats st;
+	upstream_stats(u, &st);
+	CHECKF(st.sockets >= QUERIES, "%llu sockets", (unsigned long long)st.sockets);
+}
+
+static void one(const char *name, bool tcp, uint32_t timeout_ms, const struct sockaddr *to,
+		struct outcome *o)
+{
+	uint8_t q[512];
+	size_t n = make_query(name, q);
+	memset(o, 0, sizeof(*o));
+	CHECK(upstream_send(u, to, q, n, tcp, timeout_ms, on_result, o));
+	run();
+}
+
+static void test_tc_then_tcp(void)
+{
+	struct outcome o;
+	one("tc.example.", false, 1000, (struct sockaddr *)&server, &o);
+	CHECK(o.calls == 1 && o.r.status == UPSTREAM_REPLY && !o.r.tcp);
+	CHECK(o.flags & DNS_FLAG_TC); /* handed back as it came, not retried by c-ares */
+	one("tc.example.", true, 1000, (struct sockaddr *)&server, &o);
+	CHECKF(o.calls == 1 && o.r.status == UPSTREAM_REPLY && o.r.tcp, "calls %d status %d tcp %d %s", o.calls, o.r.status, o.r.tcp, o.r.error ? o.r.error : "");
+	CHECK(!(o.flags & DNS_FLAG_TC));
+}
+
+static void test_timeout(void)
+{
+	struct outcome o;
+	one("drop.example.", false, 150, (struct sockaddr *)&server, &o);
+	CHECK(o.calls == 1 && o.r.status == UPSTREAM_TIMEOUT);
+	CHECKF(o.r.rtt_ms >= 140 && o.r.rtt_ms < 1000, "gave up after %u ms", o.r.rtt_ms);
+}
+
+static void test_refused_port(void)
+{
+	struct sockaddr_in dead = server;
+	dead.sin_port = htons(1); /* nothing listens on port 1 of this address */
+	struct outcome o;
+	one("x.example.", false, 2000, (struct sockaddr *)&dead, &o);
+	CHECK(o.calls == 1 && o.r.status == UPSTREAM_FAILED);
+	CHECKF(o.r.rtt_ms < 1000, "failed after %u ms", o.r.rtt_ms);
+}
+
+static void test_cancel(void)
+{
+	struct outcome o = { 0 };
+	uint8_t q[512];
+	size_t n = make_query("drop.example.", q);
+	struct upstream_query *h =
+		upstream_send(u, (struct sockaddr *)&server, q, n, false, 100, on_result, &o);
+	CHECK(h != NULL);
+	upstream_cancel(u, h);
+	run(); /* only the guard timer ends it: no callback may come */
+	CHECK(o.calls == 0);
+}
+
+static int bound_socket(int type)
+{
+	int s = socket(AF_INET, type, 0);
+	int one = 1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&server, sizeof(server)) < 0)
+		return -1;
+	return s;
+}
+
+int main(void)
+{
+	l = loop_new();
+	u = upstream_new(l, true);
+	server.sin_family = AF_INET;
+	inet_pton(AF_INET, RESPONDER, &server.sin_addr);
+	udp.fd = -1;
+	for (int i = 0; i < 20 && udp.fd < 0; i++) {
+		server.sin_port = htons((uint16_t)(20000 + rand_below(30000)));
+		udp.fd = bound_socket(SOCK_DGRAM);
+		tcp_listen.fd = udp.fd < 0 ? -1 : bound_socket(SOCK_STREAM);
+		if (tcp_listen.fd < 0 && udp.fd >= 0) {
+			close(udp.fd);
+			udp.fd = -1;
+		}
+	}
+	if (udp.fd < 0 || listen(tcp_listen.fd, 8) < 0) {
+		fprintf(stderr, "cannot bind the responder on %s\n", RESPONDER);
+		return 1;
+	}
+	udp.fn = on_udp;
+	tcp_listen.fn = on_accept;
+	loop_watch(l, &udp, EPOLLIN);
+	loop_watch(l, &tcp_listen, EPOLLIN);
+	RUN(test_ports_vary);
+	RUN(test_tc_then_tcp);
+	RUN(test_timeout);
+	RUN(test_refused_port);
+	RUN(test_cancel);
+	upstream_free(u);
+	loop_unwatch(l, &udp);
+	loop_unwatch(l, &tcp_listen);
+	close(udp.fd);
+	close(tcp_listen.fd);
+	loop_free(l);
+	return check_done();
+}
