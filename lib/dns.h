@@ -22,6 +22,7 @@
 #define DNS_FLAG_AD 0x0020u
 #define DNS_FLAG_CD 0x0010u
 #define DNS_OPCODE(flags) (((flags) >> 11) & 0xFu)
+#define DNS_OPCODE_MASK 0x7800u
 #define DNS_RCODE(flags) ((flags)&0xFu)
 
 #define DNS_EDNS_FLAG_DO 0x8000u /* RFC 3225 */
