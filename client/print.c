@@ -4,6 +4,7 @@
 #include "print.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "dns.h"
 #include "rdata.h"
@@ -35,7 +36,7 @@ const char *print_opcode_name(unsigned opcode, char buf[static 16])
 	return buf;
 }
 
-static void print_flags(FILE *f, uint16_t flags)
+const char *print_flag_name(size_t i, uint16_t *bit)
 {
 	static const struct {
 		uint16_t bit;
@@ -43,10 +44,20 @@ static void print_flags(FILE *f, uint16_t flags)
 	} bits[] = { { DNS_FLAG_QR, "qr" }, { DNS_FLAG_AA, "aa" }, { DNS_FLAG_TC, "tc" },
 		     { DNS_FLAG_RD, "rd" }, { DNS_FLAG_RA, "ra" }, { DNS_FLAG_AD, "ad" },
 		     { DNS_FLAG_CD, "cd" } };
+	if (i >= sizeof(bits) / sizeof(bits[0]))
+		return NULL;
+	*bit = bits[i].bit;
+	return bits[i].name;
+}
+
+static void print_flags(FILE *f, uint16_t flags)
+{
+	const char *name;
+	uint16_t bit;
 	fputs(";; flags:", f);
-	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-		if (flags & bits[i].bit)
-			fprintf(f, " %s", bits[i].name);
+	for (size_t i = 0; (name = print_flag_name(i, &bit)); i++)
+		if (flags & bit)
+			fprintf(f, " %s", name);
 }
 
 /* RFC 8914 §5.2: the extended DNS error codes with names. */
@@ -189,4 +200,30 @@ void print_short(FILE *f, const struct wire_msg *m)
 {
 	for (uint16_t i = 0; i < m->n[WIRE_ANSWER]; i++)
 		print_line(f, &m->rr[WIRE_ANSWER][i], true);
+}
+
+void print_colored(FILE *f, const char *text)
+{
+	static const char dim[] = "\033[2m", bold[] = "\033[1m", green[] = "\033[32m",
+			  red[] = "\033[31m", reset[] = "\033[0m";
+	while (text && *text) {
+		const char *end = strchr(text, '\n');
+		int n = end ? (int)(end - text) : (int)strlen(text);
+		const char *status = strstr(text, "status: ");
+		if (status && status < text + n) {
+			const char *comma = strchr(status, ',');
+			int before = (int)(status + 8 - text), word = (int)(comma - status - 8);
+			bool good = strncmp(status + 8, "NOERROR", 7) == 0;
+			fprintf(f, "%s%.*s%s%s%.*s%s%s%.*s%s\n", dim, before, text, reset,
+				good ? green : red, word, status + 8, reset, dim,
+				n - before - word, comma, reset);
+		} else if (text[0] == ';') {
+			fprintf(f, "%s%.*s%s\n", dim, n, text, reset);
+		} else {
+			int owner = (int)strcspn(text, " \t\n");
+			fprintf(f, "%s%.*s%s%.*s\n", bold, owner < n ? owner : n, text, reset,
+				owner < n ? n - owner : 0, text + owner);
+		}
+		text = end ? end + 1 : text + n;
+	}
 }

@@ -83,12 +83,13 @@ static void wait_for(ares_channel ch, const struct waiter *w)
 {
 	while (!w->done) {
 		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-		int bits = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
+		/* The bit masks by hand: ARES_GETSOCK_WRITABLE shifts 1 into the sign bit. */
+		unsigned bits = (unsigned)ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
 		struct pollfd pfd[ARES_GETSOCK_MAXNUM];
 		nfds_t n = 0;
 		for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			short ev = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-					   (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+			short ev = (short)((bits & 1u << i ? POLLIN : 0) |
+					   (bits & 1u << (i + ARES_GETSOCK_MAXNUM) ? POLLOUT : 0));
 			if (ev) {
 				pfd[n].fd = socks[i];
 				pfd[n].events = ev;
