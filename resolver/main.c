@@ -2,7 +2,7 @@
  *
  * Runs in the foreground and logs to stderr. SIGTERM and SIGINT stop it (exit 0); SIGHUP
  * reads the configuration file again and uses it if it is good, or keeps the one in force and
- * says why. Only this file exits.
+ * says why. SIGUSR1 logs the counters. Only this file exits.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -33,7 +33,8 @@ static void usage(FILE *f)
 	      "  -V            version\n"
 	      "\n"
 	      "Signals: SIGTERM/SIGINT stop; SIGHUP reloads CONFIG, keeping the cache (and the\n"
-	      "configuration in force if the new one is bad).\n",
+	      "configuration in force if the new one is bad); SIGUSR1 logs the counters\n"
+	      "(queries, cache hits, resolutions, upstream queries...), as the exit does.\n",
 	      f);
 }
 
@@ -70,7 +71,21 @@ static void announce(const struct config *cfg, bool auth_only)
 			cfg->toy.port);
 }
 
-/* Waits for signals: HUP reloads, TERM/INT end the wait. */
+static void log_stats(const struct server *s)
+{
+	struct server_stats st;
+	server_stats(s, &st);
+	log_msg(LOG_INFO,
+		"%llu queries, %llu cache hits, %llu resolutions (%llu joined), %llu servfail, "
+		"%llu refused, %llu formerr, %llu dropped, %llu upstream queries",
+		(unsigned long long)st.queries, (unsigned long long)st.cache_hits,
+		(unsigned long long)st.resolutions, (unsigned long long)st.joined,
+		(unsigned long long)st.servfail, (unsigned long long)st.refused,
+		(unsigned long long)st.formerr, (unsigned long long)st.dropped,
+		(unsigned long long)st.upstream);
+}
+
+/* Waits for signals: HUP reloads, USR1 logs the counters, TERM/INT end the wait. */
 static void wait_signals(const char *path, struct server *s, struct configs *cs,
 			 const sigset_t *set)
 {
@@ -78,6 +93,10 @@ static void wait_signals(const char *path, struct server *s, struct configs *cs,
 		int sig;
 		if (sigwait(set, &sig) != 0)
 			continue;
+		if (sig == SIGUSR1) {
+			log_stats(s);
+			continue;
+		}
 		if (sig != SIGHUP) {
 			log_msg(LOG_INFO, "stopping (signal %d)", sig);
 			return;
@@ -98,20 +117,6 @@ static void wait_signals(const char *path, struct server *s, struct configs *cs,
 		server_reload(s, c);
 		log_msg(LOG_INFO, "reloaded %s", path);
 	}
-}
-
-static void log_stats(const struct server *s)
-{
-	struct server_stats st;
-	server_stats(s, &st);
-	log_msg(LOG_INFO,
-		"%llu queries, %llu cache hits, %llu resolutions (%llu joined), %llu servfail, "
-		"%llu refused, %llu formerr, %llu dropped, %llu upstream queries",
-		(unsigned long long)st.queries, (unsigned long long)st.cache_hits,
-		(unsigned long long)st.resolutions, (unsigned long long)st.joined,
-		(unsigned long long)st.servfail, (unsigned long long)st.refused,
-		(unsigned long long)st.formerr, (unsigned long long)st.dropped,
-		(unsigned long long)st.upstream);
 }
 
 enum args { ARGS_RUN, ARGS_DONE, ARGS_BAD };
@@ -169,6 +174,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int rc = 1;

@@ -96,3 +96,18 @@ start_nsd() {
 	start_bg "$dir/stdout.log" nsd -d -c "$dir/nsd.conf"
 	wait_dns "$addr" "$port" 10 || { cat "$dir/nsd.log" >&2; return 1; }
 }
+
+# start_toy PORT [YAML]: resolverd serving the toy internet on PORT (with more YAML when
+# given: a full resolver), remembered for cleanup.
+# Its configuration file is $TOY_CFG, its log $TOY_CFG.log, its process $LAST_PID.
+start_toy() {
+	TOY_CFG=$(mktemp "$T_TMP/toy.XXXXXX.yaml")
+	printf 'toy-internet:\n  map: %s\n  port: %s\n%s' "$TOP/zones/map.yaml" "$1" "${2:-}" \
+		>"$TOY_CFG"
+	if [ -z "${2:-}" ]; then
+		start_bg "$TOY_CFG.log" "$RESOLVERD" --auth-only "$TOY_CFG"
+	else
+		start_bg "$TOY_CFG.log" "$RESOLVERD" "$TOY_CFG"
+	fi
+	wait_dns 127.53.0.1 "$1" 10 || { sed 's/^/    /' "$TOY_CFG.log" >&2; return 1; }
+}

@@ -11,20 +11,6 @@ source "$(dirname "$0")/lib.sh"
 [ -x "$RESOLVERD" ] || { skip "resolverd is not built"; done_testing; }
 TOY=$(free_port) || { not_ok "a free port"; done_testing; }
 
-# start_toy PORT [YAML]: resolverd serving the toy internet on PORT (with more YAML when
-# given: a full resolver), remembered for cleanup.
-start_toy() {
-	local cfg
-	cfg=$(mktemp "$T_TMP/toy.XXXXXX.yaml")
-	printf 'toy-internet:\n  map: %s\n  port: %s\n%s' "$TOP/zones/map.yaml" "$1" "${2:-}" \
-		>"$cfg"
-	if [ -z "${2:-}" ]; then
-		start_bg "$cfg.log" "$RESOLVERD" --auth-only "$cfg"
-	else
-		start_bg "$cfg.log" "$RESOLVERD" "$cfg"
-	fi
-	wait_dns 127.53.0.1 "$1" 10 || { sed 's/^/    /' "$cfg.log" >&2; return 1; }
-}
 start_toy "$TOY" || { not_ok "resolverd --auth-only starts"; done_testing; }
 
 # The reply being checked, and how to get one.
