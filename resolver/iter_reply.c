@@ -1,8 +1,8 @@
 /* resolver/iter_reply.c: what an authoritative server's reply means, and what of it to believe.
  *
  * The scrubbing rule is bailiwick: a server asked as an authority for zone Z is believed only
- * for names at or below Z; from a referral to Z' below Z, only the NS RRset of Z' and glue
- * addresses of names inside Z' (DESIGN.md). What passes is cached with the RFC 2181 §5.4.1
+ * for names at or below Z; from a referral to Z' below Z, only the NS RRset of Z' and the
+ * addresses of its name servers whose names lie inside Z (DESIGN.md). What passes is cached with the RFC 2181 §5.4.1
  * trust of the section it came from, so glue never overrides an authoritative answer.
  *
  * SPDX-License-Identifier: MIT
@@ -199,16 +199,45 @@ static enum iter_reply_kind denial(struct iter *it, struct iter_target *t,
 	return nxdomain ? REPLY_NXDOMAIN : REPLY_NODATA;
 }
 
-/* Caches glue: addresses in the additional section for names inside zone (the delegated
- * zone for a referral, the zone asked for an NS answer). */
+/* Caches the addresses in the additional section of an NS answer for names inside the
+ * zone asked. */
 static void cache_addresses(struct iter *it, const struct wire_msg *m, const uint8_t *zone,
-			    enum cache_trust trust, uint64_t now_ms)
+			    uint64_t now_ms)
 {
 	for (uint16_t i = 0; i < m->n[WIRE_ADDITIONAL]; i++) {
 		const struct wire_rr *rr = &m->rr[WIRE_ADDITIONAL][i];
 		if ((rr->type == DNS_TYPE_A || rr->type == DNS_TYPE_AAAA) &&
 		    rr->rclass == it->qclass && in_zone(rr->owner, zone))
-			iter_cache_rrset(it, m, WIRE_ADDITIONAL, rr, trust, now_ms);
+			iter_cache_rrset(it, m, WIRE_ADDITIONAL, rr, CACHE_TRUST_ADDITIONAL,
+					 now_ms);
+	}
+}
+
+/* Whether name is the target of one of the NS records of the set that ns starts. */
+static bool ns_target(const struct wire_msg *m, const struct wire_rr *ns, const uint8_t *name)
+{
+	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY]; i++) {
+		const struct wire_rr *rr = &m->rr[WIRE_AUTHORITY][i];
+		if (same_set(rr, ns) && name_equal(rr->rdata, name))
+			return true;
+	}
+	return false;
+}
+
+/* Caches the glue of a referral: addresses of the new zone's name servers, when their names
+ * lie in the zone of the server that referred (its bailiwick). That takes sibling glue too:
+ * the root's referral to com may give a.gtld-servers.net's address, as the root is an
+ * authority for net as much as for com (Unbound and BIND take it as well); a com server
+ * giving an address for a name in net is not believed. */
+static void cache_glue(struct iter *it, const struct wire_msg *m, const struct wire_rr *ns,
+		       const uint8_t *zone, uint64_t now_ms)
+{
+	for (uint16_t i = 0; i < m->n[WIRE_ADDITIONAL]; i++) {
+		const struct wire_rr *rr = &m->rr[WIRE_ADDITIONAL][i];
+		if ((rr->type == DNS_TYPE_A || rr->type == DNS_TYPE_AAAA) &&
+		    rr->rclass == it->qclass && in_zone(rr->owner, zone) &&
+		    ns_target(m, ns, rr->owner))
+			iter_cache_rrset(it, m, WIRE_ADDITIONAL, rr, CACHE_TRUST_GLUE, now_ms);
 	}
 }
 
@@ -239,7 +268,7 @@ enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 	enum cache_trust trust = aa ? CACHE_TRUST_ANSWER_AUTH : CACHE_TRUST_ANSWER;
 	enum iter_reply_kind k = follow_answer(it, t, m, now_ms, trust, &followed);
 	if (k == REPLY_ANSWER && t->qtype == DNS_TYPE_NS)
-		cache_addresses(it, m, t->zone, CACHE_TRUST_ADDITIONAL, now_ms);
+		cache_addresses(it, m, t->zone, now_ms);
 	if (k != REPLY_LAME)
 		return k; /* an answer, an alias to restart at, or a limit */
 	if (m->rcode == DNS_RCODE_NXDOMAIN)
@@ -250,7 +279,7 @@ enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 		if (!in_zone(ns->owner, t->zone) || !in_zone(t->qname, ns->owner))
 			return REPLY_LAME; /* a referral upwards or sideways */
 		iter_cache_rrset(it, m, WIRE_AUTHORITY, ns, CACHE_TRUST_AUTHORITY, now_ms);
-		cache_addresses(it, m, ns->owner, CACHE_TRUST_GLUE, now_ms);
+		cache_glue(it, m, ns, t->zone, now_ms);
 		*ns_set = ns;
 		*n_ns = n;
 		return REPLY_REFERRAL;

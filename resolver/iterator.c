@@ -273,10 +273,13 @@ static bool find_cut(struct iter *it, struct iter_target *t, uint64_t now_ms)
 }
 
 /* After a referral: the new zone's servers from the NS RRset in the reply, with the glue the
- * reply gave (already cached) and any addresses the cache knew. */
+ * reply gave for names in the referring server's zone (as iter_reply caches it) and any
+ * addresses the cache knew. */
 static void load_referral(struct iter *it, struct iter_target *t, const struct wire_msg *m,
 			  const struct wire_rr *ns_rr, uint64_t now_ms)
 {
+	uint8_t bailiwick[NAME_MAX_WIRE];
+	memcpy(bailiwick, t->zone, name_len(t->zone));
 	memcpy(t->zone, ns_rr->owner, name_len(ns_rr->owner));
 	t->n_ns = t->n_srv = 0;
 	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY]; i++) {
@@ -291,7 +294,7 @@ static void load_referral(struct iter *it, struct iter_target *t, const struct w
 			const struct wire_rr *g = &m->rr[WIRE_ADDITIONAL][k];
 			if ((g->type == DNS_TYPE_A || g->type == DNS_TYPE_AAAA) &&
 			    (g->rdlen == 4 || g->rdlen == 16) && name_equal(g->owner, rr->rdata) &&
-			    name_is_subdomain(g->owner, t->zone))
+			    name_is_subdomain(g->owner, bailiwick))
 				add_srv(it, t, (unsigned)ns, g->rdata, g->rdlen, false);
 		}
 	}

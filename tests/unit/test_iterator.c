@@ -124,6 +124,22 @@ static void test_forged_glue(void)
 	CHECK_TEXT(cache_text(&w, "www.other.net.", T_A, CACHE_TRUST_GLUE), "miss");
 }
 
+/* 3b. Sibling glue: the root refers com to a server named in net, with its address. The
+ * root is an authority for net too, so the address is used without a look-up of its own. */
+static void test_sibling_glue(void)
+{
+	struct rule rules[] = {
+		{ ROOT, "*.com.", .ns = "com. NS a.gtld-servers.net.",
+		  .ar = "a.gtld-servers.net. A " COM },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "answer");
+	CHECK(w.n_sent == 4 && asked(&w, NET) == 0);
+	CHECK_TEXT(cache_text(&w, "a.gtld-servers.net.", T_A, CACHE_TRUST_GLUE),
+		   "a.gtld-servers.net. A " COM);
+}
+
 /* 4. sub.example.com's servers refer up (to example.com) or sideways: lame, next server;
  * all lame: SERVFAIL. */
 static struct rule sub_referral[] = {
@@ -495,6 +511,7 @@ int main(void)
 	RUN(test_walk_from_root);
 	RUN(test_out_of_bailiwick);
 	RUN(test_forged_glue);
+	RUN(test_sibling_glue);
 	RUN(test_lame);
 	RUN(test_referral_limit);
 	RUN(test_cname_loop);
