@@ -139,6 +139,25 @@ static void log_trace(const struct flight *f)
 	}
 }
 
+/* A resolution that hit a limit says so at level info, naming the limit and the question
+ * (the client's, or the sub-question of a name server's address) that hit it. */
+static void log_limit(const struct flight *f)
+{
+	size_t n;
+	const struct iter_step *s = iter_trace(f->it, &n);
+	while (n > 0 && s[n - 1].kind != ITER_STEP_LIMIT)
+		n--;
+	if (n == 0 || !log_enabled(LOG_INFO))
+		return;
+	char q[NAME_MAX_TEXT + 16];
+	struct buf_out b;
+	buf_out_init(&b, q, sizeof(q));
+	name_to_text(s[n - 1].qname, &b);
+	buf_puts(&b, " ");
+	rdata_type_to_text(s[n - 1].qtype, &b);
+	log_msg(LOG_INFO, "SERVFAIL for %s: limit hit: %s", q, s[n - 1].note);
+}
+
 /* The resolution is over: every waiting client gets its reply. */
 static void flight_complete(struct flight *f)
 {
@@ -146,8 +165,10 @@ static void flight_complete(struct flight *f)
 	const struct wire_rr *an, *ns;
 	size_t n_an, n_ns;
 	unsigned rcode = iter_result(f->it, &an, &n_an, &ns, &n_ns);
-	if (rcode == DNS_RCODE_SERVFAIL)
+	if (rcode == DNS_RCODE_SERVFAIL) {
 		atomic_fetch_add_explicit(&f->w->st.servfail, 1, memory_order_relaxed);
+		log_limit(f);
+	}
 	if (log_enabled(LOG_DEBUG))
 		log_trace(f);
 	flight_unlink(f);

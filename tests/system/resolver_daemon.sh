@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# tests/system/resolver_daemon.sh: resolverd as a service, on the offline toy internet.
+#
+# One resolverd (two workers) serves the toy internet on a free port and resolves from its
+# root on another. Checked here, with dig and qdig as clients: the answers' header (RA, the
+# question's case, EDNS, TC and TCP), the cache (a second question sends nothing upstream, by
+# the counters SIGUSR1 logs; TTLs count down; RD=0 is answered from the cache only), the
+# defences (loops end in SERVFAIL quickly, the access lists, garbage datagrams and streams),
+# the dead server within the time budget, configuration errors, SIGHUP and SIGTERM.
+# toy_cases.sh resolves every named case; resolver_host.sh covers port 53 and valgrind.
+# SPDX-License-Identifier: MIT
+source "$(dirname "$0")/lib.sh"
+
+[ -x "$RESOLVERD" ] || { skip "resolverd is not built"; done_testing; }
+PY=/usr/bin/python3
+TOY=$(free_port) || { not_ok "a free port"; done_testing; }
+RES=$(free_port)
+while [ "$RES" = "$TOY" ]; do RES=$(free_port); done
+
+resolver_yaml() { # the resolver's part of the configuration; $1: more access lines
+	printf 'server:\n  listen: [127.0.0.1]\n  port: %s\n  threads: 2\n' "$RES"
+	printf 'access:\n  allow: [127.0.0.0/8]\n%s' "${1:-}"
+	printf 'resolver:\n  root-hints: %s\n  upstream-port: %s\n' "$TOP/conf/toy-root.hints" "$TOY"
+	printf '  query-special-addresses: true\n'
+}
+start_toy "$TOY" "$(resolver_yaml "  refuse: [127.0.0.3]
+")" && wait_dns 127.0.0.1 "$RES" 10 || { not_ok "resolverd starts"; done_testing; }
+PID=$LAST_PID CFG=$TOY_CFG LOG=$TOY_CFG.log
+
+OUT=""
+dr() { OUT=$(dig +tries=1 +time=5 +nocookie -p "$RES" @127.0.0.1 "$@" 2>&1); }
+has() { grep -Eq -- "$1" <<<"$OUT"; }
+in_answer() { answer | grep -Eq -- "$1"; }
+status() { sed -nE 's/.*status: ([A-Z]+),.*/\1/p' <<<"$OUT"; }
+answer() { # the answer section's records, whitespace collapsed
+	awk '/^;; ANSWER SECTION:/ { on = 1; next } /^$/ { on = 0 } on { $1 = $1; print }' <<<"$OUT"
+}
+
+# counter NAME: the last value SIGUSR1 made the daemon log ("12 upstream queries").
+counter() {
+	local before
+	before=$(grep -c ' queries, ' "$LOG")
+	kill -USR1 "$PID"
+	for _ in $(seq 1 50); do
+		[ "$(grep -c ' queries, ' "$LOG")" -gt "$before" ] && break
+		sleep 0.05
+	done
+	grep ' queries, ' "$LOG" | tail -n 1 | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+'
+}
+
+echo "# answers"
+dr WwW.ExAmPlE.cOm A
+check "dig gets the answer" in_answer ' IN A 192\.0\.2\.10$'
+check "RA and RD set, no AA" has '^;; flags: qr rd ra;'
+check "the question comes back in the client's case" has '^;WwW\.ExAmPlE\.cOm\.[[:space:]]+IN[[:space:]]+A$'
+check "EDNS answered with our size, 1232" has '^; EDNS: version: 0, flags:; udp: 1232$'
+dr www.example.com +noedns
+check "no EDNS asked, none given" bash -c '! grep -q "OPT PSEUDOSECTION" <<<"$1"' _ "$OUT"
+dr big.example.com TXT +ignore +bufsize=1232
+check "a reply over 1232 bytes has TC=1 over UDP" has '^;; flags: qr tc rd ra;'
+dr big.example.com TXT
+check "dig retries over TCP and gets all 40 records" [ "$(answer | grep -c ' TXT ')" = 40 ]
+dr www.example.com +opcode=status
+check "an opcode other than QUERY: NOTIMP" [ "$(status)" = NOTIMP ]
+dr www.example.com CH
+check "a class other than IN: REFUSED" [ "$(status)" = REFUSED ]
+dr example.com AXFR
+check "AXFR: refused, it is not ours to transfer" grep -q 'Transfer failed\|REFUSED' <<<"$OUT"
+
+echo "# the cache"
+up=$(counter "upstream queries")
+dr www.example.org
+ttl1=$(answer | awk '$4 == "A" { print $2 }')
+up2=$(counter "upstream queries")
+check "a first question goes upstream ($up -> $up2 queries)" [ "$up2" -gt "$up" ]
+sleep 1.1
+hits=$(counter "cache hits")
+dr www.example.org
+ttl2=$(answer | awk '$4 == "A" { print $2 }')
+check "the second is answered from the cache: no upstream query" \
+	[ "$(counter "upstream queries")" = "$up2" ]
+check "and counted as a cache hit" [ "$(counter "cache hits")" = $((hits + 1)) ]
+check "its TTL counts down ($ttl1 then $ttl2)" [ "${ttl2:-x}" -lt "${ttl1:-0}" ]
+dr www.example.org +norec
+check "RD=0 for a cached name: the cached answer" in_answer ' IN A 192\.0\.2\.20$'
+up=$(counter "upstream queries")
+dr never.example.net +norec
+check "RD=0 for anything else: no upstream query" [ "$(counter "upstream queries")" = "$up" ]
+
+echo "# limits and loops"
+for q in loop.example.com www.loop-a.net; do
+	t0=$(date +%s%N)
+	dr "$q"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	check "$q: SERVFAIL, in $ms ms (under 2 s)" eval '[ "$(status)" = SERVFAIL ] && [ $ms -lt 2000 ]'
+done
+check "the CNAME loop's log line names the limit" \
+	grep -q 'SERVFAIL for loop.example.*: limit hit: CNAME chain too long' "$LOG"
+t0=$(date +%s%N)
+dr www.halfdead.org
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "beside a dead server: answered in $ms ms, well inside the 10 s budget" \
+	eval 'in_answer " IN A 192\.0\.2\.60$" && [ $ms -lt 3000 ]'
+
+echo "# access lists"
+dr -b 127.0.0.3 www.example.com
+check "a client in access.refuse gets REFUSED" [ "$(status)" = REFUSED ]
+dr -b 127.0.0.2 www.example.com
+check "its neighbour is answered" [ "$(status)" = NOERROR ]
+
+echo "# garbage"
+garbage_udp() { # sends each datagram kind; prints the replies' rcodes (or "none")
+	$PY - "$RES" <<'EOF'
+import os, random, socket, struct, sys
+port = int(sys.argv[1])
+def ask(data):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(0.5)
+    s.sendto(data, ("127.0.0.1", port))
+    try:
+        r = s.recv(4096)
+        return "rcode=%d,id=%d" % (r[3] & 15, struct.unpack("!H", r[:2])[0])
+    except socket.timeout:
+        return "none"
+q = struct.pack("!HHHHHH", 4660, 0x0100, 1, 0, 0, 0) + b"\x03www\x07example\x03com\x00\x00\x01\x00\x01"
+print("short", ask(b"\x12\x34\x01"))
+print("response", ask(struct.pack("!H", 4660) + b"\x81\x00" + q[4:]))
+print("truncated", ask(q[:-3]))
+print("badlabel", ask(q[:12] + b"\x45" + q[13:]))
+print("trailing", ask(q + b"junk"))
+random.seed(53)
+for i in range(300):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(os.urandom(random.randrange(1, 600)), ("127.0.0.1", port))
+    s.close()
+print("good", ask(q))
+EOF
+}
+G=$(garbage_udp)
+check "under 12 bytes: dropped" grep -q '^short none$' <<<"$G"
+check "a response (QR=1): dropped, never answered" grep -q '^response none$' <<<"$G"
+check "a truncated question: FORMERR" grep -q '^truncated rcode=1,id=4660$' <<<"$G"
+check "a label running past the end: FORMERR" grep -q '^badlabel rcode=1,id=4660$' <<<"$G"
+check "after 300 random datagrams the daemon still answers" grep -q '^good rcode=0,id=4660$' <<<"$G"
+check "the daemon counted them" eval '[ "$(counter dropped)" -gt 0 ] && [ "$(counter formerr)" -gt 0 ]'
+T=$($PY - "$RES" <<'EOF'
+import socket, struct, sys
+port = int(sys.argv[1])
+def q(i, name):
+    body = struct.pack("!HHHHHH", i, 0x0100, 1, 0, 0, 0)
+    body += b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\x00\x00\x01\x00\x01"
+    return struct.pack("!H", len(body)) + body
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.sendall(q(1, "www.example.com") + q(2, "www.example.org") + q(3, "mail.example.com"))
+f = s.makefile("rb")
+ids = []
+for _ in range(3):
+    n = struct.unpack("!H", f.read(2))[0]
+    ids.append(struct.unpack("!H", f.read(n)[:2])[0])
+print("pipelined", " ".join(map(str, sorted(ids))))
+s.sendall(b"\x00\x05junk!")
+try:
+    print("junk", "reply" if s.recv(2) else "closed")
+except (ConnectionResetError, socket.timeout):
+    print("junk closed")
+EOF
+)
+check "TCP: three queries on one connection, three replies" grep -q '^pipelined 1 2 3$' <<<"$T"
+check "TCP: a junk message gets FORMERR or the connection closed" grep -q '^junk ' <<<"$T"
+dr www.example.com
+check "and the daemon still answers" [ "$(status)" = NOERROR ]
+
+echo "# configuration"
+bad=$T_TMP/bad.yaml
+printf 'server:\n  port: 5300\n  lisen: [127.0.0.1]\n' >"$bad"
+msg=$("$RESOLVERD" -c "$bad" 2>&1)
+rc=$?
+check "an unknown key stops the start with file:line: key ($msg)" \
+	eval '[ $rc = 1 ] && grep -q "$bad:3: server.lisen: unknown key" <<<"$msg"'
+printf 'cache:\n  size: lots\n' >"$bad"
+msg=$("$RESOLVERD" -c "$bad" 2>&1)
+check "a bad value names the key and the reason ($msg)" grep -q "$bad:2: cache.size: not a size" <<<"$msg"
+"$RESOLVERD" -c "$T_TMP/missing.yaml" >/dev/null 2>&1
+check "a missing file: exit status 1" [ $? = 1 ]
+
+echo "# SIGHUP"
+up=$(counter "upstream queries")
+cp "$CFG" "$CFG.good"
+sed 's/refuse: \[127.0.0.3\]/refuse: [127.0.0.3, 127.0.0.4]/' "$CFG.good" >"$CFG"
+kill -HUP "$PID"
+for _ in $(seq 1 50); do grep -q 'reloaded' "$LOG" && break; sleep 0.05; done
+dr -b 127.0.0.4 www.example.com
+check "after SIGHUP the new access list is in force" [ "$(status)" = REFUSED ]
+dr www.example.org
+check "and the cache was kept: no upstream query" [ "$(counter "upstream queries")" = "$up" ]
+printf 'server:\n  threads: many\n' >"$CFG"
+kill -HUP "$PID"
+for _ in $(seq 1 50); do grep -q 'reload failed' "$LOG" && break; sleep 0.05; done
+check "a bad configuration on SIGHUP is refused, and why" \
+	grep -q "reload failed.*$CFG:2: server.threads" "$LOG"
+dr -b 127.0.0.4 www.example.com
+check "and the one in force stays" [ "$(status)" = REFUSED ]
+
+echo "# SIGTERM"
+t0=$(date +%s%N)
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "SIGTERM: exit status 0 ($rc), in $ms ms" eval '[ $rc = 0 ] && [ $ms -lt 2000 ]'
+check "the final counters are logged" grep -q 'stopping (signal 15)' "$LOG"
+
+done_testing

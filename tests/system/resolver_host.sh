@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# tests/system/resolver_host.sh: resolverd as this machine's resolver, run as `make run` runs it.
+#
+# In a private network and mount namespace (unshare -mn: a loopback of its own, so port 53 is
+# free whatever the host runs, and a resolv.conf of its own), resolverd starts with the shipped
+# conf/offline.yaml: the resolver on 127.0.0.1#53, the toy servers on 127.53.x.y#53. The C
+# library's resolver (getent), dig and qdig (which read resolv.conf) then resolve every named
+# case. resolverd runs under valgrind (when the build is not a sanitizer build), and after
+# SIGTERM it must exit 0 with no error and no leak.
+# SPDX-License-Identifier: MIT
+if [ -z "${RESOLVER_HOST_NS:-}" ]; then
+	if unshare -mn true 2>/dev/null; then
+		RESOLVER_HOST_NS=1 exec unshare -mn bash "$0" "$@"
+	fi
+	source "$(dirname "$0")/lib.sh"
+	skip "unshare -mn is not permitted here (needs root): getent through resolv.conf"
+	done_testing
+fi
+source "$(dirname "$0")/lib.sh"
+
+[ -x "$RESOLVERD" ] || { skip "resolverd is not built"; done_testing; }
+ip link set lo up || { not_ok "loopback up in the private namespace"; done_testing; }
+echo "nameserver 127.0.0.1" >"$T_TMP/resolv.conf"
+echo "options timeout:5 attempts:1" >>"$T_TMP/resolv.conf"
+mount --bind "$T_TMP/resolv.conf" /etc/resolv.conf || { not_ok "private resolv.conf"; done_testing; }
+
+VG=()
+if ldd "$RESOLVERD" | grep -q 'libasan\|libtsan'; then
+	skip "valgrind: not with a sanitizer build (the sanitizer checks this run instead)"
+elif command -v valgrind >/dev/null; then
+	VG=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect
+		--errors-for-leak-kinds=definite,indirect --error-exitcode=99
+		--log-file="$T_TMP/valgrind.log")
+fi
+start_bg "$T_TMP/resolverd.log" "${VG[@]}" "$RESOLVERD" -c "$TOP/conf/offline.yaml"
+PID=$LAST_PID
+wait_dns 127.0.0.1 53 60 || { sed 's/^/    /' "$T_TMP/resolverd.log"; not_ok "resolverd starts"; done_testing; }
+
+# getent NAME WANT: the C library resolves NAME (hosts: files dns) to a line matching WANT.
+g() {
+	local out
+	out=$(getent ahosts "$1" 2>&1)
+	check "getent ahosts $1: $2" grep -Eq "$2" <<<"$out"
+}
+g www.example.com '^192\.0\.2\.10 '
+g www.example.com '^2001:db8::10 '
+g www.example.org '^192\.0\.2\.20 '
+g www.shop.com '^198\.51\.100\.42 '
+g www.shop.com ' STREAM e42\.edge\.cdn\.net$'
+g www.glueless.org '^192\.0\.2\.31 '
+g www.lame.net '^192\.0\.2\.40 '
+g www.halfdead.org '^192\.0\.2\.60 '
+g anything.wild.example.com '^192\.0\.2\.80 '
+g a.b.c.deep.org '^192\.0\.2\.4 '
+out=$(getent hosts nope.example.com)
+check "getent hosts nope.example.com: not found (exit 2)" [ $? = 2 ]
+out=$(getent hosts 127.53.10.1)
+check "getent hosts 127.53.10.1: the PTR name ($out)" grep -q 'ns1\.example\.com' <<<"$out"
+
+answer() { # dig/qdig output -> the answer's records, whitespace collapsed
+	awk '/^;; ANSWER SECTION:/ { on = 1; next } /^$/ { on = 0 } on { $1 = $1; print }'
+}
+d=$(dig +tries=1 +time=5 @127.0.0.1 big.example.com TXT | answer | grep -c ' TXT ')
+check "dig @127.0.0.1 big.example.com TXT: all 40 records (TC, then TCP)" [ "$d" = 40 ]
+d=$(dig +tries=1 +time=5 @127.0.0.1 www.example.com MX)
+check "dig: NODATA for www.example.com MX" \
+	eval 'grep -q "status: NOERROR" <<<"$d" && grep -q "ANSWER: 0, AUTHORITY: 1" <<<"$d"'
+q=$("$QDIG" +timeout=5 www.example.com AAAA | answer)
+check "qdig with the server of resolv.conf: $q" grep -q ' AAAA 2001:db8::10$' <<<"$q"
+q=$("$QDIG" +timeout=5 -x 127.53.13.2 | answer)
+check "qdig -x 127.53.13.2: $q" grep -q ' PTR ns2\.cdn\.net\.$' <<<"$q"
+q=$("$QDIG" +timeout=5 loop.example.com)
+check "qdig loop.example.com: SERVFAIL" grep -q 'status: SERVFAIL' <<<"$q"
+
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+check "SIGTERM: exit status 0 (got $rc)" [ "$rc" = 0 ]
+if [ ${#VG[@]} -gt 0 ]; then
+	check "valgrind: no error and no leak" [ ! -s "$T_TMP/valgrind.log" ]
+	[ -s "$T_TMP/valgrind.log" ] && head -n 40 "$T_TMP/valgrind.log" | sed 's/^/    /'
+fi
+done_testing
