@@ -342,7 +342,7 @@ static void bitmap_to_text(const uint8_t *p, size_t n, struct buf_out *out)
 			if (!(p[i + 2 + b / 8] & (0x80 >> (b % 8))))
 				continue;
 			buf_puts(out, sep);
-			rdata_type_to_text((uint16_t)(p[i] << 8 | b), out);
+			rdata_type_to_text((uint16_t)((unsigned)p[i] << 8 | b), out);
 			sep = " ";
 		}
 	}

@@ -57,12 +57,18 @@ static void key_to_text(unsigned key, struct buf_out *out)
  * character-string (RFC 9460 Appendix A.1). */
 static bool alpn_to_text(const uint8_t *v, size_t len, struct buf_out *out)
 {
-	uint8_t list[2 * 65535];
+	uint8_t *list = malloc(2 * len); /* each octet escaped at worst */
 	size_t n = 0;
+	if (!list) {
+		out->err = ERR_NOMEM;
+		return false;
+	}
 	for (size_t i = 0; i < len;) {
 		uint8_t l = v[i++];
-		if (l == 0 || len - i < l)
+		if (l == 0 || len - i < l) {
+			free(list);
 			return false;
+		}
 		if (n)
 			list[n++] = ',';
 		for (size_t k = 0; k < l; k++) {
@@ -73,6 +79,7 @@ static bool alpn_to_text(const uint8_t *v, size_t len, struct buf_out *out)
 		i += l;
 	}
 	text_string_encode(list, n, out);
+	free(list);
 	return true;
 }
 
@@ -195,13 +202,12 @@ static enum err each_item(const uint8_t *v, size_t len,
 			  enum err (*item)(const uint8_t *s, size_t n, struct buf_out *out),
 			  struct buf_out *out)
 {
-	uint8_t cur[65535];
+	uint8_t *cur = malloc(len);
 	size_t n = 0;
-	for (size_t i = 0; i <= len; i++) {
+	enum err e = cur ? ERR_OK : ERR_NOMEM;
+	for (size_t i = 0; i <= len && !e; i++) {
 		if (i == len || v[i] == ',') {
-			enum err e = item(cur, n, out);
-			if (e)
-				return e;
+			e = item(cur, n, out);
 			n = 0;
 			continue;
 		}
@@ -209,7 +215,8 @@ static enum err each_item(const uint8_t *v, size_t len,
 			i++;
 		cur[n++] = v[i];
 	}
-	return ERR_OK;
+	free(cur);
+	return e;
 }
 
 static enum err alpn_item(const uint8_t *s, size_t n, struct buf_out *out)
