@@ -548,7 +548,13 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 		return true;
 	}
 	if (m->rcode != DNS_RCODE_NOERROR && m->rcode != DNS_RCODE_NXDOMAIN) {
+		/* REFUSED: the server does not serve the zone (NSD and Knot answer so), lame for
+		 * it as a referral upwards would be. SERVFAIL may pass: the server is kept. */
 		s->kind = ITER_STEP_RCODE;
+		if (m->rcode == DNS_RCODE_REFUSED) {
+			s->note = "refused: lame for the zone";
+			infra_set_lame(it->env->infra, sa, t->zone, now_ms);
+		}
 		return false;
 	}
 	const struct wire_rr *ns_rr = NULL;

@@ -318,7 +318,7 @@ static void test_denials(void)
 	CHECK_TEXT(authority_text(&w), SOA_EX);
 }
 
-/* 10. REFUSED, then SERVFAIL, then a good server. */
+/* 10. REFUSED, then SERVFAIL, then a good server; the refusing one is lame for the zone. */
 static void test_bad_rcodes(void)
 {
 	struct rule rules[] = {
@@ -335,6 +335,10 @@ static void test_bad_rcodes(void)
 	CHECK(n == 6 && s[3].rcode == DNS_RCODE_REFUSED && s[4].rcode == DNS_RCODE_SERVFAIL);
 	CHECK(w.n_sent == 6 && asked(&w, EX1) == 1 && asked(&w, EX2) == 1 && asked(&w, EX3) == 1);
 	CHECK_TEXT(answer_text(&w), WWW_A);
+	/* The server that refused is lame for example.com; the one that failed is not. */
+	struct sockaddr_storage refused = sa(w.sent[3].addr), failed = sa(w.sent[4].addr);
+	CHECK(infra_is_lame(w.infra, (struct sockaddr *)&refused, N("example.com."), w.now_ms));
+	CHECK(!infra_is_lame(w.infra, (struct sockaddr *)&failed, N("example.com."), w.now_ms));
 }
 
 /* 11. A timeout, then another server answers; the silent one's timeout doubled. The same
