@@ -117,7 +117,10 @@ void wire_build_init(struct wire_builder *b, uint8_t *buf, size_t cap, uint16_t 
 enum err wire_build_question(struct wire_builder *b, const uint8_t *name, uint16_t type,
 			     uint16_t rclass);
 
-/* Adds one record to a section; names are compressed where RFC 3597 §4 allows. Records must
+/* Adds one record to a section; names are compressed where RFC 3597 §4 allows. Suffixes
+ * match case-insensitively, so a compressed name reads back with the case of the name it
+ * points to (www.EXAMPLE.com after EXAMPLE.com): the same name, as case does not count in
+ * names (RFC 4343), and a shorter message than exact matching would give. Records must
  * be added in section order. ERR_SPACE when it does not fit: the message is then as before. */
 enum err wire_build_rr(struct wire_builder *b, enum wire_section s, const struct wire_rr *rr);
 
