@@ -170,6 +170,42 @@ check "TCP: a junk message gets FORMERR or the connection closed" grep -q '^junk
 dr www.example.com
 check "and the daemon still answers" [ "$(status)" = NOERROR ]
 
+echo "# TCP limits: a second resolverd with one worker, 2 connections, 400 ms idle"
+TOY2=$(free_port) RES2=$(free_port)
+start_toy "$TOY2" "server:
+  listen: [127.0.0.1]
+  port: $RES2
+  threads: 1
+  tcp-max-connections: 2
+  tcp-idle-timeout-ms: 400
+resolver:
+  root-hints: $TOP/conf/toy-root.hints
+  upstream-port: $TOY2
+  query-special-addresses: true
+" && wait_dns 127.0.0.1 "$RES2" 10 || not_ok "a second resolverd starts"
+T=$($PY - "$RES2" <<'EOF2'
+import socket, struct, sys, time
+port = int(sys.argv[1])
+q = struct.pack("!HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\x03www\x07example\x03com\x00\x00\x01\x00\x01"
+def ask(s):
+    s.sendall(struct.pack("!H", len(q)) + q)
+    try:
+        n = s.recv(2)
+        return "answered" if len(n) == 2 else "closed"
+    except (ConnectionResetError, socket.timeout):
+        return "closed"
+conns = [socket.create_connection(("127.0.0.1", port), timeout=3) for _ in range(3)]
+time.sleep(0.1)
+print("third", ask(conns[2]))
+print("first", ask(conns[0]))
+time.sleep(1.0)
+print("idle", ask(conns[1]))
+EOF2
+)
+check "over tcp-max-connections, a connection is closed at once" grep -q '^third closed$' <<<"$T"
+check "the connections within the cap are served" grep -q '^first answered$' <<<"$T"
+check "an idle connection is closed after tcp-idle-timeout-ms" grep -q '^idle closed$' <<<"$T"
+
 echo "# configuration"
 bad=$T_TMP/bad.yaml
 printf 'server:\n  port: 5300\n  lisen: [127.0.0.1]\n' >"$bad"
