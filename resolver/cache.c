@@ -658,6 +658,12 @@ void cache_free(struct cache *c)
 	free(c);
 }
 
+uint32_t cache_ttl(const struct cache *c, uint32_t ttl, bool negative)
+{
+	uint32_t cap = negative ? min_u32(c->lim.max_neg_ttl_s, c->lim.max_ttl_s) : c->lim.max_ttl_s;
+	return ttl_limit(ttl_31(ttl), c->lim.min_ttl_s, cap);
+}
+
 enum cache_put_res cache_put(struct cache *c, const struct wire_rr *rrs, size_t n,
                              enum cache_trust trust, uint32_t now_s)
 {

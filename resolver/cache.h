@@ -123,6 +123,11 @@ void cache_limits_default(struct cache_limits *l);
  * CACHE_SIZE_MIN or memory is short. Free it with cache_free(). */
 struct cache *cache_new(const struct cache_limits *l);
 
+/* The TTL a record learnt with ttl gets in this cache: floored by min_ttl_s, capped by
+ * max_ttl_s, or by max_neg_ttl_s for the SOA of a denial (negative). A fresh answer is given
+ * to clients with it, so that it says what the cache will say later. */
+uint32_t cache_ttl(const struct cache *c, uint32_t ttl, bool negative);
+
 /* Frees the cache and all its entries; cache_free(NULL) does nothing. No other thread may be
  * using it. */
 void cache_free(struct cache *c);

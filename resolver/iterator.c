@@ -72,8 +72,15 @@ static void step_server(struct iter *it, struct iter_step *s)
 }
 
 /* Ends the whole resolution. */
+/* Ends the resolution. The records for the client get the TTLs the cache gives them. */
 static void finish(struct iter *it, unsigned rcode)
 {
+	bool negative = it->answer.n == 0;
+	for (size_t i = 0; i < it->answer.n; i++)
+		it->answer.rr[i].ttl = cache_ttl(it->env->cache, it->answer.rr[i].ttl, false);
+	for (size_t i = 0; i < it->authority.n; i++)
+		it->authority.rr[i].ttl =
+			cache_ttl(it->env->cache, it->authority.rr[i].ttl, negative);
 	it->done = true;
 	it->rcode = rcode;
 	it->sp = 0;
@@ -195,6 +202,11 @@ static enum cache_res lookup(struct iter *it, const uint8_t *name, uint16_t type
 	}
 }
 
+static bool is_address(uint16_t type)
+{
+	return type == DNS_TYPE_A || type == DNS_TYPE_AAAA;
+}
+
 /* Adds the cached addresses of name server ns (glue included) to t's servers. */
 static void load_addrs(struct iter *it, struct iter_target *t, unsigned ns, uint64_t now_ms)
 {
@@ -292,9 +304,8 @@ static void load_referral(struct iter *it, struct iter_target *t, const struct w
 		load_addrs(it, t, (unsigned)ns, now_ms);
 		for (uint16_t k = 0; k < m->n[WIRE_ADDITIONAL]; k++) {
 			const struct wire_rr *g = &m->rr[WIRE_ADDITIONAL][k];
-			if ((g->type == DNS_TYPE_A || g->type == DNS_TYPE_AAAA) &&
-			    (g->rdlen == 4 || g->rdlen == 16) && name_equal(g->owner, rr->rdata) &&
-			    name_is_subdomain(g->owner, bailiwick))
+			if (is_address(g->type) && (g->rdlen == 4 || g->rdlen == 16) &&
+			    name_equal(g->owner, rr->rdata) && name_is_subdomain(g->owner, bailiwick))
 				add_srv(it, t, (unsigned)ns, g->rdata, g->rdlen, false);
 		}
 	}
@@ -305,17 +316,18 @@ static void load_referral(struct iter *it, struct iter_target *t, const struct w
 static int pick(struct iter *it, struct iter_target *t, uint64_t now_ms)
 {
 	int best = -1, count = 0, avail[ITER_MAX_SRV];
-	uint32_t best_rto = UINT32_MAX;
+	uint32_t best_rto = UINT32_MAX, ties = 0;
 	for (unsigned i = 0; i < t->n_srv; i++) {
 		const struct sockaddr *sa = (const struct sockaddr *)&t->srv[i].addr;
 		if (t->srv[i].tried || infra_is_lame(it->env->infra, sa, t->zone, now_ms))
 			continue;
 		avail[count++] = (int)i;
 		uint32_t rto = infra_rto_ms(it->env->infra, sa);
-		if (rto < best_rto) {
-			best_rto = rto;
+		if (rto < best_rto)
+			best_rto = rto, ties = 0;
+		/* Equal timeouts (servers never asked): each of them as likely as the others. */
+		if (rto == best_rto && rand_below(++ties) == 0)
 			best = (int)i;
-		}
 	}
 	if (count > 1 && rand_below(10) == 0)
 		best = avail[rand_below((uint32_t)count)];
@@ -324,11 +336,16 @@ static int pick(struct iter *it, struct iter_target *t, uint64_t now_ms)
 
 /* ---- targets ---- */
 
+/* Whether the question is being resolved already, further down the stack. A and AAAA count
+ * as one: a name server's AAAA needed to find its own A is as much a loop as its A. */
 static bool on_stack(const struct iter *it, const uint8_t *name, uint16_t type)
 {
-	for (unsigned i = 0; i < it->sp; i++)
-		if (it->stack[i].qtype == type && name_equal(it->stack[i].qname, name))
+	for (unsigned i = 0; i < it->sp; i++) {
+		uint16_t t = it->stack[i].qtype;
+		if ((t == type || (is_address(t) && is_address(type))) &&
+		    name_equal(it->stack[i].qname, name))
 			return true;
+	}
 	return false;
 }
 

@@ -80,6 +80,19 @@ static void test_walk_from_root(void)
 	CHECK_TEXT(answer_text(&w), WWW_A);
 }
 
+/* 1b. A fresh answer goes to the client with the TTL the cache gives it: capped at max-ttl
+ * (one day), not the week the server said. */
+static void test_ttl_cap(void)
+{
+	struct rule rules[] = {
+		{ EXS, "www.example.com.", T_A, .flags = AA,
+		  .an = "www.example.com. 604800 A " WWW },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(w.n_an == 1 && w.an[0].ttl == 86400);
+}
+
 /* 2. example.com's server slips in records of victim.net: none is believed. */
 static void test_out_of_bailiwick(void)
 {
@@ -514,6 +527,7 @@ int main(void)
 {
 	RUN(test_walk_from_root);
 	RUN(test_out_of_bailiwick);
+	RUN(test_ttl_cap);
 	RUN(test_forged_glue);
 	RUN(test_sibling_glue);
 	RUN(test_lame);
