@@ -76,6 +76,12 @@ void json_num(struct json *j, const char *key, double value)
 	fprintf(j->f, "%.15g", value);
 }
 
+void json_ms(struct json *j, const char *key, double ms)
+{
+	lead(j, key);
+	fprintf(j->f, "%.3f", ms);
+}
+
 void json_bool(struct json *j, const char *key, bool value)
 {
 	lead(j, key);

@@ -32,6 +32,9 @@ void json_close(struct json *j, char bracket);
 
 void json_str(struct json *j, const char *key, const char *value);
 void json_num(struct json *j, const char *key, double value);
+/* A time in milliseconds, to the microsecond (a measured time has no more digits worth
+ * printing). */
+void json_ms(struct json *j, const char *key, double ms);
 void json_bool(struct json *j, const char *key, bool value);
 void json_null(struct json *j, const char *key);
 

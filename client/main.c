@@ -102,7 +102,7 @@ static void print_json(const struct query_server *s, const struct query_result *
 	json_num(&j, "port", s->port);
 	json_close(&j, '}');
 	json_str(&j, "transport", tcp ? "tcp" : "udp");
-	json_num(&j, "time_ms", r->ms);
+	json_ms(&j, "time_ms", r->ms);
 	json_num(&j, "size", (double)r->len);
 	json_message(&j, "reply", m);
 	json_close(&j, '}');
@@ -164,8 +164,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "qdig: %s\n", err);
 		return EXIT_NO_REPLY;
 	}
-	/* Colour goes through a buffer: the output is written plain, then coloured line by line. */
-	bool color = o.color == 1 || (o.color == -1 && isatty(STDOUT_FILENO) && !o.json);
+	/* Colour goes through a buffer: the output is written plain, then coloured line by line.
+	 * JSON is for programs: never coloured, whatever +color says. */
+	bool color = !o.json && (o.color == 1 || (o.color == -1 && isatty(STDOUT_FILENO)));
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = color ? open_memstream(&text, &len) : stdout;

@@ -44,8 +44,8 @@ static const struct plus pluses[] = {
 
 void opts_usage(FILE *f)
 {
-	fputs("usage: qdig [@server] [-p port] [-t type] [-c class] [-x addr] [+option...]\n"
-	      "            [name] [type] [class]\n"
+	fputs("usage: qdig [@server] [-p port] [-t type] [-c class] [-x addr] [-q name]\n"
+	      "            [+option...] [name] [type] [class]\n"
 	      "\n"
 	      "Sends one DNS question and prints the reply as dig does.\n"
 	      "  @server   server address or host name (default: first nameserver of\n"
@@ -73,20 +73,22 @@ void opts_usage(FILE *f)
 	      f);
 }
 
-/* The option named name[0..len), or the only one it abbreviates, as dig allows (+norec). */
-static const struct plus *find_plus(const char *name, size_t len)
+/* The option named name[0..len), or the only one it abbreviates, as dig allows (+norec).
+ * NULL when there is none, with *ambiguous set when several options start so. */
+static const struct plus *find_plus(const char *name, size_t len, bool *ambiguous)
 {
 	const struct plus *found = NULL;
+	*ambiguous = false;
 	for (size_t i = 0; i < sizeof(pluses) / sizeof(pluses[0]); i++) {
 		if (strncmp(pluses[i].name, name, len) != 0)
 			continue;
 		if (strlen(pluses[i].name) == len)
 			return &pluses[i];
 		if (found)
-			return NULL; /* ambiguous */
+			*ambiguous = true;
 		found = &pluses[i];
 	}
-	return len ? found : NULL;
+	return len && !*ambiguous ? found : NULL;
 }
 
 static bool plus_option(const char *arg, struct qdig_opts *o, char *err)
@@ -104,7 +106,8 @@ static bool plus_option(const char *arg, struct qdig_opts *o, char *err)
 		o->color = value;
 		return true;
 	}
-	const struct plus *p = find_plus(name, len);
+	bool ambiguous;
+	const struct plus *p = find_plus(name, len, &ambiguous);
 	if (p) {
 		char *field = (char *)o + p->off;
 		if (p->kind == K_BOOL && !eq) {
@@ -124,7 +127,7 @@ static bool plus_option(const char *arg, struct qdig_opts *o, char *err)
 		snprintf(err, 256, "bad value in '%s'", arg);
 		return false;
 	}
-	snprintf(err, 256, "unknown option '%s'", arg);
+	snprintf(err, 256, "%s option '%s'", ambiguous ? "ambiguous" : "unknown", arg);
 	return false;
 }
 
@@ -260,10 +263,13 @@ bool opts_parse(int argc, char **argv, struct qdig_opts *o, bool *help, char err
 				*help = true;
 				return true;
 			}
+			if (!strchr("ptcqx", a[1])) {
+				snprintf(err, 256, "unknown option '%s'", a);
+				return false;
+			}
 			const char *val = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!val || !strchr("ptcqx", a[1])) {
-				snprintf(err, 256, val ? "unknown option '%s'" : "'%s' needs a value",
-					 a);
+			if (!val) {
+				snprintf(err, 256, "'%s' needs a value", a);
 				return false;
 			}
 			if (!dash_option(o, a[1], val, &type_set, &class_set, err))

@@ -202,28 +202,43 @@ void print_short(FILE *f, const struct wire_msg *m)
 		print_line(f, &m->rr[WIRE_ANSWER][i], true);
 }
 
-void print_colored(FILE *f, const char *text)
+/* One line of print_colored: its indentation (the steps of +trace sub-questions) kept as is,
+ * then the status of a header line coloured, a comment dim, or a record's owner bold. */
+static void print_colored_line(FILE *f, const char *text, int n)
 {
 	static const char dim[] = "\033[2m", bold[] = "\033[1m", green[] = "\033[32m",
 			  red[] = "\033[31m", reset[] = "\033[0m";
+	int indent = (int)strspn(text, " ");
+	if (indent > n)
+		indent = n;
+	fprintf(f, "%.*s", indent, text);
+	text += indent;
+	n -= indent;
+	const char *status = strstr(text, "status: ");
+	const char *comma = status ? strchr(status, ',') : NULL;
+	if (n == 0) {
+		fputc('\n', f);
+	} else if (status && comma && comma < text + n) {
+		int before = (int)(status + 8 - text), word = (int)(comma - status - 8);
+		bool good = strncmp(status + 8, "NOERROR", 7) == 0;
+		fprintf(f, "%s%.*s%s%s%.*s%s%s%.*s%s\n", dim, before, text, reset, good ? green : red,
+			word, status + 8, reset, dim, n - before - word, comma, reset);
+	} else if (text[0] == ';') {
+		fprintf(f, "%s%.*s%s\n", dim, n, text, reset);
+	} else {
+		int owner = (int)strcspn(text, " \t\n");
+		if (owner > n)
+			owner = n;
+		fprintf(f, "%s%.*s%s%.*s\n", bold, owner, text, reset, n - owner, text + owner);
+	}
+}
+
+void print_colored(FILE *f, const char *text)
+{
 	while (text && *text) {
 		const char *end = strchr(text, '\n');
 		int n = end ? (int)(end - text) : (int)strlen(text);
-		const char *status = strstr(text, "status: ");
-		if (status && status < text + n) {
-			const char *comma = strchr(status, ',');
-			int before = (int)(status + 8 - text), word = (int)(comma - status - 8);
-			bool good = strncmp(status + 8, "NOERROR", 7) == 0;
-			fprintf(f, "%s%.*s%s%s%.*s%s%s%.*s%s\n", dim, before, text, reset,
-				good ? green : red, word, status + 8, reset, dim,
-				n - before - word, comma, reset);
-		} else if (text[0] == ';') {
-			fprintf(f, "%s%.*s%s\n", dim, n, text, reset);
-		} else {
-			int owner = (int)strcspn(text, " \t\n");
-			fprintf(f, "%s%.*s%s%.*s\n", bold, owner < n ? owner : n, text, reset,
-				owner < n ? n - owner : 0, text + owner);
-		}
+		print_colored_line(f, text, n);
 		text = end ? end + 1 : text + n;
 	}
 }

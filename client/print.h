@@ -32,7 +32,8 @@ void print_message(FILE *f, const struct wire_msg *m, bool rd_asked);
 void print_section(FILE *f, const struct wire_msg *m, enum wire_section s);
 
 /* Writes text (qdig's whole output) to f with ANSI colours: comment lines dim, the owner
- * names of records bold, the status of a header line green (NOERROR) or red. */
+ * names of records bold, the status of a header line green (NOERROR) or red. Indentation (the
+ * sub-questions of +trace) is kept as it is, uncoloured. */
 void print_colored(FILE *f, const char *text);
 
 /* +short: the rdata of each answer record, one per line. */

@@ -1,4 +1,12 @@
 /* client/trace.c: qdig +trace, the walk and its printing.
+ *
+ * The walk is resolver/iterator.c's, driven here one query at a time through
+ * resolver/upstream.c on an event loop of qdig's own; this file feeds the iterator its events
+ * and prints the steps it records, in three layouts: dig's text (with lines of their own for
+ * what dig +trace hides), +short (one line a step) and +json. Where the root servers come from
+ * (a hints file, or a server's answer to ". NS") is settled here too. Records are laid out by
+ * print.c, JSON written by json.c.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "trace.h"
@@ -21,6 +29,7 @@
 
 #define TRACE_CACHE_SIZE (8u << 20)
 #define TRACE_TIMEOUT_MAX_MS 2000 /* first timeout per server: a dead one costs this much */
+#define SHORT_RDATA_MAX 3 /* +short: answer rdata shown per step; a long RRset is counted */
 
 struct tracer {
 	const struct qdig_opts *o;
@@ -34,6 +43,9 @@ struct tracer {
 	struct hints hints;
 	struct iter_env env;
 	size_t printed;          /* steps printed so far */
+	const struct query_server *roots_server; /* where ". NS" was asked, or NULL (hints) */
+	const struct query_result *roots_r;      /* and its reply, parsed into roots */
+	struct wire_msg roots;
 	struct upstream_result r; /* the last result, its reply copied */
 	uint8_t reply[DNS_MSG_MAX];
 	bool have_result;
@@ -52,17 +64,27 @@ static const char *name_text(const uint8_t *name, char *buf, size_t cap)
 	return buf;
 }
 
+/* An address as text (without the port) and its port. */
+static void addr_parts(const struct sockaddr_storage *ss, char *buf, size_t cap, uint16_t *port)
+{
+	snprintf(buf, cap, "?");
+	*port = 0;
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)cap);
+		*port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf,
+			  (socklen_t)cap);
+		*port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	}
+}
+
+/* An address as dig shows it: 127.53.0.1#53. */
 static void addr_text(const struct sockaddr_storage *ss, char *buf, size_t cap)
 {
-	char a[INET6_ADDRSTRLEN] = "?";
-	uint16_t port = 0;
-	if (ss->ss_family == AF_INET) {
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, a, sizeof(a));
-		port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	} else if (ss->ss_family == AF_INET6) {
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, a, sizeof(a));
-		port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	}
+	char a[INET6_ADDRSTRLEN];
+	uint16_t port;
+	addr_parts(ss, a, sizeof(a), &port);
 	snprintf(buf, cap, "%s#%u", a, port);
 }
 
@@ -75,23 +97,34 @@ static void server_text(const struct iter_step *s, char *buf, size_t cap)
 		buf[n - 1] = 0;
 }
 
-/* Prints the answer and authority records of a step's reply, as dig +trace does. */
-static void print_records(struct tracer *t, const struct iter_step *s, const char *indent)
+/* Prints the answer and authority records of m, as dig +trace does, each line indented. */
+static void print_records(struct tracer *t, const struct wire_msg *m, const char *indent)
 {
-	struct wire_msg m;
-	if (!s->reply || wire_parse(s->reply, s->reply_len, t->a, &m) != ERR_OK)
-		return;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
 	if (!mem)
 		return;
-	print_section(mem, &m, WIRE_ANSWER);
-	print_section(mem, &m, WIRE_AUTHORITY);
+	print_section(mem, m, WIRE_ANSWER);
+	print_section(mem, m, WIRE_AUTHORITY);
 	fclose(mem);
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
 		fprintf(t->out, "%s%s\n", indent, line);
 	free(text);
+}
+
+/* The reply of a step, parsed into m; false when the step has none (or it does not parse). */
+static bool step_reply(struct tracer *t, const struct iter_step *s, struct wire_msg *m)
+{
+	return s->reply && wire_parse(s->reply, s->reply_len, t->a, m) == ERR_OK;
+}
+
+static const char *type_text(uint16_t type, char buf[static 16])
+{
+	struct buf_out tb;
+	buf_out_init(&tb, buf, 16);
+	rdata_type_to_text(type, &tb);
+	return buf;
 }
 
 static const char *what_next(enum iter_step_kind k)
@@ -110,9 +143,48 @@ static const char *what_next(enum iter_step_kind k)
 	}
 }
 
+/* The line after "Received" that says what a reply meant, where the records alone do not
+ * (a referral or an answer speaks for itself, as in dig +trace). */
+static void print_outcome(struct tracer *t, const struct iter_step *s, const char *indent)
+{
+	char b[NAME_MAX_TEXT], type[16], rc[16];
+	switch (s->kind) {
+	case ITER_STEP_CNAME:
+		fprintf(t->out, "%s;; Alias: restarting at %s\n", indent,
+			name_text(s->target, b, sizeof(b)));
+		break;
+	case ITER_STEP_NXDOMAIN:
+		fprintf(t->out, "%s;; NXDOMAIN: %s does not exist\n", indent,
+			name_text(s->qname, b, sizeof(b)));
+		break;
+	case ITER_STEP_NODATA:
+		fprintf(t->out, "%s;; NODATA: %s has no %s records\n", indent,
+			name_text(s->qname, b, sizeof(b)), type_text(s->qtype, type));
+		break;
+	case ITER_STEP_RCODE:
+		fprintf(t->out, "%s;; %s%s%s%s%s\n", indent, print_rcode_name(s->rcode, rc),
+			s->note ? " (" : "", s->note ? s->note : "", s->note ? ")" : "",
+			what_next(s->kind));
+		break;
+	case ITER_STEP_LAME: /* the iterator's note begins "lame: " */
+		fprintf(t->out, "%s;; %s%s\n", indent, s->note ? s->note : "lame", what_next(s->kind));
+		break;
+	case ITER_STEP_TRUNCATED:
+		fprintf(t->out, "%s;; Truncated (TC=1)%s\n", indent, what_next(s->kind));
+		break;
+	case ITER_STEP_MALFORMED:
+		fprintf(t->out, "%s;; Bad reply: %s%s\n", indent, s->note ? s->note : "?",
+			what_next(s->kind));
+		break;
+	default:
+		break;
+	}
+}
+
 static void print_step_text(struct tracer *t, const struct iter_step *s, const char *indent)
 {
-	char srv[NAME_MAX_TEXT], addr[80], b1[NAME_MAX_TEXT], rc[16];
+	char srv[NAME_MAX_TEXT], addr[80], b1[NAME_MAX_TEXT], type[16];
+	struct wire_msg m;
 	server_text(s, srv, sizeof(srv));
 	addr_text(&s->addr, addr, sizeof(addr));
 	const char *proto = s->tcp ? "TCP" : "UDP";
@@ -123,69 +195,88 @@ static void print_step_text(struct tracer *t, const struct iter_step *s, const c
 			srv, proto, s->rtt_ms, s->note, what_next(s->kind));
 		break;
 	case ITER_STEP_LIMIT:
+		fprintf(t->out, "%s;; Stopped at %s %s: %s (a limit of the walk)\n", indent,
+			name_text(s->qname, b1, sizeof(b1)), type_text(s->qtype, type), s->note);
+		break;
 	case ITER_STEP_NO_SERVER:
-		fprintf(t->out, "%s;; Gave up on %s: %s\n", indent,
-			name_text(s->qname, b1, sizeof(b1)), s->note);
+		fprintf(t->out, "%s;; Gave up on %s %s: %s\n", indent,
+			name_text(s->qname, b1, sizeof(b1)), type_text(s->qtype, type), s->note);
 		break;
 	default:
-		print_records(t, s, indent);
+		if (step_reply(t, s, &m))
+			print_records(t, &m, indent);
 		fprintf(t->out, "%s;; Received %zu bytes from %s(%s) over %s in %u ms\n", indent,
 			s->reply_len, addr, srv, proto, s->rtt_ms);
-		if (s->kind == ITER_STEP_CNAME)
-			fprintf(t->out, "%s;; Alias: restarting at %s\n", indent,
-				name_text(s->target, b1, sizeof(b1)));
-		else if (s->kind == ITER_STEP_RCODE)
-			fprintf(t->out, "%s;; %s%s\n", indent, print_rcode_name(s->rcode, rc),
-				what_next(s->kind));
-		else if (s->kind != ITER_STEP_ANSWER && s->kind != ITER_STEP_REFERRAL &&
-			 s->kind != ITER_STEP_NXDOMAIN && s->kind != ITER_STEP_NODATA)
-			fprintf(t->out, "%s;; %s%s%s%s\n", indent,
-				s->kind == ITER_STEP_LAME ? "Lame" : s->kind == ITER_STEP_TRUNCATED
-									 ? "Truncated (TC=1)"
-									 : "Bad reply",
-				s->note ? ": " : "", s->note ? s->note : "", what_next(s->kind));
+		print_outcome(t, s, indent);
 	}
 	fputc('\n', t->out);
 }
 
-/* +short: one line per step. */
+/* +short: the rdata of a reply's answer section on the current line, as dig +short prints
+ * them but comma-separated; past SHORT_RDATA_MAX of them, only how many more there are. */
+static void print_short_rdata(struct tracer *t, const struct wire_msg *m)
+{
+	char *text = NULL;
+	size_t len = 0, n = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		return;
+	print_short(mem, m);
+	fclose(mem);
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), n++)
+		if (n < SHORT_RDATA_MAX)
+			fprintf(t->out, "%s%s", n ? ", " : ": ", line);
+	if (n > SHORT_RDATA_MAX)
+		fprintf(t->out, " (and %zu more)", n - SHORT_RDATA_MAX);
+	free(text);
+}
+
+/* +short: one line per step: what came of it, the question (and the alias target or the
+ * delegated zone), the server; after a colon the answer's rdata, the rcode or the note. */
 static void print_step_short(struct tracer *t, const struct iter_step *s, const char *indent)
 {
 	char q[NAME_MAX_TEXT], srv[NAME_MAX_TEXT], addr[80], type[16], target[NAME_MAX_TEXT];
-	struct buf_out tb;
-	buf_out_init(&tb, type, sizeof(type));
-	rdata_type_to_text(s->qtype, &tb);
-	name_text(s->qname, q, sizeof(q));
-	server_text(s, srv, sizeof(srv));
-	addr_text(&s->addr, addr, sizeof(addr));
-	fprintf(t->out, "%s%s %s %s", indent, iter_step_name(s->kind), q, type);
+	char rc[16];
+	struct wire_msg m;
+	fprintf(t->out, "%s%s %s %s", indent, iter_step_name(s->kind),
+		name_text(s->qname, q, sizeof(q)), type_text(s->qtype, type));
 	if (s->target)
 		fprintf(t->out, " -> %s", name_text(s->target, target, sizeof(target)));
-	if (s->server_name)
+	if (s->server_name) {
+		server_text(s, srv, sizeof(srv));
+		addr_text(&s->addr, addr, sizeof(addr));
 		fprintf(t->out, " from %s(%s) %s %u ms", srv, addr, s->tcp ? "TCP" : "UDP",
 			s->rtt_ms);
-	fprintf(t->out, "%s%s\n", s->note ? ": " : "", s->note ? s->note : "");
+	}
+	if (s->kind == ITER_STEP_ANSWER && step_reply(t, s, &m))
+		print_short_rdata(t, &m);
+	else if (s->kind == ITER_STEP_RCODE)
+		fprintf(t->out, ": %s%s%s%s", print_rcode_name(s->rcode, rc), s->note ? " (" : "",
+			s->note ? s->note : "", s->note ? ")" : "");
+	else if (s->note)
+		fprintf(t->out, ": %s", s->note);
+	fputc('\n', t->out);
 }
 
+/* JSON: one step. The server and transport when a query went out; the delegated zone or
+ * alias target; the reply's size and rcode, and the reply itself when it parses. */
 static void print_step_json(struct tracer *t, const struct iter_step *s)
 {
-	char b[NAME_MAX_TEXT + 32], rc[16];
-	struct buf_out tb;
+	char b[NAME_MAX_TEXT + 32], type[16], rc[16];
+	uint16_t port;
+	struct wire_msg m;
 	json_open(&t->j, NULL, '{');
 	json_num(&t->j, "depth", s->depth);
 	json_str(&t->j, "kind", iter_step_name(s->kind));
 	json_str(&t->j, "qname", name_text(s->qname, b, sizeof(b)));
-	buf_out_init(&tb, b, sizeof(b));
-	rdata_type_to_text(s->qtype, &tb);
-	json_str(&t->j, "qtype", b);
+	json_str(&t->j, "qtype", type_text(s->qtype, type));
 	json_str(&t->j, "zone", name_text(s->zone, b, sizeof(b)));
 	if (s->server_name) {
 		json_open(&t->j, "server", '{');
 		json_str(&t->j, "name", name_text(s->server_name, b, sizeof(b)));
-		addr_text(&s->addr, b, sizeof(b));
-		*strrchr(b, '#') = 0;
+		addr_parts(&s->addr, b, sizeof(b), &port);
 		json_str(&t->j, "address", b);
-		json_num(&t->j, "port", t->o->port);
+		json_num(&t->j, "port", port);
 		json_close(&t->j, '}');
 		json_str(&t->j, "transport", s->tcp ? "tcp" : "udp");
 		json_num(&t->j, "time_ms", s->rtt_ms);
@@ -194,17 +285,37 @@ static void print_step_json(struct tracer *t, const struct iter_step *s)
 		json_str(&t->j, "target", name_text(s->target, b, sizeof(b)));
 	if (s->note)
 		json_str(&t->j, "note", s->note);
-	struct wire_msg m;
-	if (s->reply && wire_parse(s->reply, s->reply_len, t->a, &m) == ERR_OK) {
+	if (s->reply)
 		json_num(&t->j, "size", (double)s->reply_len);
+	if (step_reply(t, s, &m)) {
 		json_str(&t->j, "rcode", print_rcode_name(m.rcode, rc));
 		json_message(&t->j, "reply", &m);
 	}
 	json_close(&t->j, '}');
 }
 
-/* Prints the steps the iterator added since the last call, indented by depth, with a line
- * where a sub-question begins. */
+/* Whether a step ends the question it was for (the iterator then pops it). */
+static bool ends_question(enum iter_step_kind k)
+{
+	return k == ITER_STEP_ANSWER || k == ITER_STEP_NXDOMAIN || k == ITER_STEP_NODATA ||
+	       k == ITER_STEP_NO_SERVER;
+}
+
+/* Text: the line that opens a sub-question (the root priming query, or the address of a
+ * name server without usable glue), indented as its steps are. */
+static void print_sub_question(struct tracer *t, const struct iter_step *s, const char *indent)
+{
+	char q[NAME_MAX_TEXT], type[16];
+	fprintf(t->out, "%s;; %s %s %s\n\n", indent,
+		s->qtype == DNS_TYPE_NS && s->qname[0] == 0
+			? "Priming the root name servers:"
+			: "Looking up a name server that came without glue:",
+		name_text(s->qname, q, sizeof(q)), type_text(s->qtype, type));
+}
+
+/* Prints the steps the iterator added since the last call, indented by depth. A step begins
+ * a sub-question when it is deeper than the one before, or as deep as one that ended its own
+ * (the next name server's address, asked once the last one's came or failed). */
 static void print_new_steps(struct tracer *t, const struct iter *it)
 {
 	static const char spaces[] = "                ";
@@ -212,27 +323,20 @@ static void print_new_steps(struct tracer *t, const struct iter *it)
 	const struct iter_step *steps = iter_trace(it, &n);
 	for (; t->printed < n; t->printed++) {
 		const struct iter_step *s = &steps[t->printed];
-		unsigned prev = t->printed ? steps[t->printed - 1].depth : 0;
+		const struct iter_step *prev = t->printed ? &steps[t->printed - 1] : NULL;
+		unsigned pd = prev ? prev->depth : 0;
+		bool begins = s->depth > pd || (s->depth > 0 && s->depth == pd && prev &&
+						ends_question(prev->kind));
 		const char *indent = spaces + sizeof(spaces) - 1 - (s->depth > 7 ? 14 : 2 * s->depth);
 		if (t->o->json) {
 			print_step_json(t, s);
-			continue;
-		}
-		if (s->depth > prev && !t->o->short_form) {
-			char q[NAME_MAX_TEXT], type[16];
-			struct buf_out tb;
-			buf_out_init(&tb, type, sizeof(type));
-			rdata_type_to_text(s->qtype, &tb);
-			fprintf(t->out, "%s;; %s %s %s\n\n", indent,
-				s->qtype == DNS_TYPE_NS && s->qname[0] == 0
-					? "Priming the root name servers:"
-					: "Looking up a name server that came without glue:",
-				name_text(s->qname, q, sizeof(q)), type);
-		}
-		if (t->o->short_form)
+		} else if (t->o->short_form) {
 			print_step_short(t, s, indent);
-		else
+		} else {
+			if (begins)
+				print_sub_question(t, s, indent);
 			print_step_text(t, s, indent);
+		}
 	}
 }
 
@@ -287,11 +391,9 @@ static bool roots_from_server(struct tracer *t, const struct query_server *serve
 			server->port);
 		return false;
 	}
-	if (!t->o->json && !t->o->short_form) {
-		print_section(t->out, &m, WIRE_ANSWER);
-		fprintf(t->out, ";; Received %zu bytes from %s#%u(%s) in %.0f ms\n\n", r.len,
-			server->text, server->port, server->text, r.ms);
-	}
+	t->roots_server = server;
+	t->roots_r = &r;
+	t->roots = m;
 	struct wire_rr ns[HINTS_MAX];
 	size_t n_ns = 0;
 	for (uint16_t i = 0; i < m.n[WIRE_ANSWER] && n_ns < HINTS_MAX; i++)
@@ -387,12 +489,88 @@ static void teardown(struct tracer *t)
 	arena_free(t->a);
 }
 
-static void print_result_json(struct tracer *t, const struct iter *it, unsigned rcode)
+/* ---- the root servers and the result, printed ---- */
+
+/* JSON: where the root servers came from. Hints: the file and its servers; a server: its
+ * address and its reply to ". NS". */
+static void print_roots_json(struct tracer *t)
+{
+	char b[NAME_MAX_TEXT + 32];
+	uint16_t port;
+	json_open(&t->j, "roots", '{');
+	if (!t->roots_server) {
+		json_str(&t->j, "source", "hints");
+		json_str(&t->j, "file", t->o->root_hints);
+		json_open(&t->j, "servers", '[');
+		for (size_t i = 0; i < t->hints.n; i++) {
+			json_open(&t->j, NULL, '{');
+			json_str(&t->j, "name", name_text(t->hints.s[i].name, b, sizeof(b)));
+			addr_parts(&t->hints.s[i].addr, b, sizeof(b), &port);
+			json_str(&t->j, "address", b);
+			json_close(&t->j, '}');
+		}
+		json_close(&t->j, ']');
+	} else {
+		json_str(&t->j, "source", "server");
+		json_open(&t->j, "server", '{');
+		json_str(&t->j, "address", t->roots_server->text);
+		json_num(&t->j, "port", t->roots_server->port);
+		json_close(&t->j, '}');
+		json_str(&t->j, "transport", t->o->tcp ? "tcp" : "udp");
+		json_ms(&t->j, "time_ms", t->roots_r->ms);
+		json_num(&t->j, "size", (double)t->roots_r->len);
+		json_message(&t->j, "reply", &t->roots);
+	}
+	json_close(&t->j, '}');
+}
+
+/* The first step, as dig +trace prints it: the root NS set from the server asked (nothing
+ * with a hints file, whose priming query is the first step). */
+static void print_roots(struct tracer *t)
+{
+	const struct query_server *s = t->roots_server;
+	const char *proto = t->o->tcp ? "TCP" : "UDP";
+	if (t->o->json) {
+		print_roots_json(t);
+	} else if (s && t->o->short_form) {
+		fprintf(t->out, "roots . NS from %s(%s#%u) %s %.0f ms", s->text, s->text, s->port,
+			proto, t->roots_r->ms);
+		print_short_rdata(t, &t->roots);
+		fputc('\n', t->out);
+	} else if (s) {
+		print_records(t, &t->roots, "");
+		fprintf(t->out, ";; Received %zu bytes from %s#%u(%s) over %s in %.0f ms\n\n",
+			t->roots_r->len, s->text, s->port, s->text, proto, t->roots_r->ms);
+	}
+}
+
+/* JSON: the question, at the start of the document. */
+static void print_question_json(struct tracer *t)
+{
+	char b[NAME_MAX_TEXT], type[16];
+	struct buf_out cb;
+	json_init(&t->j, t->out);
+	json_open(&t->j, NULL, '{');
+	json_str(&t->j, "qname", name_text(t->o->qname, b, sizeof(b)));
+	json_str(&t->j, "qtype", type_text(t->o->qtype, type));
+	buf_out_init(&cb, b, sizeof(b));
+	rdata_class_to_text(t->o->qclass, &cb);
+	json_str(&t->j, "qclass", b);
+}
+
+/* The end of the walk: in JSON the result object closes the document; in text a failure
+ * gets a line of its own (an answer, a referral or a denial shows in the last step). */
+static void print_result(struct tracer *t, const struct iter *it)
 {
 	const struct wire_rr *an, *ns;
 	size_t n_an, n_ns;
 	char rc[16];
-	iter_result(it, &an, &n_an, &ns, &n_ns);
+	unsigned rcode = iter_result(it, &an, &n_an, &ns, &n_ns);
+	if (!t->o->json) {
+		if (rcode == DNS_RCODE_SERVFAIL)
+			fprintf(t->out, ";; The walk failed: SERVFAIL (the steps above say why)\n");
+		return;
+	}
 	json_close(&t->j, ']');
 	json_open(&t->j, "result", '{');
 	json_str(&t->j, "rcode", print_rcode_name(rcode, rc));
@@ -402,43 +580,46 @@ static void print_result_json(struct tracer *t, const struct iter *it, unsigned 
 	json_close(&t->j, '}');
 }
 
+/* The root servers: from the hints file, or from the server's answer to ". NS". */
+static bool get_roots(struct tracer *t, const struct query_server *server)
+{
+	char err[256];
+	if (!t->o->root_hints[0])
+		return roots_from_server(t, server);
+	if (hints_load(t->o->root_hints, &t->hints, err))
+		return true;
+	fprintf(stderr, "qdig: %s\n", err);
+	return false;
+}
+
 int trace_run(const struct qdig_opts *o, const struct query_server *server, FILE *out)
 {
 	static struct tracer t;
-	char err[256];
 	int rc = 10;
 	memset(&t, 0, sizeof(t));
 	if (!setup(&t, o, out)) {
 		fprintf(stderr, "qdig: out of memory\n");
 		goto done;
 	}
-	if (o->root_hints[0] ? !hints_load(o->root_hints, &t.hints, err)
-			     : !roots_from_server(&t, server)) {
-		if (o->root_hints[0])
-			fprintf(stderr, "qdig: %s\n", err);
+	if (!get_roots(&t, server)) {
 		rc = 9;
 		goto done;
 	}
 	struct iter *it = iter_new(t.a, &t.env, o->qname, o->qtype, o->qclass, loop_clock_ms());
 	if (!it)
 		goto done;
-	if (o->json) {
-		json_init(&t.j, out);
-		json_open(&t.j, NULL, '{');
-		json_str(&t.j, "qname", o->qname_text);
+	if (o->json)
+		print_question_json(&t);
+	print_roots(&t);
+	if (o->json)
 		json_open(&t.j, "steps", '[');
-	}
 	struct iter_action act;
 	iter_start(it, loop_clock_ms(), &act);
 	walk(&t, it, &act);
+	print_result(&t, it);
 	const struct wire_rr *an, *ns;
 	size_t n_an, n_ns;
-	unsigned rcode = iter_result(it, &an, &n_an, &ns, &n_ns);
-	if (o->json)
-		print_result_json(&t, it, rcode);
-	else if (rcode == DNS_RCODE_SERVFAIL)
-		fprintf(out, ";; The walk failed: no server gave an answer (SERVFAIL)\n");
-	rc = rcode == DNS_RCODE_SERVFAIL ? 9 : 0;
+	rc = iter_result(it, &an, &n_an, &ns, &n_ns) == DNS_RCODE_SERVFAIL ? 9 : 0;
 done:
 	teardown(&t);
 	return rc;

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# tests/system/trace_vs_dig.sh: qdig +trace prints, step by step, the records Debian's
+# dig +trace prints, given the same root.
+#
+# dig +trace takes the root's NS set from @server and looks up name servers that come without
+# glue through the system resolver (/etc/resolv.conf); its -p applies to every step. So both
+# run against one resolverd: the toy internet on port 53 of 127.53.0.0/16 (root hints carry no
+# port) and a full resolver on 127.0.0.1#53 walking it; dig runs in a mount namespace of its
+# own (unshare -m) where a bind-mounted resolv.conf names that resolver. qdig +trace
+# @127.0.0.1 gets its roots the same way. For each plain case (every server answers: no dead or
+# lame one for dig to pick at random, no loop) the steps of the question itself must hold the
+# same records: each step's answer and authority records, whitespace collapsed, sorted, the
+# TTLs of the first step (the resolver's, counting down) left out. qdig's extra lines (the
+# truncated UDP try, sub-questions) are left out; after a CNAME, dig stops where qdig
+# restarts, so qdig's steps must begin with dig's.
+# Skipped when port 53 is taken or no mount namespace can be made. SPDX-License-Identifier: MIT
+source "$(dirname "$0")/lib.sh"
+
+[ -x "$RESOLVERD" ] || { skip "resolverd is not built"; done_testing; }
+if ss -Hlntu | awk '{ print $5 }' |
+	grep -qE '^(127\.53\.[0-9.]+|127\.0\.0\.1|0\.0\.0\.0|\*|\[::\]):53$'; then
+	skip "port 53 of 127.0.0.1 or 127.53.0.0/16 is taken: dig +trace needs the toy internet there"
+	done_testing
+fi
+RESOLV=$T_TMP/resolv.conf
+echo "nameserver 127.0.0.1" >"$RESOLV"
+if ! err=$(unshare -m sh -c "mount --bind '$RESOLV' /etc/resolv.conf" 2>&1); then
+	skip "no mount namespace for dig's resolv.conf (unshare -m: $err)"
+	done_testing
+fi
+
+start_toy 53 "server:
+  listen: [127.0.0.1]
+  port: 53
+resolver:
+  root-hints: $TOP/conf/toy-root.hints
+  upstream-port: 53
+  query-special-addresses: true
+" && wait_dns 127.0.0.1 53 5 || {
+	skip "resolverd cannot serve port 53 of 127.0.0.1 and 127.53.0.0/16"
+	done_testing
+}
+
+# The steps of a +trace output (dig's or qdig's): one line per step, the records of the
+# step sorted and joined by " | ". Comment lines, indented paragraphs (qdig's sub-questions)
+# and steps that did not answer (qdig's truncated try, failed or lame servers) are left out.
+steps() {
+	awk 'BEGIN { RS = "" }
+	$0 ~ /^ / || /;; Truncated|trying the next server|;; No reply|;; Gave up/ { next }
+	{
+		n = split($0, L, "\n"); k = 0
+		for (i = 1; i <= n; i++) {
+			if (L[i] ~ /^;/) continue
+			l = L[i]; gsub(/[ \t]+/, " ", l)
+			if (step == 0) { # without the TTL
+				nf = split(l, f, " "); l = f[1]
+				for (m = 3; m <= nf; m++) l = l " " f[m]
+			}
+			r[++k] = l
+		}
+		if (k == 0) next
+		for (i = 2; i <= k; i++)  # insertion sort: a step has a handful of records
+			for (j = i; j > 1 && r[j - 1] > r[j]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
+		s = r[1]; for (i = 2; i <= k; i++) s = s " | " r[i]
+		print s; step++
+	}'
+}
+
+in_ns() { unshare -m sh -c "mount --bind '$RESOLV' /etc/resolv.conf && exec \"\$@\"" sh "$@"; }
+
+# compare DESC [prefix] ARGS...: dig's steps and qdig's, equal (or qdig's beginning with
+# dig's, with "prefix").
+compare() {
+	local desc=$1 prefix="" d q
+	shift
+	[ "$1" = prefix ] && prefix=1 && shift
+	d=$(in_ns dig +trace +tries=1 +time=2 @127.0.0.1 "$@" 2>&1 | steps)
+	q=$("$QDIG" +trace +tries=1 +timeout=2 @127.0.0.1 "$@" 2>&1 | steps)
+	[ -n "$prefix" ] && q=$(head -n "$(wc -l <<<"$d")" <<<"$q")
+	if [ "$(wc -l <<<"$d")" -ge 3 ] && [ "$d" = "$q" ]; then
+		ok "$desc: the records of each of the $(wc -l <<<"$d") steps are dig's"
+	else
+		not_ok "$desc: qdig +trace and dig +trace print different records"
+		diff <(echo "$d") <(echo "$q") | sed 's/^/    /' | head -20
+	fi
+}
+
+compare "plain" www.example.com
+compare "in-zone CNAME chain" alias.example.com
+compare "several servers" www.example.org
+compare "CDN, up to the CNAME dig stops at" prefix www.shop.com
+compare "glueless" www.glueless.org
+compare "big answer (dig retries over TCP silently)" big.example.com TXT
+compare "wildcard" anything.wild.example.com
+compare "wildcard AAAA" a.b.wild.example.com AAAA
+compare "wildcard, existing name (NODATA)" sub.wild.example.com
+compare "wildcard, below an existing name (NXDOMAIN)" x.sub.wild.example.com
+compare "NXDOMAIN" nope.example.com
+compare "NODATA" www.example.com MX
+compare "NODATA, empty non-terminal" _tcp.example.com SRV
+compare "AAAA" www.example.com AAAA
+compare "AAAA only" v6only.example.com AAAA
+compare "reverse" -x 127.53.10.1
+compare "deep chain" a.b.c.deep.org
+
+done_testing
