@@ -281,6 +281,10 @@ static bool find_cut(struct iter *it, struct iter_target *t, uint64_t now_ms)
 		if (ns >= 0)
 			load_addrs(it, t, (unsigned)ns, now_ms);
 	}
+	/* A priming answer without the root servers' addresses: they can only come from the
+	 * root itself, so the hints' addresses stay in use (RFC 8109 §4). */
+	if (t->n_srv == 0 && name_len(t->zone) == 1)
+		use_hints(it, t);
 	return true;
 }
 

@@ -206,6 +206,56 @@ check "over tcp-max-connections, a connection is closed at once" grep -q '^third
 check "the connections within the cap are served" grep -q '^first answered$' <<<"$T"
 check "an idle connection is closed after tcp-idle-timeout-ms" grep -q '^idle closed$' <<<"$T"
 
+echo "# identical questions in flight: one resolution (a root that answers after 200 ms)"
+SLOW=$(free_port) RES3=$(free_port)
+cat >"$T_TMP/slow.py" <<'EOF2'
+# A root server for A questions: after 200 ms, an AA answer (A 192.0.2.1; its own NS and A).
+# Its priming answer has no glue: the resolver must keep the hints' address.
+import socket, struct, sys, threading, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.9", int(sys.argv[1])))
+def answer(q, peer):
+    time.sleep(0.2)
+    end = q.index(b"\0", 12) + 5
+    qname, qtype = q[12:end - 4], struct.unpack("!H", q[end - 4:end - 2])[0]
+    if qtype == 2:
+        rd = b"\x01a\x0croot-servers\x03net\x00"
+        rr = b"\xc0\x0c" + struct.pack("!HHIH", 2, 1, 3600, len(rd)) + rd
+    else:
+        addr = [127, 0, 0, 9] if qname.startswith(b"\x01a\x0croot-servers") else [192, 0, 2, 1]
+        rr = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 3600, 4) + bytes(addr)
+    head = q[:2] + struct.pack("!HHHHH", 0x8400, 1, 1, 0, 0)
+    s.sendto(head + q[12:end] + rr, peer)
+deadline = time.time() + 60
+while time.time() < deadline:
+    q, peer = s.recvfrom(4096)
+    threading.Thread(target=answer, args=(q, peer), daemon=True).start()
+EOF2
+start_bg "$T_TMP/slow.log" $PY "$T_TMP/slow.py" "$SLOW"
+printf '. 3600000 NS a.root-servers.net.\na.root-servers.net. 3600000 A 127.0.0.9\n' \
+	>"$T_TMP/slow.hints"
+printf 'server:\n  listen: [127.0.0.1]\n  port: %s\nresolver:\n  root-hints: %s\n  upstream-port: %s\n' \
+	"$RES3" "$T_TMP/slow.hints" "$SLOW" >"$T_TMP/slow.yaml"
+start_bg "$T_TMP/slow.yaml.log" "$RESOLVERD" "$T_TMP/slow.yaml"
+PID3=$LAST_PID
+# Ready when it answers an A question (wait_dns asks . SOA, which this root cannot answer).
+for _ in $(seq 1 20); do
+	dig +short +tries=1 +time=1 -p "$RES3" @127.0.0.1 ready.example A | grep -q . && break
+done
+for i in $(seq 1 20); do
+	dig +tries=1 +time=5 -p "$RES3" @127.0.0.1 same.example A >"$T_TMP/same.$i" 2>&1 &
+done
+for _ in $(seq 1 50); do
+	[ "$(grep -l 'status: NOERROR' "$T_TMP"/same.* 2>/dev/null | wc -l)" = 20 ] && break
+	sleep 0.1
+done
+check "twenty clients asking the same question all get the answer" \
+	[ "$(grep -l '192\.0\.2\.1$' "$T_TMP"/same.* | wc -l)" = 20 ]
+kill -USR1 "$PID3"
+sleep 0.3
+line=$(grep ' queries, ' "$T_TMP/slow.yaml.log" | tail -n 1)
+check "one resolution, the others joined it ($line)" grep -q ' (19 joined),' <<<"$line"
+
 echo "# configuration"
 bad=$T_TMP/bad.yaml
 printf 'server:\n  port: 5300\n  lisen: [127.0.0.1]\n' >"$bad"

@@ -93,6 +93,18 @@ static void test_ttl_cap(void)
 	CHECK(w.n_an == 1 && w.an[0].ttl == 86400);
 }
 
+/* 1c. A priming answer without the root servers' addresses: the hints' addresses stay. */
+static void test_priming_without_glue(void)
+{
+	struct rule rules[] = {
+		{ ROOT, ".", T_NS, .flags = AA, .an = ". NS a.root-servers.net." },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "answer");
+	CHECK_TEXT(answer_text(&w), WWW_A);
+}
+
 /* 2. example.com's server slips in records of victim.net: none is believed. */
 static void test_out_of_bailiwick(void)
 {
@@ -528,6 +540,7 @@ int main(void)
 	RUN(test_walk_from_root);
 	RUN(test_out_of_bailiwick);
 	RUN(test_ttl_cap);
+	RUN(test_priming_without_glue);
 	RUN(test_forged_glue);
 	RUN(test_sibling_glue);
 	RUN(test_lame);
