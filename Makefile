@@ -108,9 +108,18 @@ fuzz: $(FUZZ_BIN)
 	done
 
 # Benchmarks (not part of test): each program prints its own table. Append new ones here.
+# Then tests/bench/resolvers.sh: resolverd beside Unbound and a pre-built-answer server on a
+# toy hierarchy served by NSD (needs root: NSD binds port 53), bounded to 13 minutes.
 BENCH_BIN := $(BUILD)/tests/bench_cache $(BUILD)/tests/bench_auth
-bench: $(BENCH_BIN)
+BENCH_TOOLS := $(BUILD)/resolverd $(BUILD)/tests/loadgen $(BUILD)/tests/udp_prebuilt
+BENCH_TIMEOUT ?= 780
+.PHONY: deps-bench
+deps-bench:
+	@sh scripts/deps.sh bench
+bench: $(BENCH_BIN) $(BENCH_TOOLS) | deps-bench
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+	@echo "== tests/bench/resolvers.sh"
+	BUILD=$(BUILD) timeout -k 10 $(BENCH_TIMEOUT) bash tests/bench/resolvers.sh
 
 # ThreadSanitizer: the cache's threaded stress test, in build-tsan/ (CC: gcc or clang).
 .PHONY: tsan

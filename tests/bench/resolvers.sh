@@ -1,0 +1,475 @@
+#!/usr/bin/env bash
+# tests/bench/resolvers.sh: resolverd side by side with Unbound, and with a server that answers
+# from one pre-built reply (the floor), on a toy hierarchy served by NSD (issue 7).
+#
+# The hierarchy (written to a temporary directory): a root, 4 TLDs (com net org info) and 1,000
+# second-level zones z0.com ... z999.<tld>, each with www, mail, ns1 and a wildcard. Three NSD
+# instances serve it on port 53, one per level, so no instance answers from a deeper zone and
+# the walk really goes root -> TLD -> SLD: the root on 127.54.0.1, the TLDs on 127.54.1.1-4, the
+# SLDs on 127.54.2.1-20 (127.54/16: zones/map.yaml has 127.53/16). Rate limiting is off.
+# resolverd and Unbound get the same settings: one thread, no DNSSEC, no QNAME minimisation
+# (resolverd has none), 64 MiB of cache, root hints to the bench root, loopback upstreams
+# allowed. The resolver runs on CPU 0; the load clients and NSD run on CPU 1.
+#
+# Each round (ROUNDS, default 3; the order of the programs turns each round) starts every
+# resolver afresh and measures, in this order:
+#   cold     2,000 distinct names (www and mail of each zone) from an empty cache, 100 in
+#            flight: wall time, NOERROR / SERVFAIL / lost
+#   dnsperf  the same names, now cached: QPS, latency, resolver CPU per answer
+#   loadgen  the same with the batched client (tests/tools/loadgen.c), 100 in flight (200
+#            already overflows now and then the resolvers' default 208 KiB socket buffers)
+#   paced    loadgen at 10,000 q/s: latency
+#   rss      100,000 distinct names (answered by the wildcards), 100 in flight, then VmRSS
+#   threads2 a fresh resolver with 2 threads on both CPUs (the client shares CPU 1 with it):
+#            cached QPS and CPU per answer, beside the 1-thread figure of the same round
+# The pre-built server (tests/tools/udp_prebuilt.c) has only dnsperf, loadgen and paced.
+# tests/bench/report.py prints medians with [min-max] and the ratios.
+#
+#   tests/bench/resolvers.sh        (as root: NSD binds port 53)
+#   ROUNDS=1 LOAD_SECONDS=2 tests/bench/resolvers.sh     a quick look
+#   PERF=1 tests/bench/resolvers.sh     then profiles resolverd and Unbound (perf record -g,
+#            in runs of their own after the rounds, so that the table is not slowed): the
+#            cached load (hit) and the cold names plus the 100k fill (miss); the reports, a
+#            flat profile and the share of each system call, go to $BUILD/bench/perf-*.txt
+#
+# Every wait and every run is bounded; a trap stops every process started here and removes
+# the temporary directory, whatever happens. Only 127.0.0.0/8 addresses are used.
+# SPDX-License-Identifier: MIT
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+ROUNDS=${ROUNDS:-3}
+LOAD_SECONDS=${LOAD_SECONDS:-4} # each full-load run
+PACED_SECONDS=${PACED_SECONDS:-3}
+SLDS=1000
+SLD_ADDRS=20
+TLDS=(com net org info)
+RESOLVER_PORT=5300
+declare -A ADDR=([resolverd]=127.54.255.1 [unbound]=127.54.255.2 [prebuilt]=127.54.255.3)
+LOADGEN=$BUILD/tests/loadgen
+PREBUILT=$BUILD/tests/udp_prebuilt
+RESOLVERD=$BUILD/resolverd
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-resolvers.XXXXXX")
+RESULTS=$TMP/results
+PIDS=()
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do
+		for _ in $(seq 1 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$p" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+die() {
+	echo "resolvers.sh: $*" >&2
+	exit 1
+}
+
+say() { echo "[$(date +%T)] $*" >&2; }
+
+# ---- processes ----
+
+# start_bg NAME CPUS CMD...: CMD in the background on CPUS, its output in $TMP/NAME.log.
+start_bg() {
+	local name=$1 cpus=$2
+	shift 2
+	taskset -c "$cpus" "$@" >"$TMP/$name.log" 2>&1 &
+	LAST_PID=$!
+	PIDS+=("$LAST_PID")
+}
+
+stop_pid() {
+	local p=$1
+	kill "$p" 2>/dev/null
+	for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	return 0
+}
+
+# wait_answer ADDR PORT NAME: until something answers (any rcode), at most 10 s.
+wait_answer() {
+	local i
+	for i in $(seq 1 50); do
+		dig +norec +tries=1 +timeout=1 -p "$2" "@$1" "$3" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# ---- the hierarchy ----
+
+tld_of() { echo "${TLDS[$(($1 % ${#TLDS[@]}))]}"; }
+
+write_zones() {
+	local z=$TMP/zones t i
+	mkdir -p "$z"
+	awk -v dir="$z" -v n=$SLDS -v naddr=$SLD_ADDRS -v tlds="${TLDS[*]}" '
+	function soa(f, origin) {
+		printf "$ORIGIN %s\n$TTL 86400\n@ SOA ns1.nic.%s hostmaster 1 3600 900 604800 86400\n", \
+			origin, origin > f
+	}
+	BEGIN {
+		nt = split(tlds, tld, " ")
+		f = dir "/root.zone"
+		printf "$ORIGIN .\n$TTL 86400\n@ SOA a.root-servers.net. hostmaster 1 3600 900 604800 86400\n" > f
+		printf "@ NS a.root-servers.net.\na.root-servers.net. A 127.54.0.1\n" > f
+		for (t = 1; t <= nt; t++)
+			printf "%s. NS ns1.nic.%s.\nns1.nic.%s. A 127.54.1.%d\n", tld[t], tld[t], tld[t], t > f
+		for (t = 1; t <= nt; t++) {
+			f = dir "/" tld[t] ".zone"
+			soa(f, tld[t] ".")
+			printf "@ NS ns1.nic\nns1.nic A 127.54.1.%d\n", t > f
+			if (tld[t] == "net")
+				printf "a.root-servers A 127.54.0.1\n" > f
+		}
+		for (i = 0; i < n; i++) {
+			t = tld[i % nt + 1]
+			a = 127 "." 54 ".2." (i % naddr + 1)
+			printf "z%d NS ns1.z%d\nns1.z%d A %s\n", i, i, i, a > (dir "/" t ".zone")
+			f = dir "/z" i "." t ".zone"
+			printf "$ORIGIN z%d.%s.\n$TTL 86400\n", i, t > f
+			printf "@ SOA ns1 hostmaster 1 3600 900 604800 86400\n@ NS ns1\nns1 A %s\n", a > f
+			printf "www A 10.%d.%d.1\nmail A 10.%d.%d.2\n* A 10.%d.%d.3\n", \
+				int(i / 256), i % 256, int(i / 256), i % 256, int(i / 256), i % 256 > f
+			close(f)
+		}
+	}'
+	printf '. 3600000 NS a.root-servers.net.\na.root-servers.net. 3600000 A 127.54.0.1\n' \
+		>"$TMP/root.hints"
+}
+
+# The names: cold.txt (www and mail of every zone, in a shuffled order) and rss.txt
+# (h0-h99 of every zone, answered by the wildcards, zones taken in turn).
+write_names() {
+	awk -v n=$SLDS -v tlds="${TLDS[*]}" 'BEGIN {
+		nt = split(tlds, tld, " "); srand(7)
+		for (i = 0; i < n; i++) {
+			printf "%.8f www.z%d.%s A\n", rand(), i, tld[i % nt + 1]
+			printf "%.8f mail.z%d.%s A\n", rand(), i, tld[i % nt + 1]
+		}
+	}' | sort -n | cut -d' ' -f2- >"$TMP/cold.txt"
+	awk -v n=$SLDS -v tlds="${TLDS[*]}" 'BEGIN {
+		nt = split(tlds, tld, " ")
+		for (j = 0; j < 100; j++)
+			for (i = 0; i < n; i++)
+				printf "h%d.z%d.%s A\n", j, i, tld[i % nt + 1]
+	}' >"$TMP/rss.txt"
+}
+
+# nsd_conf NAME ADDRS ZONES: an NSD configuration serving ZONES (zone names) on ADDRS.
+nsd_conf() {
+	local d=$TMP/nsd-$1 a z
+	mkdir -p "$d"
+	{
+		printf 'server:\n'
+		for a in $2; do printf '  ip-address: %s\n' "$a"; done
+		printf '  port: 53\n  username: ""\n  chroot: ""\n  database: ""\n'
+		printf '  pidfile: "%s/nsd.pid"\n  xfrdfile: "%s/xfrd.state"\n' "$d" "$d"
+		printf '  zonelistfile: "%s/zone.list"\n  logfile: "%s/nsd.log"\n' "$d" "$d"
+		printf '  zonesdir: "%s"\n  server-count: 1\n  verbosity: 0\n' "$TMP/zones"
+		printf '  rrl-ratelimit: 0\n  rrl-whitelist-ratelimit: 0\n  hide-version: yes\n'
+		printf 'remote-control:\n  control-enable: no\n'
+		for z in $3; do
+			if [ "$z" = . ]; then
+				printf 'zone:\n  name: "."\n  zonefile: "root.zone"\n'
+			else
+				printf 'zone:\n  name: "%s"\n  zonefile: "%s.zone"\n' "$z" "$z"
+			fi
+		done
+	} >"$d/nsd.conf"
+	echo "$d/nsd.conf"
+}
+
+start_nsd() {
+	local slds="" i addrs=""
+	for ((i = 0; i < SLDS; i++)); do slds+=" z$i.$(tld_of $i)"; done
+	for ((i = 1; i <= SLD_ADDRS; i++)); do addrs+=" 127.54.2.$i"; done
+	start_bg nsd-root 1 nsd -d -c "$(nsd_conf root 127.54.0.1 .)"
+	start_bg nsd-tld 1 nsd -d -c "$(nsd_conf tld "127.54.1.1 127.54.1.2 127.54.1.3 127.54.1.4" \
+		"${TLDS[*]}")"
+	start_bg nsd-sld 1 nsd -d -c "$(nsd_conf sld "$addrs" "$slds")"
+	wait_answer 127.54.0.1 53 . || die "NSD (root) does not answer: $(cat "$TMP"/nsd-root/nsd.log)"
+	wait_answer 127.54.1.4 53 info || die "NSD (TLDs) does not answer"
+	wait_answer 127.54.2.$SLD_ADDRS 53 "z$((SLD_ADDRS - 1)).$(tld_of $((SLD_ADDRS - 1)))" ||
+		die "NSD (SLDs) does not answer: $(tail -5 "$TMP"/nsd-sld/nsd.log)"
+	[ "$(dig +short +norec -p 53 @127.54.2.1 www.z0.com A)" = 10.0.0.1 ] ||
+		die "NSD (SLDs) does not serve z0.com"
+}
+
+# ---- the resolvers ----
+
+resolverd_conf() { # THREADS
+	cat >"$TMP/resolverd.yaml" <<-EOF
+	server:
+	  listen: [${ADDR[resolverd]}]
+	  port: $RESOLVER_PORT
+	  threads: $1
+	access:
+	  allow: [127.0.0.0/8]
+	cache:
+	  size: 64M
+	resolver:
+	  root-hints: $TMP/root.hints
+	  upstream-port: 53
+	  query-special-addresses: true
+	log:
+	  level: warn
+	EOF
+	echo "$TMP/resolverd.yaml"
+}
+
+unbound_conf() { # THREADS
+	cat >"$TMP/unbound.conf" <<-EOF
+	server:
+	  interface: ${ADDR[unbound]}@$RESOLVER_PORT
+	  port: $RESOLVER_PORT
+	  num-threads: $1
+	  so-reuseport: yes
+	  do-ip6: no
+	  access-control: 127.0.0.0/8 allow
+	  do-not-query-localhost: no
+	  module-config: "iterator"
+	  qname-minimisation: no
+	  root-hints: "$TMP/root.hints"
+	  msg-cache-size: 32m
+	  rrset-cache-size: 32m
+	  chroot: ""
+	  username: ""
+	  directory: "$TMP"
+	  pidfile: ""
+	  use-syslog: no
+	  logfile: ""
+	  verbosity: 0
+	remote-control:
+	  control-enable: no
+	EOF
+	echo "$TMP/unbound.conf"
+}
+
+# start_prog PROG THREADS CPUS: starts it, waits for it; its PID in PROG_PID.
+start_prog() {
+	case $1 in
+	resolverd) start_bg "$1" "$3" "$RESOLVERD" -c "$(resolverd_conf "$2")" ;;
+	unbound) start_bg "$1" "$3" unbound -d -p -c "$(unbound_conf "$2")" ;;
+	prebuilt) start_bg "$1" "$3" "$PREBUILT" "${ADDR[prebuilt]}" "$RESOLVER_PORT" ;;
+	esac
+	PROG_PID=$LAST_PID
+	wait_answer "${ADDR[$1]}" "$RESOLVER_PORT" . || die "$1 does not answer: $(cat "$TMP/$1.log")"
+}
+
+# ---- the measurements ----
+
+# record PROG ROUND KEY=VALUE...: one result line per pair.
+record() {
+	local prog=$1 round=$2 kv
+	shift 2
+	for kv in "$@"; do echo "$prog $round ${kv%%=*} ${kv#*=}" >>"$RESULTS"; done
+}
+
+# loadgen PROG PID ARGS...: runs the batched client on CPU 1; its key=value line on stdout.
+loadgen() {
+	local prog=$1 pid=$2
+	shift 2
+	timeout -k 5 200 taskset -c 1 "$LOADGEN" -s "${ADDR[$prog]}" -p $RESOLVER_PORT -c 8 \
+		-P "$pid" "$@"
+}
+
+# pick KEY LINE: the value of KEY in a loadgen line.
+pick() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
+
+m_cold() { # PROG ROUND PID
+	local out
+	out=$(loadgen "$1" "$3" -d "$TMP/cold.txt" -1 -w 100 -T 5000 -t 60)
+	say "  $1 cold: $out"
+	record "$1" "$2" cold_s="$(pick wall_s "$out")" cold_noerror="$(pick noerror "$out")" \
+		cold_servfail="$(pick servfail "$out")" cold_lost="$(pick lost "$out")"
+}
+
+m_dnsperf() { # PROG ROUND PID
+	local t0 t1 out done qps lat
+	t0=$(cpu_ticks "$3")
+	out=$(timeout -k 5 $((LOAD_SECONDS + 30)) taskset -c 1 dnsperf -s "${ADDR[$1]}" \
+		-p $RESOLVER_PORT -d "$TMP/cold.txt" -l "$LOAD_SECONDS" -c 8 -q 200 -t 2 2>&1)
+	t1=$(cpu_ticks "$3")
+	done=$(sed -nE 's/^ *Queries completed: *([0-9]+).*/\1/p' <<<"$out")
+	qps=$(sed -nE 's/^ *Queries per second: *([0-9.]+).*/\1/p' <<<"$out")
+	lat=$(sed -nE 's/^ *Average Latency \(s\): *([0-9.]+) \(min [0-9.]+, max ([0-9.]+)\).*/\1 \2/p' \
+		<<<"$out")
+	say "  $1 dnsperf: completed=$done qps=$qps latency(avg max s)=$lat"
+	[ -n "$done" ] && [ "$done" -gt 0 ] || { say "  dnsperf failed: $out"; return; }
+	record "$1" "$2" dnsperf_qps="$qps" \
+		dnsperf_cpu_us="$(awk -v d=$((t1 - t0)) -v n="$done" -v hz="$(getconf CLK_TCK)" \
+			'BEGIN { printf "%.3f", d * 1e6 / hz / n }')" \
+		dnsperf_avg_ms="$(awk -v s="${lat% *}" 'BEGIN { printf "%.3f", s * 1000 }')" \
+		dnsperf_max_ms="$(awk -v s="${lat#* }" 'BEGIN { printf "%.3f", s * 1000 }')"
+}
+
+m_loadgen() { # PROG ROUND PID [PREFIX]
+	local out p=${4:-full}
+	out=$(loadgen "$1" "$3" -d "$TMP/cold.txt" -w 100 -T 2000 -t "$LOAD_SECONDS")
+	say "  $1 loadgen ($p): $out"
+	record "$1" "$2" "${p}_qps=$(pick qps "$out")" "${p}_cpu_us=$(pick cpu_us "$out")" \
+		"${p}_avg_ms=$(pick avg_ms "$out")" "${p}_max_ms=$(pick max_ms "$out")" \
+		"${p}_lost=$(pick lost "$out")"
+}
+
+m_paced() { # PROG ROUND PID
+	local out
+	out=$(loadgen "$1" "$3" -d "$TMP/cold.txt" -r 10000 -w 1000 -T 2000 -t "$PACED_SECONDS")
+	say "  $1 paced 10k: $out"
+	record "$1" "$2" paced_qps="$(pick qps "$out")" paced_avg_ms="$(pick avg_ms "$out")" \
+		paced_max_ms="$(pick max_ms "$out")" paced_cpu_us="$(pick cpu_us "$out")"
+}
+
+m_rss() { # PROG ROUND PID
+	local out rss
+	out=$(loadgen "$1" "$3" -d "$TMP/rss.txt" -1 -w 100 -T 5000 -t 120)
+	rss=$(rss_kb "$3")
+	say "  $1 100k names: $out rss_kb=$rss"
+	record "$1" "$2" rss_mb="$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" \
+		fill_s="$(pick wall_s "$out")" fill_servfail="$(pick servfail "$out")" \
+		fill_lost="$(pick lost "$out")"
+}
+
+# One resolver, one round: fresh start, then every measurement.
+bench_resolver() { # PROG ROUND
+	start_prog "$1" 1 0
+	local pid=$PROG_PID
+	m_cold "$1" "$2" "$pid"
+	m_dnsperf "$1" "$2" "$pid"
+	m_loadgen "$1" "$2" "$pid"
+	m_paced "$1" "$2" "$pid"
+	m_rss "$1" "$2" "$pid"
+	stop_pid "$pid"
+	start_prog "$1" 2 0,1
+	pid=$PROG_PID
+	loadgen "$1" "$pid" -d "$TMP/cold.txt" -1 -w 100 -T 5000 -t 60 >/dev/null
+	m_loadgen "$1" "$2" "$pid" threads2
+	stop_pid "$pid"
+}
+
+bench_prebuilt() { # ROUND
+	start_prog prebuilt 1 0
+	m_dnsperf prebuilt "$1" "$PROG_PID"
+	m_loadgen prebuilt "$1" "$PROG_PID"
+	m_paced prebuilt "$1" "$PROG_PID"
+	stop_pid "$PROG_PID"
+}
+
+# ---- profiles (PERF=1) ----
+
+# perf_report DATA OUT: the flat profile, then the CPU share of each system call (the frame
+# under do_syscall_64 in each sample's stack) and of user space.
+perf_report() {
+	{
+		echo "== flat profile (self time, symbols over 0.5%)"
+		perf report -q -i "$1" --stdio --no-children --percent-limit 0.5 -g none \
+			--sort dso,symbol 2>/dev/null
+		echo "== CPU share by system call; user = samples outside the kernel"
+		perf script -i "$1" 2>/dev/null | awk '
+			!/^[ \t]+[0-9a-f]+ / {
+				if (NF == 0 && n) { c[sys != "" ? sys : (kern ? "kernel, other" : "user")]++; tot++ }
+				prev = ""; sys = ""; n = 0; kern = 0; next
+			}
+			{
+				sym = $2; sub(/\+0x.*/, "", sym); n++
+				if (n == 1 && $3 ~ /kernel/) kern = 1
+				if (sym == "do_syscall_64" && sys == "") sys = prev
+				prev = sym
+			}
+			END { for (k in c) printf "%6.2f%%  %s\n", 100 * c[k] / tot, k }' | sort -rn | head -25
+	} >"$2"
+}
+
+# profile PROG: a fresh resolver, recorded during the cold names and the fill, then during
+# the cached load.
+profile() {
+	local pid perf_pid
+	mkdir -p "$BUILD/bench"
+	start_prog "$1" 1 0
+	pid=$PROG_PID
+	perf record -q -F 4999 -g -p "$pid" -o "$TMP/perf-miss.data" >/dev/null 2>&1 &
+	perf_pid=$!
+	PIDS+=("$perf_pid")
+	sleep 0.5
+	loadgen "$1" "$pid" -d "$TMP/cold.txt" -1 -w 100 -T 5000 -t 60 >/dev/null
+	loadgen "$1" "$pid" -d "$TMP/rss.txt" -1 -w 100 -T 5000 -t 120 >/dev/null
+	kill -INT "$perf_pid"
+	wait "$perf_pid" 2>/dev/null
+	perf record -q -F 4999 -g -p "$pid" -o "$TMP/perf-hit.data" >/dev/null 2>&1 &
+	perf_pid=$!
+	PIDS+=("$perf_pid")
+	sleep 0.5
+	loadgen "$1" "$pid" -d "$TMP/cold.txt" -w 100 -T 2000 -t "$LOAD_SECONDS" >/dev/null
+	kill -INT "$perf_pid"
+	wait "$perf_pid" 2>/dev/null
+	stop_pid "$pid"
+	perf_report "$TMP/perf-miss.data" "$BUILD/bench/perf-$1-miss.txt"
+	perf_report "$TMP/perf-hit.data" "$BUILD/bench/perf-$1-hit.txt"
+	say "profiles of $1 in $BUILD/bench/perf-$1-{hit,miss}.txt"
+}
+
+# ---- main ----
+
+check_setup() {
+	[ "$(id -u)" = 0 ] || die "needs root: NSD serves the hierarchy on port 53"
+	local t
+	for t in nsd unbound dnsperf dig taskset /usr/bin/python3; do
+		command -v "$t" >/dev/null || die "$t is missing: run scripts/deps.sh bench"
+	done
+	for t in "$LOADGEN" "$PREBUILT" "$RESOLVERD"; do
+		[ -x "$t" ] || die "$t is missing: run make bench"
+	done
+	[ "$(nproc)" -ge 2 ] || die "needs 2 CPUs: the resolver on one, the load on the other"
+	if ss -Hlnu | awk '{ print $4 }' | grep -q '^127\.54\.'; then
+		die "something listens on 127.54.x.x already: $(ss -Hlnup | grep '127\.54\.' | head -3)"
+	fi
+}
+
+machine_note() {
+	echo "machine: $(nproc) CPUs ($(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)), \
+$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), \
+$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+	echo "peers: $(unbound -V | sed -n "s/^Version /Unbound /p"), NSD $(nsd -v 2>&1 | sed -n 's/NSD version //p'), \
+dnsperf $(dnsperf -h 2>&1 | sed -n 's/^Version //p')"
+}
+
+main() {
+	check_setup
+	say "writing the hierarchy: 1 root, ${#TLDS[@]} TLDs, $SLDS SLDs; names in $TMP"
+	write_zones
+	write_names
+	say "starting NSD: root, TLDs, SLDs"
+	start_nsd
+	local progs=(resolverd unbound prebuilt) r i p
+	for ((r = 1; r <= ROUNDS; r++)); do
+		for ((i = 0; i < 3; i++)); do
+			p=${progs[$(((i + r - 1) % 3))]}
+			say "round $r: $p"
+			if [ "$p" = prebuilt ]; then bench_prebuilt "$r"; else bench_resolver "$p" "$r"; fi
+		done
+	done
+	echo
+	machine_note
+	echo "rounds: $ROUNDS; full load ${LOAD_SECONDS}s per run, paced ${PACED_SECONDS}s"
+	/usr/bin/python3 "$TOP/tests/bench/report.py" "$RESULTS"
+	if [ "${PERF:-0}" = 1 ]; then
+		command -v perf >/dev/null || die "PERF=1 needs perf (Debian: linux-perf)"
+		profile resolverd
+		profile unbound
+	fi
+}
+
+main "$@"
