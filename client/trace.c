@@ -476,6 +476,7 @@ static bool setup(struct tracer *t, const struct qdig_opts *o, FILE *out)
 		.edns_size = (uint16_t)o->bufsize,
 		.query_special = true, /* the user chose what to trace: loopback toy zones too */
 		.keep_replies = true,
+		.tcp_only = o->tcp,
 	};
 	return t->a && t->up && t->cache && t->infra;
 }

@@ -494,7 +494,7 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 			fail_limit(it, "too many upstream queries");
 			return false;
 		}
-		send_query(it, t, srv, false, now_ms, act);
+		send_query(it, t, srv, it->env->tcp_only, now_ms, act);
 		return true;
 	}
 	if (resolve_ns(it, t))

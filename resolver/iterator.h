@@ -61,6 +61,8 @@ struct iter_env {
 	bool query_special;       /* may query loopback/private/special addresses learnt from
 				     delegations (the hints' addresses are always usable) */
 	bool keep_replies;        /* keep each step's raw reply in the trace (qdig +trace) */
+	bool tcp_only;            /* every query over TCP (qdig +trace +tcp); else UDP, and
+				     TCP after a truncated reply */
 };
 
 enum iter_step_kind {

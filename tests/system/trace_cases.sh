@@ -290,6 +290,9 @@ tcp=$(grep ';; Received .* over TCP' <<<"$out" | sed 's/.* from \([^(]*\)(.*/\1/
 check "big answer: the TCP retry goes to the server that truncated ($tc)" test -n "$tc" -a "$tc" = "$tcp"
 check "big answer: all 40 TXT records come over TCP" \
 	test "$(grep -cE $'^big\\.example\\.com\\.\t3600\tIN\tTXT\t"record [0-9]+ of 40' <<<"$out")" = 40
+out=$(trace big.example.com TXT +tcp)
+check "+tcp: every step over TCP, no truncated try" eval \
+	'[ "$(grep -c ";; Received .* over TCP" <<<"$out")" = 4 ] && ! grep -q "over UDP\|Truncated" <<<"$out"'
 out=$(trace www.shop.com)
 check "CDN: the restart at the CNAME's target is said" \
 	grep -qx ';; Alias: restarting at www\.shop\.com\.cdn\.net\.' <<<"$out"
