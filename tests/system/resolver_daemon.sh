@@ -229,6 +229,7 @@ def answer(q, peer):
 deadline = time.time() + 60
 while time.time() < deadline:
     q, peer = s.recvfrom(4096)
+    print("port", peer[1], flush=True)
     threading.Thread(target=answer, args=(q, peer), daemon=True).start()
 EOF2
 start_bg "$T_TMP/slow.log" $PY "$T_TMP/slow.py" "$SLOW"
@@ -255,6 +256,16 @@ kill -USR1 "$PID3"
 sleep 0.3
 line=$(grep ' queries, ' "$T_TMP/slow.yaml.log" | tail -n 1)
 check "one resolution, the others joined it ($line)" grep -q ' (19 joined),' <<<"$line"
+digs=()
+for i in $(seq 1 30); do
+	dig +tries=1 +time=5 -p "$RES3" @127.0.0.1 "name$i.example" A >/dev/null 2>&1 &
+	digs+=($!)
+done
+wait "${digs[@]}"
+n=$(grep -c '^port ' "$T_TMP/slow.log")
+d=$(sort -u "$T_TMP/slow.log" | grep -c '^port ')
+check "each upstream query leaves from a port of its own ($d ports for $n queries)" \
+	eval '[ $n -ge 30 ] && [ $d -ge $((n - 1)) ]'
 
 echo "# configuration"
 bad=$T_TMP/bad.yaml

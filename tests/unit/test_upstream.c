@@ -160,6 +160,12 @@ static void test_ports_vary(void)
 			seen |= ports[k] == ports[i];
 		distinct += !seen;
 	}
+	int lo = 65535, hi = 0;
+	for (int i = 0; i < nports; i++) {
+		lo = ports[i] < lo ? ports[i] : lo;
+		hi = ports[i] > hi ? ports[i] : hi;
+	}
+	printf("# %d distinct source ports in %d queries, from %d to %d\n", distinct, nports, lo, hi);
 	CHECKF(distinct >= QUERIES - 1, "%d distinct source ports in %d queries", distinct, nports);
 	struct upstream_stats st;
 	upstream_stats(u, &st);
