@@ -2,7 +2,9 @@
  *
  * UDP: recvmmsg reads up to UDP_BATCH datagrams; the replies that are ready at once go back
  * in one sendmmsg. TCP: each connection reads length-prefixed messages, several in a row
- * (pipelining), and queues replies in the order they are ready; an idle timer closes it. A
+ * (pipelining), and queues replies in the order they are ready. It reads no further while
+ * TCP_PIPELINE questions are in flight or TCP_OUT_MAX bytes of replies wait for a client that
+ * does not read them; an idle timer (reset by reading and by replies going out) closes it. A
  * connection closed while resolutions still owe it replies stays allocated (closed) until the
  * last of them lets go of it, so no reply is ever written to a freed connection.
  *
@@ -96,10 +98,29 @@ static void conn_close(struct conn *c)
 		conn_free(c); /* no event of this batch can name it: its fd is unwatched */
 }
 
+static void serve(struct conn *c);
+
+/* Deferred from io_conn_release: questions that waited in the input buffer while the
+ * pipeline was full are taken now, rather than when the client sends more bytes. */
+static void resume(void *arg)
+{
+	struct conn *c = arg;
+	c->resuming = false;
+	if (--c->pending == 0 && c->closed)
+		conn_free(c); /* deferred calls run after the batch of events: none names it */
+	else if (!c->closed)
+		serve(c);
+}
+
 void io_conn_release(struct conn *c)
 {
-	if (--c->pending == 0 && c->closed)
+	if (--c->pending == 0 && c->closed) {
 		loop_defer(c->w->loop, conn_free, c);
+	} else if (!c->closed && !c->resuming && c->in_len >= 2 &&
+		   loop_defer(c->w->loop, resume, c)) {
+		c->resuming = true;
+		c->pending++; /* holds the connection until resume runs */
+	}
 }
 
 static void touch(struct conn *c)
@@ -107,6 +128,13 @@ static void touch(struct conn *c)
 	const struct snapshot *snap = atomic_load(&c->w->s->snap);
 	loop_timer_set(c->w->loop, &c->idle,
 		       loop_now_ms(c->w->loop) + snap->cfg->server.tcp_idle_timeout_ms);
+}
+
+/* Whether the connection may take another question: not while enough are in flight, nor
+ * while the client leaves its replies unread (the queue would grow without end). */
+static bool may_read(const struct conn *c)
+{
+	return !c->closed && c->pending < TCP_PIPELINE && c->out_bytes < TCP_OUT_MAX;
 }
 
 /* Writes what is queued; watches for EPOLLOUT while some is left. */
@@ -121,7 +149,9 @@ static void flush(struct conn *c)
 			conn_close(c);
 			return;
 		}
+		touch(c);
 		o->off += (size_t)k;
+		c->out_bytes -= (size_t)k;
 		if (o->off < o->len)
 			break;
 		c->out_head = o->next;
@@ -129,10 +159,9 @@ static void flush(struct conn *c)
 			c->out_tail = NULL;
 		free(o);
 	}
-	uint32_t ev = EPOLLIN | (c->out_head ? EPOLLOUT : 0u);
-	if (c->pending >= TCP_PIPELINE)
-		ev &= ~(uint32_t)EPOLLIN; /* enough questions in flight: read more later */
-	loop_rewatch(c->w->loop, &c->lf, ev);
+	uint32_t ev = (may_read(c) ? EPOLLIN : 0u) | (c->out_head ? EPOLLOUT : 0u);
+	if (ev != c->events && loop_rewatch(c->w->loop, &c->lf, ev) == 0)
+		c->events = ev;
 }
 
 static void queue(struct conn *c, const uint8_t *msg, size_t len)
@@ -148,6 +177,7 @@ static void queue(struct conn *c, const uint8_t *msg, size_t len)
 	o->data[0] = (uint8_t)(len >> 8);
 	o->data[1] = (uint8_t)len;
 	memcpy(o->data + 2, msg, len);
+	c->out_bytes += o->len;
 	if (c->out_tail)
 		c->out_tail->next = o;
 	else
@@ -177,7 +207,7 @@ static void take_messages(struct conn *c)
 {
 	static _Thread_local uint8_t out[DNS_MSG_MAX];
 	size_t at = 0;
-	while (!c->closed && c->pending < TCP_PIPELINE && c->in_len - at >= 2) {
+	while (may_read(c) && c->in_len - at >= 2) {
 		size_t len = (size_t)(c->in[at] << 8 | c->in[at + 1]);
 		if (c->in_len - at - 2 < len)
 			break;
@@ -191,12 +221,29 @@ static void take_messages(struct conn *c)
 	c->in_len -= at;
 }
 
+/* Sends what can go (which may make room for more questions), takes the questions that
+ * may be taken, and sends their replies. */
+static void serve(struct conn *c)
+{
+	flush(c);
+	if (!c->closed)
+		take_messages(c);
+	if (!c->closed)
+		flush(c);
+}
+
 static void on_conn(void *arg, uint32_t events)
 {
 	struct conn *c = arg;
 	if (c->closed)
 		return;
-	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+	/* A full buffer holds whole questions waiting their turn: read nothing (recv would
+	 * return 0, which means the end of the stream), unless the client is gone. */
+	if ((events & (EPOLLHUP | EPOLLERR)) && c->in_len == TCP_IN_CAP) {
+		conn_close(c);
+		return;
+	}
+	if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && c->in_len < TCP_IN_CAP) {
 		ssize_t k = recv(c->lf.fd, c->in + c->in_len, TCP_IN_CAP - c->in_len, MSG_DONTWAIT);
 		if (k == 0 || (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
 			conn_close(c);
@@ -207,16 +254,16 @@ static void on_conn(void *arg, uint32_t events)
 			touch(c);
 		}
 	}
-	take_messages(c);
-	if (!c->closed)
-		flush(c);
+	serve(c);
 }
 
+/* RFC 7766 §6.2.3: the server closes idle connections, and ones whose client has read
+ * nothing of its replies for as long. Replies still owed by resolutions keep it open. */
 static void on_idle(void *arg)
 {
 	struct conn *c = arg;
-	if (c->pending == 0 && !c->out_head)
-		conn_close(c); /* RFC 7766 §6.2.3: the server closes idle connections */
+	if (c->pending == 0)
+		conn_close(c);
 	else
 		touch(c);
 }
@@ -248,7 +295,8 @@ void io_on_accept(void *arg, uint32_t events)
 		c->peer = peer;
 		c->lf = (struct loop_fd){ .fn = on_conn, .arg = c, .fd = fd };
 		c->idle = (struct loop_timer){ .fn = on_idle, .arg = c };
-		if (loop_watch(w->loop, &c->lf, EPOLLIN) < 0) {
+		c->events = EPOLLIN;
+		if (loop_watch(w->loop, &c->lf, c->events) < 0) {
 			close(fd);
 			conn_free(c);
 			continue;
@@ -265,8 +313,8 @@ void io_on_accept(void *arg, uint32_t events)
 void io_close_all(struct worker *w)
 {
 	while (w->conns) {
-		struct conn *c = w->conns;
-		c->pending = 0; /* the resolutions are gone already */
-		conn_close(c);
+		/* The resolutions are gone already (query_drop_all); a deferred resume may still
+		 * hold it, and frees it when it runs (loop_free runs what is deferred). */
+		conn_close(w->conns);
 	}
 }

@@ -21,6 +21,7 @@
 #define UDP_BATCH 32         /* datagrams per recvmmsg/sendmmsg */
 #define UDP_BUF 4096         /* the largest datagram read or written */
 #define TCP_PIPELINE 64      /* questions one TCP connection may have in flight (RFC 7766 §6.2.1.1) */
+#define TCP_OUT_MAX 65536    /* reply bytes queued for a client before its questions wait */
 #define FLIGHTS_MAX 8192     /* resolutions in flight per worker: bounds memory under load */
 #define WAITERS_MAX 256      /* clients waiting for one resolution */
 #define FLIGHT_BUCKETS 4096
@@ -60,7 +61,10 @@ struct conn {
 	uint8_t *in;
 	size_t in_len;
 	struct outbuf *out_head, *out_tail;
-	unsigned pending;   /* replies still owed by resolutions */
+	size_t out_bytes;   /* queued in out_head..out_tail, not yet sent */
+	uint32_t events;    /* what epoll watches for now */
+	unsigned pending;   /* replies still owed by resolutions, and a deferred resume */
+	bool resuming;      /* a resume is deferred (and counted in pending) */
 	bool closed;        /* the socket is gone; the struct waits for pending to drain */
 	struct conn *prev, *next;
 	struct sockaddr_storage peer;

@@ -143,30 +143,51 @@ check "a truncated question: FORMERR" grep -q '^truncated rcode=1,id=4660$' <<<"
 check "a label running past the end: FORMERR" grep -q '^badlabel rcode=1,id=4660$' <<<"$G"
 check "after 300 random datagrams the daemon still answers" grep -q '^good rcode=0,id=4660$' <<<"$G"
 check "the daemon counted them" eval '[ "$(counter dropped)" -gt 0 ] && [ "$(counter formerr)" -gt 0 ]'
-T=$($PY - "$RES" <<'EOF'
-import socket, struct, sys
-port = int(sys.argv[1])
-def q(i, name):
+T=$($PY - "$RES" "$PID" <<'EOF'
+import socket, struct, sys, time
+port, pid = int(sys.argv[1]), sys.argv[2]
+def q(i, name, qtype=1):  # a query with its TCP length prefix
     body = struct.pack("!HHHHHH", i, 0x0100, 1, 0, 0, 0)
-    body += b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\x00\x00\x01\x00\x01"
+    body += b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\x00"
+    body += struct.pack("!HH", qtype, 1)
     return struct.pack("!H", len(body)) + body
+def replies(f, n):  # id -> rcode of the next n replies
+    out = {}
+    for _ in range(n):
+        m = f.read(struct.unpack("!H", f.read(2))[0])
+        out[struct.unpack("!H", m[:2])[0]] = m[3] & 15
+    return out
+def rss_kb():
+    for line in open("/proc/%s/status" % pid):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
 s = socket.create_connection(("127.0.0.1", port), timeout=5)
-s.sendall(q(1, "www.example.com") + q(2, "www.example.org") + q(3, "mail.example.com"))
 f = s.makefile("rb")
-ids = []
-for _ in range(3):
-    n = struct.unpack("!H", f.read(2))[0]
-    ids.append(struct.unpack("!H", f.read(n)[:2])[0])
-print("pipelined", " ".join(map(str, sorted(ids))))
-s.sendall(b"\x00\x05junk!")
+# More questions than one connection may have in flight (64), none of them cached.
+s.sendall(b"".join(q(i, "p%d.wild.example.com" % i) for i in range(1, 101)))
+r = replies(f, 100)
+print("pipelined", len(r), sorted(r) == list(range(1, 101)))
+junk = struct.pack("!HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\x40junk"
+s.sendall(struct.pack("!H", len(junk)) + junk + q(8, "www.example.com"))
+print("junk", replies(f, 2))
+# A client that sends and never reads: the replies queued for it stay bounded.
+u = socket.create_connection(("127.0.0.1", port), timeout=2)
+before = rss_kb()
 try:
-    print("junk", "reply" if s.recv(2) else "closed")
-except (ConnectionResetError, socket.timeout):
-    print("junk closed")
+    u.sendall(q(9, "big.example.com", 16) * 20000)
+except socket.timeout:
+    pass
+time.sleep(0.5)
+print("unread_growth_kb", rss_kb() - before)
 EOF
 )
-check "TCP: three queries on one connection, three replies" grep -q '^pipelined 1 2 3$' <<<"$T"
-check "TCP: a junk message gets FORMERR or the connection closed" grep -q '^junk ' <<<"$T"
+check "TCP: 100 questions in one write (more than the 64 in flight): 100 replies" \
+	grep -q '^pipelined 100 True$' <<<"$T"
+check "TCP: a malformed message gets FORMERR, the next question its answer" \
+	grep -q '^junk {7: 1, 8: 0}$' <<<"$T"
+growth=$(sed -n 's/^unread_growth_kb //p' <<<"$T")
+check "TCP: 20,000 big answers left unread cost the daemon ${growth:-?} KB, not 56 MB" \
+	eval '[ -n "$growth" ] && [ "$growth" -lt 16384 ]'
 dr www.example.com
 check "and the daemon still answers" [ "$(status)" = NOERROR ]
 
