@@ -62,12 +62,12 @@ static void add_answer(struct iter *it, const struct iter_target *t, const struc
 			iter_list_add(it, &it->answer, &m->rr[WIRE_ANSWER][i]);
 }
 
-/* The first record in the answer section owned by name with the given type, in bailiwick. */
-static const struct wire_rr *find(const struct wire_msg *m, const uint8_t *name, uint16_t type,
-				  uint16_t rclass)
+/* The first record of section s owned by name with the given type (any with DNS_TYPE_ANY). */
+static const struct wire_rr *find(const struct wire_msg *m, enum wire_section s,
+				  const uint8_t *name, uint16_t type, uint16_t rclass)
 {
-	for (uint16_t i = 0; i < m->n[WIRE_ANSWER]; i++) {
-		const struct wire_rr *rr = &m->rr[WIRE_ANSWER][i];
+	for (uint16_t i = 0; i < m->n[s]; i++) {
+		const struct wire_rr *rr = &m->rr[s][i];
 		if ((rr->type == type || type == DNS_TYPE_ANY) && rr->rclass == rclass &&
 		    name_equal(rr->owner, name))
 			return rr;
@@ -138,7 +138,7 @@ static enum iter_reply_kind follow_answer(struct iter *it, struct iter_target *t
 	for (unsigned hops = 0; hops <= m->n[WIRE_ANSWER]; hops++) {
 		if (!in_zone(t->qname, t->zone))
 			break; /* the chain left the server's bailiwick: ask elsewhere */
-		const struct wire_rr *rr = find(m, t->qname, t->qtype, it->qclass);
+		const struct wire_rr *rr = find(m, WIRE_ANSWER, t->qname, t->qtype, it->qclass);
 		if (rr && (t->qtype == DNS_TYPE_CNAME || rr->type != DNS_TYPE_CNAME ||
 			   t->qtype == DNS_TYPE_ANY)) {
 			if (t->qtype != DNS_TYPE_ANY)
@@ -149,7 +149,8 @@ static enum iter_reply_kind follow_answer(struct iter *it, struct iter_target *t
 		/* A DNAME before the CNAME a server synthesized from it (RFC 6672 §3 has it send
 		 * both): we synthesize that CNAME too, and the client gets the DNAME with it. */
 		const struct wire_rr *d = find_dname(m, t->qname, t->zone);
-		const struct wire_rr *c = d ? NULL : find(m, t->qname, DNS_TYPE_CNAME, it->qclass);
+		const struct wire_rr *c =
+			d ? NULL : find(m, WIRE_ANSWER, t->qname, DNS_TYPE_CNAME, it->qclass);
 		if (!c && !d)
 			break;
 		if (++it->n_cnames > it->env->limits.cname_chain)
@@ -199,45 +200,30 @@ static enum iter_reply_kind denial(struct iter *it, struct iter_target *t,
 	return nxdomain ? REPLY_NXDOMAIN : REPLY_NODATA;
 }
 
-/* Caches the addresses in the additional section of an NS answer for names inside the
- * zone asked. */
-static void cache_addresses(struct iter *it, const struct wire_msg *m, const uint8_t *zone,
-			    uint64_t now_ms)
+/* Caches the addresses the additional section gives for the name servers of the NS RRset
+ * that ns starts (in section s), those named inside zone: the zone asked, for an NS answer;
+ * for a referral the zone of the server that referred, its bailiwick. That takes sibling
+ * glue too: the root's referral to com may give a.gtld-servers.net's address, as the root is
+ * an authority for net as much as for com (Unbound and BIND take it as well); a com server
+ * giving an address for a name in net is not believed. At most ITER_MAX_NS names, each
+ * address RRset found once: a reply stuffed with records costs a bounded amount of work. */
+static void cache_ns_addresses(struct iter *it, const struct wire_msg *m, enum wire_section s,
+			       const struct wire_rr *ns, const uint8_t *zone,
+			       enum cache_trust trust, uint64_t now_ms)
 {
-	for (uint16_t i = 0; i < m->n[WIRE_ADDITIONAL]; i++) {
-		const struct wire_rr *rr = &m->rr[WIRE_ADDITIONAL][i];
-		if ((rr->type == DNS_TYPE_A || rr->type == DNS_TYPE_AAAA) &&
-		    rr->rclass == it->qclass && in_zone(rr->owner, zone))
-			iter_cache_rrset(it, m, WIRE_ADDITIONAL, rr, CACHE_TRUST_ADDITIONAL,
-					 now_ms);
-	}
-}
-
-/* Whether name is the target of one of the NS records of the set that ns starts. */
-static bool ns_target(const struct wire_msg *m, const struct wire_rr *ns, const uint8_t *name)
-{
-	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY]; i++) {
-		const struct wire_rr *rr = &m->rr[WIRE_AUTHORITY][i];
-		if (same_set(rr, ns) && name_equal(rr->rdata, name))
-			return true;
-	}
-	return false;
-}
-
-/* Caches the glue of a referral: addresses of the new zone's name servers, when their names
- * lie in the zone of the server that referred (its bailiwick). That takes sibling glue too:
- * the root's referral to com may give a.gtld-servers.net's address, as the root is an
- * authority for net as much as for com (Unbound and BIND take it as well); a com server
- * giving an address for a name in net is not believed. */
-static void cache_glue(struct iter *it, const struct wire_msg *m, const struct wire_rr *ns,
-		       const uint8_t *zone, uint64_t now_ms)
-{
-	for (uint16_t i = 0; i < m->n[WIRE_ADDITIONAL]; i++) {
-		const struct wire_rr *rr = &m->rr[WIRE_ADDITIONAL][i];
-		if ((rr->type == DNS_TYPE_A || rr->type == DNS_TYPE_AAAA) &&
-		    rr->rclass == it->qclass && in_zone(rr->owner, zone) &&
-		    ns_target(m, ns, rr->owner))
-			iter_cache_rrset(it, m, WIRE_ADDITIONAL, rr, CACHE_TRUST_GLUE, now_ms);
+	static const uint16_t types[2] = { DNS_TYPE_A, DNS_TYPE_AAAA };
+	unsigned names = 0;
+	for (uint16_t i = 0; i < m->n[s] && names < ITER_MAX_NS; i++) {
+		const struct wire_rr *rr = &m->rr[s][i];
+		if (!same_set(rr, ns) || !in_zone(rr->rdata, zone))
+			continue;
+		names++;
+		for (int k = 0; k < 2; k++) {
+			const struct wire_rr *a =
+				find(m, WIRE_ADDITIONAL, rr->rdata, types[k], it->qclass);
+			if (a)
+				iter_cache_rrset(it, m, WIRE_ADDITIONAL, a, trust, now_ms);
+		}
 	}
 }
 
@@ -267,8 +253,13 @@ enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 	bool aa = m->flags & DNS_FLAG_AA, followed;
 	enum cache_trust trust = aa ? CACHE_TRUST_ANSWER_AUTH : CACHE_TRUST_ANSWER;
 	enum iter_reply_kind k = follow_answer(it, t, m, now_ms, trust, &followed);
-	if (k == REPLY_ANSWER && t->qtype == DNS_TYPE_NS)
-		cache_addresses(it, m, t->zone, now_ms);
+	const struct wire_rr *ns_answer =
+		k == REPLY_ANSWER && t->qtype == DNS_TYPE_NS
+			? find(m, WIRE_ANSWER, t->qname, DNS_TYPE_NS, it->qclass)
+			: NULL;
+	if (ns_answer)
+		cache_ns_addresses(it, m, WIRE_ANSWER, ns_answer, t->zone, CACHE_TRUST_ADDITIONAL,
+				   now_ms);
 	if (k != REPLY_LAME)
 		return k; /* an answer, an alias to restart at, or a limit */
 	if (m->rcode == DNS_RCODE_NXDOMAIN)
@@ -279,7 +270,7 @@ enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 		if (!in_zone(ns->owner, t->zone) || !in_zone(t->qname, ns->owner))
 			return REPLY_LAME; /* a referral upwards or sideways */
 		iter_cache_rrset(it, m, WIRE_AUTHORITY, ns, CACHE_TRUST_AUTHORITY, now_ms);
-		cache_glue(it, m, ns, t->zone, now_ms);
+		cache_ns_addresses(it, m, WIRE_AUTHORITY, ns, t->zone, CACHE_TRUST_GLUE, now_ms);
 		*ns_set = ns;
 		*n_ns = n;
 		return REPLY_REFERRAL;

@@ -72,6 +72,10 @@ static void test_walk_from_root(void)
 	CHECK_TEXT(cache_text(&w, "ns1.example.com.", T_A, CACHE_TRUST_GLUE),
 		   "ns1.example.com. A " EX1);
 	CHECK_TEXT(cache_text(&w, "ns1.example.com.", T_A, CACHE_TRUST_ANSWER), "miss");
+	/* The priming answer's additional addresses are kept too, below answer trust. */
+	CHECK_TEXT(cache_text(&w, "a.root-servers.net.", T_A, CACHE_TRUST_ADDITIONAL),
+		   "a.root-servers.net. A " ROOT);
+	CHECK_TEXT(cache_text(&w, "a.root-servers.net.", T_A, CACHE_TRUST_ANSWER), "miss");
 
 	w.now_ms += 5000;
 	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
