@@ -25,16 +25,21 @@ static struct snapshot *snapshot(const struct worker *w)
 	return atomic_load_explicit(&w->s->snap, memory_order_acquire);
 }
 
-/* A cache lookup into the worker's scratch buffer, grown when an entry needs more. */
-static enum cache_res cache_lookup(struct worker *w, const uint8_t *name, uint16_t type,
-				   uint16_t rclass, uint32_t now_s)
+/* A cache read into the worker's scratch buffer: the RRset of req's question (cut false), or
+ * the closest zone cut above its name (cut true). The buffer grows when an entry needs more;
+ * a miss when it cannot. */
+static enum cache_res cache_read(struct worker *w, const struct answer_req *req, bool cut,
+				 uint32_t now_s)
 {
-	struct cache_key k = { name, type, rclass };
+	struct cache_key k = { req->q.name, req->q.type, req->q.rclass };
 	size_t used;
 	for (;;) {
-		enum cache_res r = cache_get(w->s->cache, &k, CACHE_TRUST_ANSWER, now_s,
-					     (struct cache_rrset *)w->scratch, w->scratch_cap,
-					     &used);
+		struct cache_rrset *set = (struct cache_rrset *)w->scratch;
+		enum cache_res r =
+			cut ? cache_get_cut(w->s->cache, k.name, k.rclass, now_s, set,
+					    w->scratch_cap, &used)
+			    : cache_get(w->s->cache, &k, CACHE_TRUST_ANSWER, now_s, set,
+					w->scratch_cap, &used);
 		if (r != CACHE_SPACE)
 			return r;
 		uint8_t *bigger = malloc(used);
@@ -50,7 +55,7 @@ static enum cache_res cache_lookup(struct worker *w, const uint8_t *name, uint16
 static size_t from_cache(struct worker *w, const struct answer_req *req, uint32_t now_s,
 			 uint8_t *out, size_t cap)
 {
-	enum cache_res r = cache_lookup(w, req->q.name, req->q.type, req->q.rclass, now_s);
+	enum cache_res r = cache_read(w, req, false, now_s);
 	if (r != CACHE_HIT && r != CACHE_NXDOMAIN && r != CACHE_NODATA)
 		return 0;
 	const struct cache_rrset *set = (const struct cache_rrset *)w->scratch;
@@ -68,9 +73,7 @@ static size_t from_cache(struct worker *w, const struct answer_req *req, uint32_
 static size_t cache_only(struct worker *w, const struct answer_req *req, uint32_t now_s,
 			 uint8_t *out, size_t cap)
 {
-	size_t used;
-	enum cache_res r = cache_get_cut(w->s->cache, req->q.name, req->q.rclass, now_s,
-					 (struct cache_rrset *)w->scratch, w->scratch_cap, &used);
+	enum cache_res r = cache_read(w, req, true, now_s);
 	const struct cache_rrset *set = (const struct cache_rrset *)w->scratch;
 	if (r != CACHE_HIT)
 		return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL);
