@@ -10,14 +10,14 @@
 #define OPT_SIZE 11 /* an OPT record without options */
 
 void answer_req_from(struct answer_req *req, const struct wire_query *q, bool tcp,
-		     uint16_t our_udp_size)
+		     uint16_t our_udp_size, bool recursion)
 {
 	req->id = q->id;
 	req->qflags = q->flags;
 	req->q = q->q;
 	req->edns = q->edns.present;
 	req->our_udp_size = our_udp_size;
-	req->recursion = true;
+	req->recursion = recursion;
 	size_t size = DNS_UDP_MIN_SIZE;
 	if (q->edns.present && q->edns.udp_size > size)
 		size = q->edns.udp_size < our_udp_size ? q->edns.udp_size : our_udp_size;

@@ -29,9 +29,10 @@ struct answer_req {
 };
 
 /* Fills req from a parsed query: the UDP limit is 512 without EDNS, else the client's EDNS
- * size clamped to [512, our_udp_size]; tcp lifts it to 65535. Replies say RA=1. */
+ * size clamped to [512, our_udp_size]; tcp lifts it to 65535. Replies say RA=1 when
+ * recursion is offered. */
 void answer_req_from(struct answer_req *req, const struct wire_query *q, bool tcp,
-		     uint16_t our_udp_size);
+		     uint16_t our_udp_size, bool recursion);
 
 /* Builds a reply into out (cap bytes, at least 512): rcode, extra header flags (AA...),
  * the answer and authority records (each section a run of RRsets in order). Returns its

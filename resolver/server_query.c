@@ -325,8 +325,7 @@ size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt
 		atomic_fetch_add_explicit(&w->st.dropped, 1, memory_order_relaxed);
 		return 0; /* nothing to answer to; never answer a response (no loops) */
 	}
-	answer_req_from(&req, &q, c->conn != NULL, snap->cfg->server.udp_size);
-	req.recursion = !c->lis->auth;
+	answer_req_from(&req, &q, c->conn != NULL, snap->cfg->server.udp_size, !c->lis->auth);
 	size_t n = check(w, snap, c, &q, e, &req, out, cap);
 	if (n)
 		return n;
