@@ -113,6 +113,22 @@ void *arena_dup(struct arena *a, const void *src, size_t n)
 	return p;
 }
 
+void *arena_grow(struct arena *a, void *arr, size_t n, size_t size, size_t *cap, size_t first)
+{
+	if (n < *cap)
+		return arr;
+	if (*cap > SIZE_MAX / size / 2 || first > SIZE_MAX / size)
+		return NULL; /* the new size would not fit a size_t */
+	size_t more = *cap ? *cap * 2 : first;
+	void *bigger = arena_alloc(a, more * size);
+	if (!bigger)
+		return NULL;
+	if (n)
+		memcpy(bigger, arr, n * size);
+	*cap = more;
+	return bigger;
+}
+
 size_t arena_used(const struct arena *a)
 {
 	return a->used;

@@ -26,6 +26,12 @@ void *arena_alloc(struct arena *a, size_t n);
 /* A copy of n bytes from src in the arena, or NULL when memory is short. */
 void *arena_dup(struct arena *a, const void *src, size_t n);
 
+/* Room for one more element in an array of n elements of size bytes with *cap slots: arr
+ * itself while n < *cap, else a copy in twice the slots (first slots for an empty array) and
+ * *cap updated. NULL when memory is short, and the array is as before. The old copy stays
+ * in the arena until arena_free(). */
+void *arena_grow(struct arena *a, void *arr, size_t n, size_t size, size_t *cap, size_t first);
+
 /* Bytes handed out and bytes taken from malloc, for statistics and tests. */
 size_t arena_used(const struct arena *a);
 size_t arena_size(const struct arena *a);

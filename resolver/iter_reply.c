@@ -15,16 +15,10 @@
 
 bool iter_list_add(struct iter *it, struct rr_list *l, const struct wire_rr *rr)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct wire_rr *bigger = arena_alloc(it->a, cap * sizeof(*bigger));
-		if (!bigger)
-			return false;
-		if (l->n)
-			memcpy(bigger, l->rr, l->n * sizeof(*bigger));
-		l->rr = bigger;
-		l->cap = cap;
-	}
+	struct wire_rr *v = arena_grow(it->a, l->rr, l->n, sizeof(*v), &l->cap, 8);
+	if (!v)
+		return false;
+	l->rr = v;
 	l->rr[l->n++] = *rr;
 	return true;
 }

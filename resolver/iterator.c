@@ -37,16 +37,11 @@ static struct iter_target *top(struct iter *it)
 
 static struct iter_step *add_step(struct iter *it, enum iter_step_kind kind, const char *note)
 {
-	if (it->n_steps == it->cap_steps) {
-		size_t cap = it->cap_steps ? it->cap_steps * 2 : 16;
-		struct iter_step *s = arena_alloc(it->a, cap * sizeof(*s));
-		if (!s)
-			return NULL;
-		if (it->n_steps)
-			memcpy(s, it->steps, it->n_steps * sizeof(*s));
-		it->steps = s;
-		it->cap_steps = cap;
-	}
+	struct iter_step *v =
+		arena_grow(it->a, it->steps, it->n_steps, sizeof(*v), &it->cap_steps, 16);
+	if (!v)
+		return NULL;
+	it->steps = v;
 	struct iter_step *s = &it->steps[it->n_steps++];
 	struct iter_target *t = top(it);
 	memset(s, 0, sizeof(*s));
