@@ -97,6 +97,23 @@ start_nsd() {
 	wait_dns "$addr" "$port" 10 || { cat "$dir/nsd.log" >&2; return 1; }
 }
 
+# dig_records: dig's (or qdig's) output on stdin -> "STATUS|rcode", "FLAGS|flags" and one
+# "SECTION|record" line per record (the question too), whitespace collapsed, in order.
+dig_records() {
+	awk '
+	/->>HEADER<<-/ { sub(/.*status: /, ""); sub(/,.*/, ""); print "STATUS|" $0; next }
+	/^;; flags:/ { sub(/;; flags: */, ""); sub(/;.*/, ""); print "FLAGS|" $0; next }
+	/^;; [A-Z]+ SECTION:/ { sec = $2; next }
+	/^$/ { sec = ""; next }
+	/^;/ && sec != "QUESTION" { next }
+	sec != "" { $1 = $1; print sec "|" $0 }
+	'
+}
+
+# dig_section NAME: the records of one section (ANSWER, AUTHORITY, ADDITIONAL) of dig's
+# output on stdin, one a line, whitespace collapsed.
+dig_section() { dig_records | sed -n "s/^$1|//p"; }
+
 # start_toy PORT [YAML]: resolverd serving the toy internet on PORT (with more YAML when
 # given: a full resolver), remembered for cleanup.
 # Its configuration file is $TOY_CFG, its log $TOY_CFG.log, its process $LAST_PID.

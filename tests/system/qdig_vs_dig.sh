@@ -10,23 +10,11 @@ PORT=$(free_port)
 start_nsd "$ADDR" "$PORT" types.example "$TOP/tests/system/data/types.example.zone" ||
 	{ not_ok "NSD starts"; done_testing; }
 
-# records: "SECTION|record" lines, whitespace collapsed, sorted; plus the status and flags.
-records() {
-	awk '
-	/->>HEADER<<-/ { sub(/.*status: /, ""); sub(/,.*/, ""); print "STATUS|" $0; next }
-	/^;; flags:/ { sub(/;; flags: */, ""); sub(/;.*/, ""); print "FLAGS|" $0; next }
-	/^;; [A-Z]+ SECTION:/ { sec = $2; next }
-	/^$/ { sec = ""; next }
-	/^;/ && sec != "QUESTION" { next }
-	sec != "" { $1 = $1; print sec "|" $0 }
-	'
-}
-
 compare() { # compare DESC ARGS...
 	local desc=$1 d q
 	shift
-	d=$(dig +norec +nocookie +noad -p "$PORT" "@$ADDR" "$@" 2>&1 | records | sort)
-	q=$("$QDIG" +norec -p "$PORT" "@$ADDR" "$@" 2>&1 | records | sort)
+	d=$(dig +norec +nocookie +noad -p "$PORT" "@$ADDR" "$@" 2>&1 | dig_records | sort)
+	q=$("$QDIG" +norec -p "$PORT" "@$ADDR" "$@" 2>&1 | dig_records | sort)
 	if [ -n "$d" ] && [ "$d" = "$q" ]; then
 		ok "$desc: qdig prints what dig prints"
 	else

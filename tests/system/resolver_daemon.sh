@@ -32,9 +32,7 @@ dr() { OUT=$(dig +tries=1 +time=5 +nocookie -p "$RES" @127.0.0.1 "$@" 2>&1); }
 has() { grep -Eq -- "$1" <<<"$OUT"; }
 in_answer() { answer | grep -Eq -- "$1"; }
 status() { sed -nE 's/.*status: ([A-Z]+),.*/\1/p' <<<"$OUT"; }
-answer() { # the answer section's records, whitespace collapsed
-	awk '/^;; ANSWER SECTION:/ { on = 1; next } /^$/ { on = 0 } on { $1 = $1; print }' <<<"$OUT"
-}
+answer() { dig_section ANSWER <<<"$OUT"; }
 
 # counter NAME: the last value SIGUSR1 made the daemon log ("12 upstream queries").
 counter() {

@@ -57,9 +57,7 @@ check "getent hosts nope.example.com: not found (exit 2)" [ $? = 2 ]
 out=$(getent hosts 127.53.10.1)
 check "getent hosts 127.53.10.1: the PTR name ($out)" grep -q 'ns1\.example\.com' <<<"$out"
 
-answer() { # dig/qdig output -> the answer's records, whitespace collapsed
-	awk '/^;; ANSWER SECTION:/ { on = 1; next } /^$/ { on = 0 } on { $1 = $1; print }'
-}
+answer() { dig_section ANSWER; }
 d=$(dig +tries=1 +time=5 @127.0.0.1 big.example.com TXT | answer | grep -c ' TXT ')
 check "dig @127.0.0.1 big.example.com TXT: all 40 records (TC, then TCP)" [ "$d" = 40 ]
 d=$(dig +tries=1 +time=5 @127.0.0.1 www.example.com MX)

@@ -21,10 +21,7 @@ dq() { # dq ADDR ARGS...: dig, straight to a toy server
 	OUT=$(dig +norec +nocookie +tries=1 +time=2 -p "$TOY" "@$addr" "$@" 2>&1)
 }
 
-section() { # the records of section $1 of $OUT, whitespace collapsed
-	awk -v s="$1" '/^;; [A-Z]+ SECTION:/ { cur = $2; next } /^$/ { cur = "" }
-		cur == s && !/^;/ { $1 = $1; print }' <<<"$OUT"
-}
+section() { dig_section "$1" <<<"$OUT"; } # the records of section $1 of $OUT
 
 # expect DESC COND...: each COND must hold for $OUT. Conditions: NOERROR (or any rcode);
 # aa, -aa, tc, -tc, ra, -ra; an=N, ns=N, ar=N (records, OPT not counted); ANSWER~ERE, AUTHORITY~ERE,

@@ -63,23 +63,17 @@ while read -r addr zone _; do
 	loaded "$addr" "$zone" || not_ok "NSD on $addr loads $zone"
 done <<<"$PAIRS"
 
-# "SECTION|record" lines and the status and flags, sorted (as qdig_vs_dig.sh does).
-records() {
-	awk '
-	/->>HEADER<<-/ { sub(/.*status: /, ""); sub(/,.*/, ""); print "STATUS|" $0; next }
-	/^;; flags:/ { sub(/;; flags: */, ""); sub(/;.*/, ""); print "FLAGS|" $0; next }
-	/^;; [A-Z]+ SECTION:/ { sec = $2; next }
-	/^$/ { sec = ""; next }
-	/^;/ && sec != "QUESTION" { next }
-	sec != "" { $1 = $1; print sec "|" $0 }
-	' | sort
+reply() { # reply PORT ADDR ARGS...: dig's reply as sorted dig_records lines
+	local port=$1 addr=$2
+	shift 2
+	dig +norec +nocookie +tries=2 +time=2 -p "$port" "@$addr" "$@" 2>&1 | dig_records | sort
 }
 
 compare() { # compare ADDR ARGS...
 	local addr=$1 n a
 	shift
-	n=$(dig +norec +nocookie +tries=2 +time=2 -p "$NSD_PORT" "@$addr" "$@" 2>&1 | records)
-	a=$(dig +norec +nocookie +tries=2 +time=2 -p "$TOY_PORT" "@$addr" "$@" 2>&1 | records)
+	n=$(reply "$NSD_PORT" "$addr" "$@")
+	a=$(reply "$TOY_PORT" "$addr" "$@")
 	if grep -q '^STATUS|' <<<"$n" && [ "$n" = "$a" ]; then
 		ok "@$addr $*: same as NSD"
 	else

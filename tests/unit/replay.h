@@ -23,6 +23,7 @@
 
 #include "cache.h"
 #include "check.h"
+#include "name_text.h"
 #include "dns.h"
 #include "hints.h"
 #include "infra.h"
@@ -86,18 +87,6 @@ struct world {
 };
 
 static const uint8_t replay_root[1] = { 0 };
-
-/* The wire form of an absolute name known to be good, in one of 64 rotating buffers. */
-static const uint8_t *N(const char *text)
-{
-	static uint8_t bufs[64][NAME_MAX_WIRE];
-	static unsigned next;
-	uint8_t *b = bufs[next++ % 64];
-	size_t len;
-	enum err e = name_from_text(text, strlen(text), NULL, b, &len);
-	CHECKF(e == ERR_OK, "%s: %s", text, err_str(e));
-	return b;
-}
 
 static struct sockaddr_storage sa(const char *text)
 {

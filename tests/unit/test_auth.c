@@ -26,17 +26,6 @@
 #include "rdata.h"
 #include "wire.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SLOW_BUILD 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLOW_BUILD 1
-#endif
-#endif
-#ifndef SLOW_BUILD
-#define SLOW_BUILD 0
-#endif
-
 static char tmpdir[64];
 
 /* The test zones: example. with its child child.example. on one address, other. on another. */
@@ -794,8 +783,9 @@ static double per_query(const struct auth *a, size_t n, size_t k)
 	return (cpu_s() - t0) / (double)k;
 }
 
-/* A million-record zone loads in seconds, and a lookup in it costs about what it costs in a
- * zone of a thousand (a scan of the records would be a thousand times slower). */
+/* A million-record zone loads, and a lookup in it costs about what it costs in a zone of a
+ * thousand (a scan of the records would be a thousand times slower). Its speed is measured
+ * by make bench (bench_auth), not here. */
 static void test_big_zone(void)
 {
 	size_t n = SLOW_BUILD ? 100000 : 1000000, k = SLOW_BUILD ? 20000 : 200000;
@@ -809,7 +799,6 @@ static void test_big_zone(void)
 	printf("# %zu records: written and loaded in %.2f s CPU; %.0f ns per query (%.0f ns "
 	       "with 1000)\n",
 	       n, load, qb * 1e9, qs * 1e9);
-	CHECKF(load < (SLOW_BUILD ? 60 : 20), "load took %.1f s", load);
 	CHECKF(qb < 10 * qs + 2e-6, "%.0f ns per query against %.0f ns", qb * 1e9, qs * 1e9);
 out:
 	auth_free(small);

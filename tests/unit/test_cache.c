@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "cache.h"
 #include "check.h"
+#include "name_text.h"
 #include "dns.h"
 #include "name.h"
 #include "wire.h"
@@ -25,19 +26,6 @@ union outbuf {
 	uint8_t bytes[65536];
 };
 static union outbuf ob;
-
-/* The wire form of an absolute name known to be good, in one of 64 rotating buffers (enough
- * for the names one case keeps at a time). */
-static const uint8_t *N(const char *text)
-{
-	static uint8_t bufs[64][NAME_MAX_WIRE];
-	static unsigned next;
-	uint8_t *b = bufs[next++ % 64];
-	size_t len;
-	enum err e = name_from_text(text, strlen(text), NULL, b, &len);
-	CHECKF(e == ERR_OK, "%s: %s", text, err_str(e));
-	return b;
-}
 
 static struct wire_rr rr_a(const uint8_t *owner, uint32_t ttl, const uint8_t ip[4])
 {
