@@ -283,9 +283,25 @@ static bool find_cut(struct iter *it, struct iter_target *t, uint64_t now_ms)
 	return true;
 }
 
+/* Adds the addresses the additional section gives for name server ns of t, when its name
+ * lies in bailiwick (the referring server's zone, as iter_reply caches them). */
+static void add_glue(struct iter *it, struct iter_target *t, unsigned ns,
+		     const struct wire_msg *m, const uint8_t *bailiwick)
+{
+	const uint8_t *name = t->ns[ns].name;
+	if (!name_is_subdomain(name, bailiwick))
+		return;
+	for (uint16_t k = 0; k < m->n[WIRE_ADDITIONAL]; k++) {
+		const struct wire_rr *g = &m->rr[WIRE_ADDITIONAL][k];
+		if (is_address(g->type) && (g->rdlen == 4 || g->rdlen == 16) &&
+		    name_equal(g->owner, name))
+			add_srv(it, t, ns, g->rdata, g->rdlen, false);
+	}
+}
+
 /* After a referral: the new zone's servers from the NS RRset in the reply, with the glue the
- * reply gave for names in the referring server's zone (as iter_reply caches it) and any
- * addresses the cache knew. */
+ * reply gave and any addresses the cache knew. Each name once, at most ITER_MAX_NS of them:
+ * a referral repeating one NS record a thousand times costs no more than one. */
 static void load_referral(struct iter *it, struct iter_target *t, const struct wire_msg *m,
 			  const struct wire_rr *ns_rr, uint64_t now_ms)
 {
@@ -293,20 +309,16 @@ static void load_referral(struct iter *it, struct iter_target *t, const struct w
 	memcpy(bailiwick, t->zone, name_len(t->zone));
 	memcpy(t->zone, ns_rr->owner, name_len(ns_rr->owner));
 	t->n_ns = t->n_srv = 0;
-	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY]; i++) {
+	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY] && t->n_ns < ITER_MAX_NS; i++) {
 		const struct wire_rr *rr = &m->rr[WIRE_AUTHORITY][i];
 		if (rr->type != DNS_TYPE_NS || !name_equal(rr->owner, ns_rr->owner))
 			continue;
+		unsigned known = t->n_ns;
 		int ns = add_ns(t, rr->rdata);
-		if (ns < 0)
-			continue;
+		if (ns < 0 || (unsigned)ns < known)
+			continue; /* a name already taken */
 		load_addrs(it, t, (unsigned)ns, now_ms);
-		for (uint16_t k = 0; k < m->n[WIRE_ADDITIONAL]; k++) {
-			const struct wire_rr *g = &m->rr[WIRE_ADDITIONAL][k];
-			if (is_address(g->type) && (g->rdlen == 4 || g->rdlen == 16) &&
-			    name_equal(g->owner, rr->rdata) && name_is_subdomain(g->owner, bailiwick))
-				add_srv(it, t, (unsigned)ns, g->rdata, g->rdlen, false);
-		}
+		add_glue(it, t, (unsigned)ns, m, bailiwick);
 	}
 }
 
