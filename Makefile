@@ -15,7 +15,7 @@ SAN ?=
 CFLAGS_ALL = -std=c11 $(OPT) -g -Wall -Wextra -Werror $(SAN) -MMD -MP
 CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib -Iresolver -Iclient
 LIB_WARN = -Wconversion
-LDLIBS_ALL = -lcares -lyaml -lpthread
+LDLIBS_ALL = -lyaml -lpthread
 FUZZ_SECONDS ?= 300
 
 LIB_SRC := $(wildcard lib/*.c)

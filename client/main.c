@@ -26,8 +26,8 @@
 
 enum { EXIT_REPLY = 0, EXIT_USAGE = 1, EXIT_NO_REPLY = 9, EXIT_INTERNAL = 10 };
 
-/* Builds the query message for o into buf, with a random ID (c-ares 1.18's ares_send keeps
- * the caller's); returns its length (0 if it cannot). */
+/* Builds the query message for o into buf, with a random ID; returns its length (0 if it
+ * cannot). */
 static size_t build_query(const struct qdig_opts *o, uint8_t *buf, size_t cap)
 {
 	struct wire_builder b;

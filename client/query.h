@@ -1,9 +1,10 @@
-/* client/query.h: sending one query to one server and waiting for its reply, through c-ares.
+/* client/query.h: sending one query to one server and waiting for its reply.
  *
- * c-ares retransmits over UDP and matches the reply to the
- * question; TC=1 replies are handed back as they are (ARES_FLAG_IGNTC), so the caller decides
- * on the TCP retry and can show it. SERVFAIL and REFUSED replies are handed back too
- * (ARES_FLAG_NOCHECKRESP). Blocking: qdig asks one thing at a time.
+ * The daemon's transport (resolver/upstream.h) carries it: a fresh random port per try, the
+ * reply matched by ID and question (anything else is dropped and the wait goes on), replies
+ * read whole up to 65,535 bytes over UDP and TCP. UDP is retried on timeout; TC=1, SERVFAIL
+ * and REFUSED replies are handed back as they came, so the caller decides on the TCP retry
+ * and can show it. Blocking: qdig asks one thing at a time.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -49,7 +50,7 @@ bool query_server_default(struct query_server *s, const char *resolv_conf, uint1
 
 /* Sends the query pkt (len bytes, its ID as given) to s over UDP, or TCP when tcp is
  * set, with tries attempts of timeout_ms each, and waits. r->status says what happened.
- * Returns false only on an internal error (c-ares could not start), with r->error set. */
+ * Returns false only on an internal error (no loop or memory), with r->error set. */
 bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bool tcp,
 		unsigned timeout_ms, unsigned tries, struct query_result *r);
 

@@ -435,7 +435,7 @@ static void walk(struct tracer *t, struct iter *it, struct iter_action *act)
 		print_new_steps(t, it);
 		t->have_result = false;
 		if (!upstream_send(t->up, (struct sockaddr *)&act->addr, act->query, act->query_len,
-				   act->tcp, act->timeout_ms, on_result, t)) {
+				   act->tcp ? UPSTREAM_TCP : 0, act->timeout_ms, on_result, t)) {
 			iter_failed(it, "cannot send", 0, loop_clock_ms(), act);
 			continue;
 		}

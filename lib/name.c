@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "rand.h"
+
 enum err name_parse(struct buf_in *in, uint8_t out[NAME_MAX_WIRE], size_t *len)
 {
 	struct buf_in rd = *in; /* follows pointers; in stays where the name was written */
@@ -245,6 +247,58 @@ void name_lower(uint8_t *name)
 	for (uint8_t *p = name; *p; p += *p + 1)
 		for (unsigned i = 1; i <= *p; i++)
 			p[i] = name_fold(p[i]);
+}
+
+unsigned name_randomize_case(uint8_t *name)
+{
+	unsigned letters = 0, left = 0;
+	uint16_t bits = 0;
+	for (uint8_t *p = name; *p; p += *p + 1) {
+		for (unsigned i = 1; i <= *p; i++) {
+			uint8_t c = name_fold(p[i]);
+			if (c < 'a' || c > 'z')
+				continue;
+			if (left == 0) {
+				bits = rand_u16();
+				left = 16;
+			}
+			p[i] = (bits & 1) ? (uint8_t)(c - 32) : c;
+			bits = (uint16_t)(bits >> 1);
+			left--;
+			letters++;
+		}
+	}
+	return letters;
+}
+
+/* Offsets of the labels of name, and their number. */
+static unsigned label_offsets(const uint8_t *name, size_t offs[NAME_MAX_LABELS + 1])
+{
+	unsigned n = 0;
+	size_t at = 0;
+	while (name[at] && n < NAME_MAX_LABELS) {
+		offs[n++] = at;
+		at += (size_t)name[at] + 1;
+	}
+	offs[n] = at; /* the root label */
+	return n;
+}
+
+void name_restore_case(uint8_t *name, const uint8_t *sent, const uint8_t *orig)
+{
+	size_t on[NAME_MAX_LABELS + 1], os[NAME_MAX_LABELS + 1];
+	unsigned nn = label_offsets(name, on), ns = label_offsets(sent, os);
+	unsigned k = 0; /* labels of the common suffix, byte for byte */
+	while (k < nn && k < ns) {
+		const uint8_t *a = name + on[nn - 1 - k], *b = sent + os[ns - 1 - k];
+		if (*a != *b || memcmp(a + 1, b + 1, *a) != 0)
+			break;
+		k++;
+	}
+	if (k == 0)
+		return;
+	size_t from_n = on[nn - k], from_s = os[ns - k];
+	memcpy(name + from_n, orig + from_s, on[nn] - from_n);
 }
 
 uint32_t name_hash(const uint8_t *name)

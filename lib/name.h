@@ -21,6 +21,7 @@
 #define NAME_MAX_WIRE 255  /* RFC 1035 §3.1 */
 #define NAME_MAX_LABEL 63  /* RFC 1035 §3.1 */
 #define NAME_MAX_HOPS 128  /* a 255-octet name has at most 127 labels: more jumps is a loop */
+#define NAME_MAX_LABELS 127 /* labels of a 255-octet name */
 #define NAME_MAX_TEXT 1024 /* longest text form: 4 chars per octet as \DDD, dots, NUL */
 
 /* Reads a name at the cursor into out, following compression pointers (RFC 1035 §4.1.4).
@@ -60,6 +61,16 @@ bool name_is_subdomain(const uint8_t *name, const uint8_t *parent);
 
 /* Lower-cases ASCII letters in place. */
 void name_lower(uint8_t *name);
+
+/* Gives each ASCII letter of name a random case (0x20 bits against forged replies, as
+ * draft-vixie-dnsext-dns0x20 proposes). Returns the number of letters: the bits added. */
+unsigned name_randomize_case(uint8_t *name);
+
+/* Undoes name_randomize_case where it shows in a reply: the longest run of trailing labels of
+ * name that equals the same labels of sent byte for byte (case included) takes the case of
+ * orig, the name before randomizing (sent and orig differ only in case). Names that a
+ * server compressed against the question come back in the client's case this way. */
+void name_restore_case(uint8_t *name, const uint8_t *sent, const uint8_t *orig);
 
 /* A case-insensitive hash for hash tables (FNV-1a over lower-cased octets). */
 uint32_t name_hash(const uint8_t *name);

@@ -63,6 +63,7 @@ static const struct key keys[] = {
 	  0 },
 	{ "resolver", "first-timeout-ms", K_NUM, AT(resolver.first_timeout_ms), 50, 10000 },
 	{ "resolver", "edns-size", K_NUM, AT(resolver.edns_size), 512, 4096 },
+	{ "resolver", "use-0x20", K_BOOL, AT(resolver.use_0x20), 0, 0 },
 	{ "limits", "referrals", K_NUM, AT(limits.referrals), 1, 100 },
 	{ "limits", "cname-chain", K_NUM, AT(limits.cname_chain), 1, 100 },
 	{ "limits", "upstream-queries", K_NUM, AT(limits.upstream), 1, 1000 },
@@ -435,6 +436,7 @@ static void defaults(struct config *c)
 	c->resolver.upstream_port = 53;
 	c->resolver.first_timeout_ms = 400;
 	c->resolver.edns_size = 1232;
+	c->resolver.use_0x20 = true;
 	c->limits = (struct iter_limits){
 		.referrals = ITER_REFERRALS_DEFAULT,
 		.cname_chain = ITER_CNAME_CHAIN_DEFAULT,

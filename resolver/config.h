@@ -73,6 +73,7 @@ struct config {
 		bool query_special_addresses;     /* may ask loopback, private, special-use */
 		uint32_t first_timeout_ms;        /* first upstream timeout, before back-off */
 		uint16_t edns_size;               /* EDNS payload size sent upstream */
+		bool use_0x20;                    /* random case in upstream query names */
 	} resolver;
 	struct iter_limits limits;
 	enum log_level log_level;

@@ -23,6 +23,7 @@ struct server {
 	uint32_t srtt_ms, rttvar_ms, rto_ms;
 	uint32_t lame_zone; /* name_hash of the zone: a collision only skips a server early */
 	uint64_t lame_until_ms;
+	bool no_0x20; /* answers with the question name in another case than asked */
 };
 
 struct infra {
@@ -142,4 +143,19 @@ bool infra_is_lame(struct infra *in, const struct sockaddr *addr, const uint8_t 
 	bool lame = s->lame_until_ms > now_ms && s->lame_zone == name_hash(zone);
 	pthread_mutex_unlock(&in->lock);
 	return lame;
+}
+
+void infra_set_no_0x20(struct infra *in, const struct sockaddr *addr)
+{
+	pthread_mutex_lock(&in->lock);
+	lookup(in, addr)->no_0x20 = true;
+	pthread_mutex_unlock(&in->lock);
+}
+
+bool infra_keeps_case(struct infra *in, const struct sockaddr *addr)
+{
+	pthread_mutex_lock(&in->lock);
+	bool keeps = !lookup(in, addr)->no_0x20;
+	pthread_mutex_unlock(&in->lock);
+	return keeps;
 }

@@ -3,7 +3,8 @@
  *
  * Keyed by server address. Round-trip times follow RFC 6298 (smoothed RTT and variance, RTO =
  * SRTT + 4 RTTVAR); a timeout doubles a server's RTO (up to INFRA_RTO_MAX_MS) until it answers
- * again. A server found lame for a zone is skipped for that zone for INFRA_LAME_MS. The table
+ * again. A server that does not repeat the case of a question name is remembered, to be asked
+ * without 0x20. A server found lame for a zone is skipped for that zone for INFRA_LAME_MS. The table
  * is bounded (INFRA_MAX_SERVERS; when full it starts over, which only forgets RTTs). Shared by
  * all workers: one mutex, held for a few instructions per call. Time is passed in.
  *
@@ -43,5 +44,12 @@ void infra_set_lame(struct infra *in, const struct sockaddr *addr, const uint8_t
 /* True when addr is marked lame for zone at now_ms. */
 bool infra_is_lame(struct infra *in, const struct sockaddr *addr, const uint8_t *zone,
 		   uint64_t now_ms);
+
+/* addr answered a query whose name had random case (0x20) with the name in another case:
+ * ask it without 0x20 from now on. */
+void infra_set_no_0x20(struct infra *in, const struct sockaddr *addr);
+
+/* False once infra_set_no_0x20 was called for addr (until the table starts over). */
+bool infra_keeps_case(struct infra *in, const struct sockaddr *addr);
 
 #endif

@@ -12,6 +12,8 @@
 #define ITER_MAX_NS 16    /* NS names considered per zone; more are ignored */
 #define ITER_MAX_SRV 24   /* server addresses considered per zone */
 #define ITER_MAX_DEPTH 6  /* nested sub-questions: priming, NS address of NS address... */
+#define ITER_SRV_TRIES 3  /* UDP tries of one server for one target, each timeout doubling (a
+			     lost datagram costs a retry, not the answer; a dead server 3 tries) */
 
 enum ns_state { NS_UNRESOLVED, NS_ASKED_A, NS_ASKED_AAAA, NS_DONE };
 
@@ -23,7 +25,9 @@ struct iter_ns {
 struct iter_srv {
 	struct sockaddr_storage addr;
 	unsigned ns;     /* index in ns[] */
-	bool tried, hint;
+	uint8_t timeouts; /* queries to it that timed out, for this target */
+	bool done;       /* it replied (whatever it said) or failed: not asked again */
+	bool hint;
 };
 
 enum target_state { T_FIND_CUT, T_QUERY };
@@ -58,6 +62,8 @@ struct iter {
 	/* the query in flight */
 	int cur;                     /* index in the top target's srv[] */
 	bool cur_tcp;
+	bool cur_0x20;               /* the name went out in sent_qname's random case */
+	uint8_t sent_qname[NAME_MAX_WIRE];
 	/* the result */
 	bool done;
 	unsigned rcode;
@@ -86,6 +92,11 @@ enum iter_reply_kind {
 enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 					 const struct wire_msg *m, uint64_t now_ms,
 					 const struct wire_rr **ns_set, size_t *n_ns);
+
+/* After a 0x20 query sent as sent for the name orig: gives the names of m that repeat sent's
+ * random case (the question, and whatever the server compressed against it) orig's case
+ * back, so that neither the cache nor clients see the random case. */
+void iter_reply_restore_case(struct wire_msg *m, const uint8_t *sent, const uint8_t *orig);
 
 /* Appends a copy of the struct (not the data it points to) to l, in the arena. */
 bool iter_list_add(struct iter *it, struct rr_list *l, const struct wire_rr *rr);

@@ -31,13 +31,30 @@ static bool same_set(const struct wire_rr *a, const struct wire_rr *b)
 void iter_cache_rrset(struct iter *it, const struct wire_msg *m, enum wire_section s,
 		      const struct wire_rr *rr, enum cache_trust trust, uint64_t now_ms)
 {
-	struct wire_rr set[64]; /* an RRset larger than this is cached in part: no harm done */
+	/* The whole RRset or nothing: a part of one would be served as if it were all. */
+	struct wire_rr *set = arena_alloc(it->a, (size_t)m->n[s] * sizeof(*set));
 	size_t n = 0;
-	for (uint16_t i = 0; i < m->n[s] && n < 64; i++)
+	for (uint16_t i = 0; set && i < m->n[s]; i++)
 		if (same_set(&m->rr[s][i], rr))
 			set[n++] = m->rr[s][i];
 	if (n)
 		cache_put(it->env->cache, set, n, trust, (uint32_t)(now_ms / 1000));
+}
+
+void iter_reply_restore_case(struct wire_msg *m, const uint8_t *sent, const uint8_t *orig)
+{
+	/* The names are wire_parse's copies in the resolution's arena: ours to rewrite. */
+	name_restore_case(m->q.name, sent, orig);
+	for (int s = 0; s < 3; s++) {
+		for (uint16_t i = 0; i < m->n[s]; i++) {
+			struct wire_rr *rr = &m->rr[s][i];
+			size_t offs[2];
+			unsigned n = rdata_compressible_names(rr->type, rr->rdata, rr->rdlen, offs);
+			name_restore_case((uint8_t *)rr->owner, sent, orig);
+			for (unsigned k = 0; k < n; k++)
+				name_restore_case((uint8_t *)rr->rdata + offs[k], sent, orig);
+		}
+	}
 }
 
 static bool in_zone(const uint8_t *name, const uint8_t *zone)

@@ -322,15 +322,22 @@ static void load_referral(struct iter *it, struct iter_target *t, const struct w
 	}
 }
 
-/* The next server to ask: untried, not lame for the zone, lowest timeout first; one time in
- * ten another untried one, so that a server's RTT estimate gets refreshed. -1 if none. */
+/* The next server to ask: not done with, not lame for the zone, fewest timeouts first (so a
+ * server is asked again only when every other one has been asked as often: the same one
+ * again when it is the only one), then lowest timeout; one time in ten another of those, so
+ * that a server's RTT estimate gets refreshed. -1 if none is left. */
 static int pick(struct iter *it, struct iter_target *t, uint64_t now_ms)
 {
 	int best = -1, count = 0, avail[ITER_MAX_SRV];
 	uint32_t best_rto = UINT32_MAX, ties = 0;
+	unsigned fewest = ITER_SRV_TRIES;
+	for (unsigned i = 0; i < t->n_srv; i++)
+		if (!t->srv[i].done && t->srv[i].timeouts < fewest)
+			fewest = t->srv[i].timeouts;
 	for (unsigned i = 0; i < t->n_srv; i++) {
 		const struct sockaddr *sa = (const struct sockaddr *)&t->srv[i].addr;
-		if (t->srv[i].tried || infra_is_lame(it->env->infra, sa, t->zone, now_ms))
+		if (t->srv[i].done || t->srv[i].timeouts != fewest || fewest == ITER_SRV_TRIES ||
+		    infra_is_lame(it->env->infra, sa, t->zone, now_ms))
 			continue;
 		avail[count++] = (int)i;
 		uint32_t rto = infra_rto_ms(it->env->infra, sa);
@@ -455,22 +462,33 @@ static bool resolve_ns(struct iter *it, struct iter_target *t)
 
 /* ---- the dispatcher ---- */
 
+#define TCP_TIMEOUT_MIN_MS 1500 /* connect, query and a whole reply: a few round trips */
+
 static void send_query(struct iter *it, struct iter_target *t, int srv, bool tcp,
 		       uint64_t now_ms, struct iter_action *act)
 {
 	struct wire_builder b;
+	const struct sockaddr *sa = (const struct sockaddr *)&t->srv[srv].addr;
+	size_t qlen = name_len(t->qname);
 	it->cur = srv;
 	it->cur_tcp = tcp;
-	t->srv[srv].tried = true;
 	it->n_upstream++;
+	/* 0x20 only over UDP: TCP cannot be forged by a blind attacker anyway. */
+	it->cur_0x20 = !tcp && it->env->use_0x20 && infra_keeps_case(it->env->infra, sa);
+	memcpy(it->sent_qname, t->qname, qlen);
+	if (it->cur_0x20)
+		name_randomize_case(it->sent_qname);
 	wire_build_init(&b, act->query, sizeof(act->query), rand_u16(), 0);
-	wire_build_question(&b, t->qname, t->qtype, it->qclass);
+	wire_build_question(&b, it->sent_qname, t->qtype, it->qclass);
 	wire_build_edns(&b, it->env->edns_size, 0, 0, NULL, 0);
 	act->query_len = wire_build_finish(&b);
 	act->kind = ITER_SEND;
 	act->addr = t->srv[srv].addr;
 	act->tcp = tcp;
-	act->timeout_ms = infra_rto_ms(it->env->infra, (struct sockaddr *)&act->addr);
+	act->exact_case = it->cur_0x20;
+	act->timeout_ms = infra_rto_ms(it->env->infra, sa);
+	if (tcp && act->timeout_ms < TCP_TIMEOUT_MIN_MS)
+		act->timeout_ms = TCP_TIMEOUT_MIN_MS;
 	/* No query may outlive the time budget: answer within it, not after it. */
 	uint64_t used = now_ms - it->start_ms, budget = it->env->limits.budget_ms;
 	uint64_t left = used < budget ? budget - used : 1;
@@ -630,6 +648,7 @@ void iter_reply(struct iter *it, const uint8_t *reply, size_t len, uint32_t rtt_
 	struct iter_target *t = top(it);
 	struct iter_step *s = add_step(it, ITER_STEP_MALFORMED, NULL);
 	struct wire_msg m;
+	t->srv[it->cur].done = true;
 	infra_rtt(it->env->infra, (struct sockaddr *)&t->srv[it->cur].addr, rtt_ms);
 	if (s) {
 		step_server(it, s);
@@ -641,7 +660,13 @@ void iter_reply(struct iter *it, const uint8_t *reply, size_t len, uint32_t rtt_
 	enum err e = wire_parse(reply, len, it->a, &m);
 	if (e == ERR_OK && s)
 		s->rcode = m.rcode;
-	if (e != ERR_OK || !matches(t, it->qclass, &m)) {
+	if (e == ERR_OK && it->cur_0x20)
+		iter_reply_restore_case(&m, it->sent_qname, t->qname);
+	/* TC=1 over UDP goes to TCP even when the rest is cut short or the question is left out
+	 * (the transport matched its ID): only the full reply over TCP is judged. */
+	bool tc = !it->cur_tcp && len >= DNS_HEADER_SIZE && (m.flags & DNS_FLAG_TC) &&
+		  (m.flags & DNS_FLAG_QR);
+	if (!tc && (e != ERR_OK || !matches(t, it->qclass, &m))) {
 		if (s)
 			s->note = e != ERR_OK ? err_str(e) : "reply does not match the question";
 	} else if (s && handle(it, &m, s, now_ms, act)) {
@@ -654,11 +679,17 @@ static void no_reply(struct iter *it, enum iter_step_kind kind, const char *why,
 		     uint32_t rtt_ms, uint64_t now_ms, struct iter_action *act)
 {
 	struct iter_step *s = add_step(it, kind, why);
+	struct iter_srv *v = &top(it)->srv[it->cur];
 	step_server(it, s);
 	if (s)
 		s->rtt_ms = rtt_ms;
+	/* A timeout may be a lost datagram: the server stays in the running (pick). A failure
+	 * (refused, unreachable) will not mend within this resolution. Both slow it down. */
 	if (kind == ITER_STEP_TIMEOUT)
-		infra_timeout(it->env->infra, (struct sockaddr *)&top(it)->srv[it->cur].addr);
+		v->timeouts++;
+	else
+		v->done = true;
+	infra_timeout(it->env->infra, (struct sockaddr *)&v->addr);
 	advance(it, now_ms, act);
 }
 
@@ -671,6 +702,24 @@ void iter_failed(struct iter *it, const char *why, uint32_t rtt_ms, uint64_t now
 		 struct iter_action *act)
 {
 	no_reply(it, ITER_STEP_FAILED, why, rtt_ms, now_ms, act);
+}
+
+void iter_case_mismatch(struct iter *it, uint32_t rtt_ms, uint64_t now_ms,
+			struct iter_action *act)
+{
+	struct iter_target *t = top(it);
+	struct iter_step *s = add_step(it, ITER_STEP_TIMEOUT,
+				       "replies in another case than the 0x20 query: asked without");
+	step_server(it, s);
+	if (s)
+		s->rtt_ms = rtt_ms;
+	infra_set_no_0x20(it->env->infra, (struct sockaddr *)&t->srv[it->cur].addr);
+	if (it->n_upstream >= it->env->limits.upstream) {
+		fail_limit(it, "too many upstream queries");
+		act->kind = ITER_DONE;
+		return;
+	}
+	send_query(it, t, it->cur, false, now_ms, act);
 }
 
 unsigned iter_result(const struct iter *it, const struct wire_rr **answer, size_t *n_answer,

@@ -63,6 +63,8 @@ struct iter_env {
 	bool keep_replies;        /* keep each step's raw reply in the trace (qdig +trace) */
 	bool tcp_only;            /* every query over TCP (qdig +trace +tcp); else UDP, and
 				     TCP after a truncated reply */
+	bool use_0x20;            /* random case in UDP query names, unless a server is known
+				     not to repeat it (infra_keeps_case) */
 };
 
 enum iter_step_kind {
@@ -109,6 +111,7 @@ struct iter_action {
 	enum iter_action_kind kind;
 	struct sockaddr_storage addr;
 	bool tcp;
+	bool exact_case;  /* the reply's question name must repeat the query's case (0x20) */
 	uint32_t timeout_ms;
 	uint8_t query[512];
 	size_t query_len;
@@ -131,6 +134,10 @@ void iter_reply(struct iter *it, const uint8_t *reply, size_t len, uint32_t rtt_
 void iter_timeout(struct iter *it, uint32_t rtt_ms, uint64_t now_ms, struct iter_action *act);
 void iter_failed(struct iter *it, const char *why, uint32_t rtt_ms, uint64_t now_ms,
 		 struct iter_action *act);
+/* A timeout during which the server did answer, but with the question name in another case
+ * than the 0x20 query's: it is remembered as not keeping case, and asked again without. */
+void iter_case_mismatch(struct iter *it, uint32_t rtt_ms, uint64_t now_ms,
+			struct iter_action *act);
 
 /* After ITER_DONE: the rcode (NOERROR, NXDOMAIN or SERVFAIL), and the records for the client,
  * per section (answer: the CNAME/DNAME chain in order, then the answer RRset; authority: the

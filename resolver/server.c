@@ -33,6 +33,7 @@ static struct snapshot *snapshot_new(const struct config *cfg, struct server *s)
 		.upstream_port = cfg->resolver.upstream_port,
 		.edns_size = cfg->resolver.edns_size,
 		.query_special = cfg->resolver.query_special_addresses,
+		.use_0x20 = cfg->resolver.use_0x20,
 	};
 	return snap;
 }

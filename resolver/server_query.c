@@ -195,6 +195,8 @@ static void on_upstream(void *arg, const struct upstream_result *r)
 	f->uq = NULL;
 	if (r->status == UPSTREAM_REPLY)
 		iter_reply(f->it, r->reply, r->len, r->rtt_ms, now, &act);
+	else if (r->status == UPSTREAM_TIMEOUT && r->case_mismatch)
+		iter_case_mismatch(f->it, r->rtt_ms, now, &act);
 	else if (r->status == UPSTREAM_TIMEOUT)
 		iter_timeout(f->it, r->rtt_ms, now, &act);
 	else
@@ -207,11 +209,12 @@ static void flight_run(struct flight *f, struct iter_action *act)
 {
 	while (act->kind == ITER_SEND) {
 		atomic_fetch_add_explicit(&f->w->st.upstream, 1, memory_order_relaxed);
+		unsigned flags = (act->tcp ? UPSTREAM_TCP : 0) | (act->exact_case ? UPSTREAM_0X20 : 0);
 		f->uq = upstream_send(f->w->up, (struct sockaddr *)&act->addr, act->query,
-				      act->query_len, act->tcp, act->timeout_ms, on_upstream, f);
+				      act->query_len, flags, act->timeout_ms, on_upstream, f);
 		if (f->uq)
 			return;
-		iter_failed(f->it, "cannot send (out of sockets or memory)", 0,
+		iter_failed(f->it, "cannot send (no route, or out of sockets or memory)", 0,
 			    loop_now_ms(f->w->loop), act);
 	}
 	flight_complete(f);

@@ -61,8 +61,9 @@ struct rule {
 
 struct sent {
 	char addr[INET6_ADDRSTRLEN];
-	char qname[NAME_MAX_TEXT];
+	char qname[NAME_MAX_TEXT]; /* as sent, in the case sent */
 	uint16_t qtype;
+	bool exact_case;
 	bool tcp;
 	uint32_t timeout_ms;
 	uint64_t left_ms; /* what was left of the time budget when it was sent */
@@ -343,6 +344,7 @@ static void play(struct world *w, struct iter_action *act)
 	memset(s, 0, sizeof(*s));
 	addr_text(&act->addr, s->addr);
 	s->tcp = act->tcp;
+	s->exact_case = act->exact_case;
 	s->timeout_ms = act->timeout_ms;
 	s->left_ms = used < budget ? budget - used : 0;
 	if (wire_parse(act->query, act->query_len, w->a, &q) != ERR_OK || !q.has_question) {
@@ -358,7 +360,12 @@ static void play(struct world *w, struct iter_action *act)
 	CHECKF(r, "no rule for %s %s type %u", s->addr, s->qname, s->qtype);
 	if (r)
 		r->used++;
-	if (!r || r->play == TIMEOUT) {
+	bool case_differs = r && r->echo && name_equal(N(r->echo), q.q.name) &&
+			    memcmp(N(r->echo), q.q.name, name_len(q.q.name)) != 0;
+	if (r && case_differs && act->exact_case) { /* what resolver/upstream.c does with it */
+		w->now_ms += act->timeout_ms;
+		iter_case_mismatch(w->it, act->timeout_ms, w->now_ms, act);
+	} else if (!r || r->play == TIMEOUT) {
 		w->now_ms += act->timeout_ms;
 		iter_timeout(w->it, act->timeout_ms, w->now_ms, act);
 	} else if (r->play == FAIL) {

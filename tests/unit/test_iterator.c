@@ -371,7 +371,7 @@ static void test_bad_rcodes(void)
 }
 
 /* 11. A timeout, then another server answers; the silent one's timeout doubled. The same
- * with a transport failure. */
+ * with a transport failure (a refused or unreachable server is put back the same way). */
 static void test_timeout(void)
 {
 	struct rule rules[] = {
@@ -386,13 +386,13 @@ static void test_timeout(void)
 	CHECK(infra_rto_ms(w.infra, (struct sockaddr *)&silent) == 800);
 	CHECK_TEXT(answer_text(&w), WWW_A);
 
-	rules[0].play = FAIL; /* a transport failure: the same, without the backoff */
+	rules[0].play = FAIL; /* a transport failure: the same */
 	START(rules);
 	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
 	CHECK_TEXT(trace_text(&w), WALK "failed answer");
 	CHECK(w.n_sent == 5 && strcmp(w.sent[3].addr, w.sent[4].addr) != 0);
 	struct sockaddr_storage refused = sa(w.sent[3].addr);
-	CHECK(infra_rto_ms(w.infra, (struct sockaddr *)&refused) == 400);
+	CHECK(infra_rto_ms(w.infra, (struct sockaddr *)&refused) == 800);
 }
 
 /* 12. TC=1 over UDP: the same server again over TCP, whose reply counts. */
@@ -539,9 +539,131 @@ static void test_case_insensitive(void)
 	CHECK_TEXT(cut_text(&w, "www.example.com."), "EXAMPLE.COM.");
 }
 
+/* 19. A zone with one server: a lost datagram is retried on the same server, its timeout
+ * doubled (RFC 1035 §7.2, as Unbound and BIND do); a dead one costs three tries, then
+ * SERVFAIL, all inside the budget. */
+#define SHOP "198.51.100.9"
+#define SHOP_REFERRAL { COM, "*.shop.com.", .ns = "shop.com. NS ns1.shop.com.", \
+			.ar = "ns1.shop.com. A " SHOP }
+static void test_retry_only_server(void)
+{
+	struct rule rules[] = {
+		SHOP_REFERRAL,
+		{ SHOP, "www.shop.com.", T_A, .play = TIMEOUT, .times = 1 },
+		{ SHOP, "www.shop.com.", T_A, .flags = AA, .an = "www.shop.com. A " WWW },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.shop.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "answer/1 referral:com. referral:shop.com. timeout answer");
+	CHECK(w.n_sent == 5 && strcmp(w.sent[3].addr, SHOP) == 0 &&
+	      strcmp(w.sent[4].addr, SHOP) == 0);
+	CHECKF(w.sent[3].timeout_ms == 400 && w.sent[4].timeout_ms == 800, "%u %u",
+	       w.sent[3].timeout_ms, w.sent[4].timeout_ms);
+	CHECK_TEXT(answer_text(&w), "www.shop.com. A " WWW);
+
+	struct rule dead[] = {
+		SHOP_REFERRAL,
+		{ SHOP, "www.shop.com.", T_A, .play = TIMEOUT },
+	};
+	START(dead);
+	CHECK(resolve(&w, "www.shop.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK_TEXT(trace_text(&w),
+		   "answer/1 referral:com. referral:shop.com. timeout timeout timeout no-server");
+	CHECK(w.n_sent == 6 && w.sent[3].timeout_ms == 400 && w.sent[4].timeout_ms == 800 &&
+	      w.sent[5].timeout_ms == 1600);
+}
+
+/* 20. Two servers, both silent at first: each is asked in turn before either is asked again. */
+static void test_retry_alternates(void)
+{
+	struct rule rules[] = {
+		{ EX1 " " EX2, "www.example.com.", T_A, .play = TIMEOUT, .times = 3 },
+	};
+	START(rules);
+	w.env.limits.upstream = 48;
+	struct rule *ex = &base[LEN(base) - 1];
+	const char *saved = ex->addr;
+	ex->addr = EX1 " " EX2;
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	ex->addr = saved;
+	CHECK_TEXT(trace_text(&w), WALK "timeout timeout timeout answer");
+	CHECK(w.n_sent == 7);
+	/* Rounds: each server once, then (in either order) each again. */
+	CHECKF(strcmp(w.sent[3].addr, w.sent[4].addr) != 0 &&
+	       strcmp(w.sent[5].addr, w.sent[6].addr) != 0, "%s %s %s %s", w.sent[3].addr,
+	       w.sent[4].addr, w.sent[5].addr, w.sent[6].addr);
+}
+
+/* 21. 0x20: query names go out in random case, and the names of the reply come back to the
+ * cache and the client in the case of the question, not the random one. */
+static void test_0x20(void)
+{
+	start(NULL, 0);
+	w.env.use_0x20 = true;
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), WALK "answer");
+	unsigned upper = 0;
+	for (unsigned i = 0; i < w.n_sent; i++) {
+		CHECK(w.sent[i].exact_case && !w.sent[i].tcp);
+		for (const char *p = w.sent[i].qname; *p; p++)
+			upper += *p >= 'A' && *p <= 'Z';
+	}
+	CHECKF(upper > 0, "no upper-case letter in %u queries", w.n_sent); /* 2^-39 to fail */
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECK_TEXT(cache_text(&w, "www.example.com.", T_A, CACHE_TRUST_ANSWER), WWW_A);
+	CHECK_TEXT(cut_text(&w, "www.example.com."), "example.com.");
+}
+
+/* 22. A server that answers a 0x20 query in another case (lower-casing it, as some do): the
+ * transport drops those replies; once the query times out the server is asked again without
+ * 0x20, and is remembered as such. */
+static void test_0x20_fallback(void)
+{
+	struct rule rules[] = {
+		{ EXS, "www.example.com.", T_A, .flags = AA, .echo = "www.example.com.",
+		  .an = WWW_A },
+	};
+	START(rules);
+	w.env.use_0x20 = true;
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	/* Each step but the last may have met the case rule already: at least one fallback. */
+	unsigned n = w.n_sent;
+	CHECK(n >= 5 && !w.sent[n - 1].exact_case && w.sent[n - 2].exact_case &&
+	      strcmp(w.sent[n - 1].addr, w.sent[n - 2].addr) == 0);
+	struct sockaddr_storage ex = sa(w.sent[n - 1].addr);
+	CHECK(!infra_keeps_case(w.infra, (struct sockaddr *)&ex));
+	CHECK_TEXT(answer_text(&w), WWW_A);
+}
+
+/* 23. An RRset of 100 records is cached whole, not cut at some count. */
+static void test_big_rrset(void)
+{
+	static char an[100 * 48];
+	size_t len = 0;
+	for (int i = 0; i < 100; i++)
+		len += (size_t)snprintf(an + len, sizeof(an) - len, "%sbig.example.com. A 198.51.100.%d",
+					i ? "\n" : "", i + 1);
+	struct rule rules[] = {
+		{ EXS, "big.example.com.", T_A, .flags = AA, .an = an },
+	};
+	START(rules);
+	CHECK(resolve(&w, "big.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECKF(w.n_an == 100, "%zu records in the answer", w.n_an);
+	const char *c = cache_text(&w, "big.example.com.", T_A, CACHE_TRUST_ANSWER);
+	unsigned records = 1;
+	for (const char *p = strstr(c, " | "); p; p = strstr(p + 3, " | "))
+		records++;
+	CHECKF(records == 100, "%u records cached", records);
+}
+
 int main(void)
 {
 	RUN(test_walk_from_root);
+	RUN(test_retry_only_server);
+	RUN(test_retry_alternates);
+	RUN(test_0x20);
+	RUN(test_0x20_fallback);
+	RUN(test_big_rrset);
 	RUN(test_out_of_bailiwick);
 	RUN(test_ttl_cap);
 	RUN(test_priming_without_glue);

@@ -383,6 +383,47 @@ static void test_parse_namelen(void)
 	}
 }
 
+/* 0x20: every letter gets a random case, nothing else changes; and the case a reply repeats
+ * from the sent name goes back to the original, in the question and in compressed suffixes. */
+/* Rotating buffers for the wire names of one case. */
+static const uint8_t *W(const char *text)
+{
+	static uint8_t bufs[8][NAME_MAX_WIRE];
+	static unsigned next;
+	return N(text, bufs[next++ % 8]);
+}
+
+static void test_0x20_case(void)
+{
+	uint8_t n[NAME_MAX_WIRE], seen_upper = 0, seen_lower = 0;
+	for (int k = 0; k < 64; k++) {
+		memcpy(n, W("www.example-1.com."), 19);
+		CHECK(name_randomize_case(n) == 13);
+		CHECK(name_equal(n, W("www.example-1.com.")));
+		CHECK(n[12] == '-' && n[13] == '1');
+		for (int i = 0; i < 19; i++) {
+			seen_upper |= n[i] >= 'A' && n[i] <= 'Z';
+			seen_lower |= n[i] >= 'a' && n[i] <= 'z';
+		}
+	}
+	CHECK(seen_upper && seen_lower);
+	uint8_t orig[NAME_MAX_WIRE], sent[NAME_MAX_WIRE], name[NAME_MAX_WIRE];
+	memcpy(orig, W("www.example.com."), 17);
+	memcpy(sent, W("wWw.ExAmple.cOm."), 17);
+	memcpy(name, W("wWw.ExAmple.cOm."), 17); /* the question as it came back */
+	name_restore_case(name, sent, orig);
+	CHECK(memcmp(name, orig, 17) == 0);
+	memcpy(name, W("NS1.ExAmple.cOm."), 17); /* compressed against the question's suffix */
+	name_restore_case(name, sent, orig);
+	CHECK(memcmp(name, W("NS1.example.com."), 17) == 0);
+	memcpy(name, W("ns1.EXAMPLE.cOm."), 17); /* the zone's own spelling stops the run */
+	name_restore_case(name, sent, orig);
+	CHECK(memcmp(name, W("ns1.EXAMPLE.com."), 17) == 0);
+	memcpy(name, W("other.net."), 11);
+	name_restore_case(name, sent, orig);
+	CHECK(memcmp(name, W("other.net."), 11) == 0);
+}
+
 int main(void)
 {
 	RUN(test_from_text);
@@ -396,5 +437,6 @@ int main(void)
 	RUN(test_labels_parent);
 	RUN(test_parse_cursor);
 	RUN(test_parse_namelen);
+	RUN(test_0x20_case);
 	return check_done();
 }

@@ -3,8 +3,11 @@
  * The responder lives in the same event loop: a UDP socket (and a TCP listener) on
  * 127.53.250.1 that answers each query by echoing it with QR set, sets TC for names starting
  * "tc", and stays silent for names starting "drop". It records the source port of each UDP
- * query, so the test can see that ports really vary (RFC 5452), which c-ares 1.18 alone would
- * not do. SPDX-License-Identifier: MIT
+ * query, so the test can see that ports really vary (RFC 5452). Names starting "forge" get
+ * five forged datagrams first (another ID, another name, empty, garbage, QR=0), then the
+ * reply; "lower" a reply whose question is lower-cased; "big" a reply of BIG_UDP bytes, or
+ * BIG_TCP over TCP; "stall" over TCP is read and never answered.
+ * SPDX-License-Identifier: MIT
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -29,33 +32,74 @@ static struct sockaddr_in server;
 static uint16_t ports[64];
 static int nports;
 
-static void reply_to(const uint8_t *q, size_t n, uint8_t *out)
+#define BIG_UDP 3000
+#define BIG_TCP 60000
+
+static bool starts(const uint8_t *q, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+	if (n <= 13 + k)
+		return false;
+	for (size_t i = 0; i < k; i++)
+		if (name_fold(q[13 + i]) != prefix[i])
+			return false;
+	return true;
+}
+
+/* The reply to query q (n bytes) in out; returns its length. Padding after the question
+ * makes a big reply: the transport reads it whole and leaves judging it to the iterator. */
+static size_t reply_to(const uint8_t *q, size_t n, uint8_t *out, size_t big)
 {
 	memcpy(out, q, n);
 	out[2] |= 0x80; /* QR */
 	if (n > 13 && q[12] >= 2 && q[13] == 't' && q[14] == 'c')
 		out[2] |= 0x02; /* TC */
+	if (starts(q, n, "lower"))
+		for (size_t i = 13; i < n && out[i]; i++)
+			out[i] = name_fold(out[i]);
+	if (starts(q, n, "big")) {
+		memset(out + n, 0, big - n);
+		return big;
+	}
+	return n;
 }
 
-static bool silent(const uint8_t *q, size_t n)
+static void forge(const uint8_t *q, size_t n, const struct sockaddr_in *to)
 {
-	return n > 16 && memcmp(q + 13, "drop", 4) == 0;
+	uint8_t f[512];
+	for (int k = 0; k < 5; k++) {
+		size_t len = reply_to(q, n, f, 0);
+		if (k == 0)
+			f[1] ^= 1; /* another ID */
+		else if (k == 1)
+			f[14] ^= 1; /* another name: "forge" becomes "gorge" */
+		else if (k == 2)
+			len = 0;
+		else if (k == 3)
+			for (len = 0; len < 7; len++)
+				f[len] = (uint8_t)rand_u16();
+		else
+			f[2] &= 0x7F; /* QR=0 */
+		sendto(udp.fd, f, len, 0, (const struct sockaddr *)to, sizeof(*to));
+	}
 }
 
 static void on_udp(void *arg, uint32_t ev)
 {
-	uint8_t q[512], r[512];
+	static uint8_t q[512], r[BIG_UDP];
 	struct sockaddr_in from;
 	socklen_t fl = sizeof(from);
 	(void)arg;
 	(void)ev;
 	ssize_t n = recvfrom(udp.fd, q, sizeof(q), 0, (struct sockaddr *)&from, &fl);
-	if (n < DNS_HEADER_SIZE || silent(q, (size_t)n))
+	if (n < DNS_HEADER_SIZE || starts(q, (size_t)n, "drop"))
 		return;
 	if (nports < 64)
 		ports[nports++] = ntohs(from.sin_port);
-	reply_to(q, (size_t)n, r);
-	sendto(udp.fd, r, (size_t)n, 0, (struct sockaddr *)&from, fl);
+	if (starts(q, (size_t)n, "forge"))
+		forge(q, (size_t)n, &from);
+	size_t len = reply_to(q, (size_t)n, r, BIG_UDP);
+	sendto(udp.fd, r, len, 0, (struct sockaddr *)&from, fl);
 }
 
 /* TCP: one connection at a time, read when the loop says so (c-ares shares this loop). */
@@ -63,19 +107,21 @@ static struct loop_fd conn = { .fd = -1 };
 
 static void on_conn(void *arg, uint32_t ev)
 {
-	uint8_t buf[514], out[514];
+	static uint8_t buf[514], out[2 + BIG_TCP];
 	(void)arg;
 	(void)ev;
 	ssize_t n = recv(conn.fd, buf, 2, MSG_WAITALL); /* the length, then the message */
 	size_t want = n == 2 ? (size_t)(buf[0] << 8 | buf[1]) : 0;
 	if (want > 0 && want <= 512 && recv(conn.fd, buf + 2, want, MSG_WAITALL) == (ssize_t)want)
 		n = (ssize_t)want + 2;
+	if (n > 2 + DNS_HEADER_SIZE && starts(buf + 2, (size_t)n - 2, "stall"))
+		return; /* keeps the connection, says nothing */
 	if (n > 2 + DNS_HEADER_SIZE) {
-		reply_to(buf + 2, (size_t)n - 2, out + 2);
+		size_t len = reply_to(buf + 2, (size_t)n - 2, out + 2, BIG_TCP);
 		out[4] &= (uint8_t)~0x02; /* never TC over TCP (flags: 2 bytes after the length) */
-		out[0] = buf[0];
-		out[1] = buf[1];
-		ssize_t w = write(conn.fd, out, (size_t)n);
+		out[0] = (uint8_t)(len >> 8);
+		out[1] = (uint8_t)len;
+		ssize_t w = write(conn.fd, out, len + 2);
 		(void)w;
 	}
 	loop_unwatch(l, &conn);
@@ -187,7 +233,7 @@ static void test_tc_then_tcp(void)
 	struct outcome o;
 	one("tc.example.", false, 1000, (struct sockaddr *)&server, &o);
 	CHECK(o.calls == 1 && o.r.status == UPSTREAM_REPLY && !o.r.tcp);
-	CHECK(o.flags & DNS_FLAG_TC); /* handed back as it came, not retried by c-ares */
+	CHECK(o.flags & DNS_FLAG_TC); /* handed back as it came: the retry is the caller's */
 	one("tc.example.", true, 1000, (struct sockaddr *)&server, &o);
 	CHECKF(o.calls == 1 && o.r.status == UPSTREAM_REPLY && o.r.tcp, "calls %d status %d tcp %d %s", o.calls, o.r.status, o.r.tcp, o.r.error ? o.r.error : "");
 	CHECK(!(o.flags & DNS_FLAG_TC));
@@ -209,6 +255,79 @@ static void test_refused_port(void)
 	one("x.example.", false, 2000, (struct sockaddr *)&dead, &o);
 	CHECK(o.calls == 1 && o.r.status == UPSTREAM_FAILED);
 	CHECKF(o.r.rtt_ms < 1000, "failed after %u ms", o.r.rtt_ms);
+}
+
+/* Forged datagrams on the query's socket are dropped and counted; the real reply still ends
+ * the query (RFC 5452 §9.1), and nothing blocks on the way. */
+static void test_forged_first(void)
+{
+	struct upstream_stats before, after;
+	struct outcome o;
+	upstream_stats(u, &before);
+	one("forge.example.", false, 1000, (struct sockaddr *)&server, &o);
+	upstream_stats(u, &after);
+	CHECKF(o.calls == 1 && o.r.status == UPSTREAM_REPLY, "status %d %s", o.r.status,
+	       o.r.error ? o.r.error : "");
+	/* The empty datagram and the garbage are among them; all five are counted. */
+	CHECKF(after.mismatched - before.mismatched == 5, "%llu dropped",
+	       (unsigned long long)(after.mismatched - before.mismatched));
+}
+
+/* 0x20: a reply in another case than the query's is dropped, counted apart, and the query
+ * times out saying so; without the flag the same reply is taken. */
+static void test_case_mismatch(void)
+{
+	struct outcome o = { 0 };
+	uint8_t q[512];
+	size_t n = make_query("loWeR.example.", q);
+	CHECK(upstream_send(u, (struct sockaddr *)&server, q, n, UPSTREAM_0X20, 200, on_result,
+			    &o));
+	run();
+	CHECK(o.calls == 1 && o.r.status == UPSTREAM_TIMEOUT && o.r.case_mismatch);
+	memset(&o, 0, sizeof(o));
+	CHECK(upstream_send(u, (struct sockaddr *)&server, q, n, 0, 200, on_result, &o));
+	run();
+	CHECK(o.calls == 1 && o.r.status == UPSTREAM_REPLY && !o.r.case_mismatch);
+}
+
+/* Replies come whole whatever their size: 3,000 bytes over UDP, 60,000 over TCP. */
+static void test_big_replies(void)
+{
+	struct outcome o;
+	one("big.example.", false, 1000, (struct sockaddr *)&server, &o);
+	CHECKF(o.r.status == UPSTREAM_REPLY && o.r.len == BIG_UDP, "status %d, %zu bytes",
+	       o.r.status, o.r.len);
+	one("big.example.", true, 2000, (struct sockaddr *)&server, &o);
+	CHECKF(o.r.status == UPSTREAM_REPLY && o.r.len == BIG_TCP, "status %d, %zu bytes",
+	       o.r.status, o.r.len);
+}
+
+static void on_second(void *arg, const struct upstream_result *r)
+{
+	struct outcome *o = arg;
+	o->calls++;
+	o->r = *r;
+}
+
+/* A TCP server that reads and never answers costs its query the timeout; a UDP query sent
+ * meanwhile is answered at once: the loop never waits on a socket. */
+static void test_tcp_stall(void)
+{
+	struct outcome stalled = { 0 }, quick = { 0 };
+	uint8_t q1[512], q2[512];
+	size_t n1 = make_query("stall.example.", q1), n2 = make_query("quick.example.", q2);
+	CHECK(upstream_send(u, (struct sockaddr *)&server, q1, n1, UPSTREAM_TCP, 400, on_result,
+			    &stalled));
+	CHECK(upstream_send(u, (struct sockaddr *)&server, q2, n2, 0, 1000, on_second, &quick));
+	run();
+	CHECK(stalled.calls == 1 && stalled.r.status == UPSTREAM_TIMEOUT);
+	CHECK(quick.calls == 1 && quick.r.status == UPSTREAM_REPLY);
+	CHECKF(quick.r.rtt_ms < 200, "the UDP reply took %u ms", quick.r.rtt_ms);
+	if (conn.fd >= 0) { /* the responder lets the stalled connection go */
+		loop_unwatch(l, &conn);
+		close(conn.fd);
+		conn.fd = -1;
+	}
 }
 
 static void test_cancel(void)
@@ -263,6 +382,10 @@ int main(void)
 	RUN(test_timeout);
 	RUN(test_refused_port);
 	RUN(test_cancel);
+	RUN(test_forged_first);
+	RUN(test_case_mismatch);
+	RUN(test_big_replies);
+	RUN(test_tcp_stall);
 	upstream_free(u);
 	loop_unwatch(l, &udp);
 	loop_unwatch(l, &tcp_listen);
