@@ -51,6 +51,7 @@ static const struct key keys[] = {
 	{ "server", "udp-size", K_NUM, AT(server.udp_size), 512, 4096 },
 	{ "server", "tcp-idle-timeout-ms", K_NUM, AT(server.tcp_idle_timeout_ms), 100, 600000 },
 	{ "server", "tcp-max-connections", K_NUM, AT(server.tcp_max_connections), 1, 65535 },
+	{ "server", "resolutions-per-thread", K_NUM, AT(server.resolutions_per_thread), 16, 65536 },
 	{ "access", "allow", K_PREFIXES, AT(access.allow), 0, 0 },
 	{ "access", "refuse", K_PREFIXES, AT(access.refuse), 0, 0 },
 	{ "cache", "size", K_SIZE, AT(cache.size_bytes), CACHE_SIZE_MIN, 0 },
@@ -428,6 +429,7 @@ static void defaults(struct config *c)
 	c->server.udp_size = 1232; /* DNS Flag Day 2020: no IP fragmentation */
 	c->server.tcp_idle_timeout_ms = 10000;
 	c->server.tcp_max_connections = 256;
+	c->server.resolutions_per_thread = 1024;
 	struct config_prefix *allow = c->access.allow.p;
 	allow[0] = (struct config_prefix){ .family = AF_INET, .len = 8, .addr = { 127 } };
 	allow[1] = (struct config_prefix){ .family = AF_INET6, .len = 128, .addr[15] = 1 };

@@ -62,6 +62,7 @@ struct config {
 		uint16_t udp_size;            /* EDNS payload size advertised and accepted */
 		uint32_t tcp_idle_timeout_ms; /* RFC 7766 §6.2.3 idle timeout */
 		unsigned tcp_max_connections; /* per worker */
+		unsigned resolutions_per_thread; /* in flight; bounds memory and sockets */
 	} server;
 	struct {
 		struct config_prefix_list allow, refuse;

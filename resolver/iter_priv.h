@@ -7,6 +7,8 @@
 #ifndef RESOLVER_ITER_PRIV_H
 #define RESOLVER_ITER_PRIV_H
 
+#include <netinet/in.h>
+
 #include "iterator.h"
 
 #define ITER_MAX_NS 16    /* NS names considered per zone; more are ignored */
@@ -22,8 +24,15 @@ struct iter_ns {
 	enum ns_state state;
 };
 
+/* A server address: 28 bytes where a sockaddr_storage takes 128 (24 of them per target). */
+union iter_addr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+
 struct iter_srv {
-	struct sockaddr_storage addr;
+	union iter_addr addr;
 	unsigned ns;     /* index in ns[] */
 	uint8_t timeouts; /* queries to it that timed out, for this target */
 	bool done;       /* it replied (whatever it said) or failed: not asked again */
@@ -54,7 +63,7 @@ struct iter {
 	struct arena *a;
 	const struct iter_env *env;
 	uint16_t qclass;
-	struct iter_target stack[ITER_MAX_DEPTH];
+	struct iter_target *stack[ITER_MAX_DEPTH]; /* allocated when first reached, then reused */
 	unsigned sp;                 /* targets on the stack; stack[sp - 1] is being resolved */
 	uint64_t start_ms;
 	unsigned n_referrals, n_cnames, n_upstream, n_glueless;

@@ -66,7 +66,7 @@ static bool in_zone(const uint8_t *name, const uint8_t *zone)
 static void add_answer(struct iter *it, const struct iter_target *t, const struct wire_msg *m,
 		       const struct wire_rr *rr)
 {
-	if (t != &it->stack[0])
+	if (t != it->stack[0])
 		return;
 	for (uint16_t i = 0; i < m->n[WIRE_ANSWER]; i++)
 		if (same_set(&m->rr[WIRE_ANSWER][i], rr))
@@ -134,7 +134,7 @@ static void synthesize_cname(struct iter *it, const struct iter_target *t,
 	if (!c.owner || !c.rdata)
 		return;
 	cache_put(it->env->cache, &c, 1, CACHE_TRUST_ANSWER, (uint32_t)(now_ms / 1000));
-	if (t == &it->stack[0])
+	if (t == it->stack[0])
 		iter_list_add(it, &it->answer, &c);
 }
 
@@ -205,7 +205,7 @@ static enum iter_reply_kind denial(struct iter *it, struct iter_target *t,
 		struct cache_key k = { t->qname, t->qtype, it->qclass };
 		cache_put_negative(it->env->cache, &k, nxdomain, soa, CACHE_TRUST_AUTHORITY_AUTH,
 				   (uint32_t)(now_ms / 1000));
-		if (t == &it->stack[0])
+		if (t == it->stack[0])
 			iter_list_add(it, &it->authority, soa);
 	}
 	return nxdomain ? REPLY_NXDOMAIN : REPLY_NODATA;

@@ -17,7 +17,7 @@
 #include "iter_priv.h"
 #include "rand.h"
 
-#define SCRATCH_FIRST 8192 /* cache copies; grows to what an entry needs */
+#define SCRATCH_FIRST 2048 /* cache copies; grows to what an entry needs */
 
 static const uint8_t root_name[1] = { 0 };
 
@@ -32,13 +32,13 @@ const char *iter_step_name(enum iter_step_kind kind)
 
 static struct iter_target *top(struct iter *it)
 {
-	return &it->stack[it->sp - 1];
+	return it->stack[it->sp - 1];
 }
 
 static struct iter_step *add_step(struct iter *it, enum iter_step_kind kind, const char *note)
 {
 	struct iter_step *v =
-		arena_grow(it->a, it->steps, it->n_steps, sizeof(*v), &it->cap_steps, 16);
+		arena_grow(it->a, it->steps, it->n_steps, sizeof(*v), &it->cap_steps, 4);
 	if (!v)
 		return NULL;
 	it->steps = v;
@@ -62,7 +62,7 @@ static void step_server(struct iter *it, struct iter_step *s)
 		return;
 	const struct iter_srv *v = &t->srv[it->cur];
 	s->server_name = t->ns[v->ns].name;
-	s->addr = v->addr;
+	memcpy(&s->addr, &v->addr, sizeof(v->addr));
 	s->tcp = it->cur_tcp;
 }
 
@@ -127,20 +127,20 @@ static int add_ns(struct iter_target *t, const uint8_t *name)
 	return (int)t->n_ns++;
 }
 
-/* True when ss has the address of one of the root hints: the operator chose those, so they
+/* True when sa has the address of one of the root hints: the operator chose those, so they
  * stay usable when the root's NS set learnt by priming names them again. */
-static bool hint_addr(const struct iter *it, const struct sockaddr_storage *ss)
+static bool hint_addr(const struct iter *it, const struct sockaddr *sa)
 {
 	const struct hints *h = it->env->hints;
 	for (size_t i = 0; i < h->n; i++) {
 		const struct sockaddr_storage *hs = &h->s[i].addr;
-		if (hs->ss_family != ss->ss_family)
+		if (hs->ss_family != sa->sa_family)
 			continue;
-		if (ss->ss_family == AF_INET
+		if (sa->sa_family == AF_INET
 			    ? memcmp(&((const struct sockaddr_in *)hs)->sin_addr,
-				     &((const struct sockaddr_in *)ss)->sin_addr, 4) == 0
+				     &((const struct sockaddr_in *)sa)->sin_addr, 4) == 0
 			    : memcmp(&((const struct sockaddr_in6 *)hs)->sin6_addr,
-				     &((const struct sockaddr_in6 *)ss)->sin6_addr, 16) == 0)
+				     &((const struct sockaddr_in6 *)sa)->sin6_addr, 16) == 0)
 			return true;
 	}
 	return false;
@@ -152,28 +152,26 @@ static bool hint_addr(const struct iter *it, const struct sockaddr_storage *ss)
 static void add_srv(struct iter *it, struct iter_target *t, unsigned ns, const void *addr,
 		    size_t alen, bool hint)
 {
-	struct sockaddr_storage ss = { 0 };
+	union iter_addr a;
+	memset(&a, 0, sizeof(a));
 	t->ns[ns].state = NS_DONE;
 	if (alen == 4) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-		in->sin_family = AF_INET;
-		memcpy(&in->sin_addr, addr, 4);
-		in->sin_port = htons(it->env->upstream_port);
+		a.in.sin_family = AF_INET;
+		memcpy(&a.in.sin_addr, addr, 4);
+		a.in.sin_port = htons(it->env->upstream_port);
 	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-		in6->sin6_family = AF_INET6;
-		memcpy(&in6->sin6_addr, addr, 16);
-		in6->sin6_port = htons(it->env->upstream_port);
+		a.in6.sin6_family = AF_INET6;
+		memcpy(&a.in6.sin6_addr, addr, 16);
+		a.in6.sin6_port = htons(it->env->upstream_port);
 	}
-	if (!hint && !it->env->query_special && special_addr((struct sockaddr *)&ss) &&
-	    !hint_addr(it, &ss))
+	if (!hint && !it->env->query_special && special_addr(&a.sa) && !hint_addr(it, &a.sa))
 		return; /* a delegation must not turn us against our own host or network */
 	for (unsigned i = 0; i < t->n_srv; i++)
-		if (memcmp(&t->srv[i].addr, &ss, sizeof(ss)) == 0)
+		if (memcmp(&t->srv[i].addr, &a, sizeof(a)) == 0)
 			return;
 	if (t->n_srv == ITER_MAX_SRV)
 		return;
-	t->srv[t->n_srv++] = (struct iter_srv){ .addr = ss, .ns = ns, .hint = hint };
+	t->srv[t->n_srv++] = (struct iter_srv){ .addr = a, .ns = ns, .hint = hint };
 }
 
 /* A cache lookup into the scratch buffer (grown on demand). */
@@ -359,9 +357,9 @@ static int pick(struct iter *it, struct iter_target *t, uint64_t now_ms)
 static bool on_stack(const struct iter *it, const uint8_t *name, uint16_t type)
 {
 	for (unsigned i = 0; i < it->sp; i++) {
-		uint16_t t = it->stack[i].qtype;
+		uint16_t t = it->stack[i]->qtype;
 		if ((t == type || (is_address(t) && is_address(type))) &&
-		    name_equal(it->stack[i].qname, name))
+		    name_equal(it->stack[i]->qname, name))
 			return true;
 	}
 	return false;
@@ -371,7 +369,9 @@ static struct iter_target *push(struct iter *it, const uint8_t *name, uint16_t t
 {
 	if (it->sp == ITER_MAX_DEPTH || on_stack(it, name, type))
 		return NULL; /* too deep, or a loop: this NS name cannot be resolved */
-	struct iter_target *t = &it->stack[it->sp++];
+	if (!it->stack[it->sp] && !(it->stack[it->sp] = arena_alloc(it->a, sizeof(struct iter_target))))
+		return NULL;
+	struct iter_target *t = it->stack[it->sp++];
 	memset(t, 0, sizeof(*t));
 	memcpy(t->qname, name, name_len(name));
 	t->qtype = type;
@@ -404,7 +404,7 @@ static void pop(struct iter *it, unsigned rcode, uint64_t now_ms)
 static bool from_cache(struct iter *it, struct iter_target *t, uint64_t now_ms)
 {
 	struct cache_rrset *set;
-	bool client = t == &it->stack[0];
+	bool client = t == it->stack[0];
 	enum cache_res r = lookup(it, t->qname, t->qtype, CACHE_TRUST_ANSWER, now_ms, &set);
 	if (r == CACHE_HIT || r == CACHE_NXDOMAIN || r == CACHE_NODATA) {
 		struct rr_list *l = r == CACHE_HIT ? &it->answer : &it->authority;
@@ -483,7 +483,8 @@ static void send_query(struct iter *it, struct iter_target *t, int srv, bool tcp
 	wire_build_edns(&b, it->env->edns_size, 0, 0, NULL, 0);
 	act->query_len = wire_build_finish(&b);
 	act->kind = ITER_SEND;
-	act->addr = t->srv[srv].addr;
+	memset(&act->addr, 0, sizeof(act->addr));
+	memcpy(&act->addr, &t->srv[srv].addr, sizeof(t->srv[srv].addr));
 	act->tcp = tcp;
 	act->exact_case = it->cur_0x20;
 	act->timeout_ms = infra_rto_ms(it->env->infra, sa);
@@ -557,9 +558,8 @@ struct iter *iter_new(struct arena *a, const struct iter_env *env, const uint8_t
 	it->cur = -1;
 	it->scratch_cap = SCRATCH_FIRST;
 	it->scratch = arena_alloc(a, SCRATCH_FIRST);
-	if (!it->scratch)
+	if (!it->scratch || !push(it, qname, qtype))
 		return NULL;
-	push(it, qname, qtype);
 	return it;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "config.h"
 #include "log.h"
@@ -77,12 +78,25 @@ static void log_stats(const struct server *s)
 	server_stats(s, &st);
 	log_msg(LOG_INFO,
 		"%llu queries, %llu cache hits, %llu resolutions (%llu joined), %llu servfail, "
-		"%llu refused, %llu formerr, %llu dropped, %llu upstream queries",
+		"%llu refused, %llu formerr, %llu dropped, %llu upstream queries (%llu in flight, "
+		"%llu datagrams dropped), %llu resolutions jostled out",
 		(unsigned long long)st.queries, (unsigned long long)st.cache_hits,
 		(unsigned long long)st.resolutions, (unsigned long long)st.joined,
 		(unsigned long long)st.servfail, (unsigned long long)st.refused,
 		(unsigned long long)st.formerr, (unsigned long long)st.dropped,
-		(unsigned long long)st.upstream);
+		(unsigned long long)st.upstream, (unsigned long long)st.in_flight,
+		(unsigned long long)st.upstream_dropped, (unsigned long long)st.jostled);
+}
+
+/* Every upstream query has a socket of its own: as many descriptors as the system lets us
+ * (the soft limit is often 1,024, the hard one far higher). */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 /* Waits for signals: HUP reloads, USR1 logs the counters, TERM/INT end the wait. */
@@ -168,6 +182,7 @@ int main(int argc, char **argv)
 	}
 	keep(&cs, cfg);
 	log_set_level(cfg->log_level);
+	raise_fd_limit();
 	/* The workers inherit this mask: signals reach only sigwait below. */
 	sigset_t set;
 	sigemptyset(&set);

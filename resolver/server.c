@@ -323,5 +323,12 @@ void server_stats(const struct server *s, struct server_stats *out)
 		out->dropped += atomic_load(&w->dropped);
 		out->servfail += atomic_load(&w->servfail);
 		out->upstream += atomic_load(&w->upstream);
+		out->jostled += atomic_load(&w->jostled);
+		if (s->workers[i].up) {
+			struct upstream_stats us;
+			upstream_stats(s->workers[i].up, &us);
+			out->upstream_dropped += us.mismatched;
+			out->in_flight += us.in_flight;
+		}
 	}
 }

@@ -35,6 +35,10 @@ struct server_stats {
 	uint64_t dropped;     /* garbage not worth an answer (too short, a response, ...) */
 	uint64_t servfail;    /* resolutions that ended in SERVFAIL */
 	uint64_t upstream;    /* queries sent to authoritative servers */
+	uint64_t upstream_dropped; /* datagrams on upstream sockets that were no reply to their
+				      query (forged, late, mangled), or in the wrong case (0x20) */
+	uint64_t jostled;     /* resolutions given up to make room for new ones */
+	uint64_t in_flight;   /* upstream queries in flight now */
 };
 
 /* Builds the service for cfg (borrowed until server_free or a reload replaces it; the caller

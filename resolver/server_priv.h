@@ -22,7 +22,7 @@
 #define UDP_BUF 4096         /* the largest datagram read or written */
 #define TCP_PIPELINE 64      /* questions one TCP connection may have in flight (RFC 7766 §6.2.1.1) */
 #define TCP_OUT_MAX 65536    /* reply bytes queued for a client before its questions wait */
-#define FLIGHTS_MAX 8192     /* resolutions in flight per worker: bounds memory under load */
+#define JOSTLE_MS 200        /* a resolution older than this may make room for a new one */
 #define WAITERS_MAX 256      /* clients waiting for one resolution */
 #define FLIGHT_BUCKETS 4096
 
@@ -87,6 +87,8 @@ struct waiter {
 /* One resolution in flight and the clients waiting for it. */
 struct flight {
 	struct flight *next;            /* hash chain */
+	struct flight *older, *newer;   /* the worker's flights in the order they started */
+	uint64_t start_ms;
 	uint32_t hash;
 	uint8_t qname[NAME_MAX_WIRE];   /* lower case */
 	uint16_t qtype, qclass;
@@ -101,7 +103,7 @@ struct flight {
 
 struct worker_stats {
 	atomic_uint_fast64_t queries, cache_hits, resolutions, joined, refused, formerr, dropped,
-		servfail, upstream;
+		servfail, upstream, jostled;
 };
 
 struct worker {
@@ -117,6 +119,8 @@ struct worker {
 	unsigned n_conns;
 	struct flight *flights[FLIGHT_BUCKETS];
 	unsigned n_flights;
+	struct flight *oldest, *newest;
+	unsigned peak_flights;          /* since the last memory trim */
 	struct loop_timer expire;       /* worker 0: reclaims expired cache entries */
 	uint8_t *scratch;               /* cache copies on the hit path */
 	size_t scratch_cap;

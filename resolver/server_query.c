@@ -9,6 +9,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,15 +99,21 @@ static struct flight *flight_find(struct worker *w, const struct answer_req *req
 
 static void flight_unlink(struct flight *f)
 {
-	struct flight **pp = &f->w->flights[f->hash % FLIGHT_BUCKETS];
+	struct worker *w = f->w;
+	struct flight **pp = &w->flights[f->hash % FLIGHT_BUCKETS];
 	while (*pp != f)
 		pp = &(*pp)->next;
 	*pp = f->next;
-	f->w->n_flights--;
+	*(f->older ? &f->older->newer : &w->oldest) = f->newer;
+	*(f->newer ? &f->newer->older : &w->newest) = f->older;
+	w->n_flights--;
 }
+
+#define TRIM_AFTER 256 /* resolutions in flight at once that make memory worth giving back */
 
 static void flight_free(struct flight *f)
 {
+	struct worker *w = f->w;
 	while (f->waiters) {
 		struct waiter *wt = f->waiters;
 		f->waiters = wt->next;
@@ -116,6 +123,11 @@ static void flight_free(struct flight *f)
 	}
 	arena_free(f->a);
 	free(f);
+	/* A flood is over: give its memory back to the system (glibc keeps freed memory). */
+	if (w->n_flights == 0 && w->peak_flights >= TRIM_AFTER) {
+		w->peak_flights = 0;
+		malloc_trim(0);
+	}
 }
 
 static void log_trace(const struct flight *f)
@@ -185,6 +197,18 @@ static void flight_complete(struct flight *f)
 	flight_free(f);
 }
 
+/* The resolution is given up: SERVFAIL to every waiting client. */
+static void flight_fail(struct flight *f)
+{
+	static _Thread_local uint8_t out[512];
+	atomic_fetch_add_explicit(&f->w->st.servfail, 1, memory_order_relaxed);
+	flight_unlink(f);
+	for (struct waiter *wt = f->waiters; wt; wt = wt->next)
+		io_reply(f->w, &wt->c, out,
+			 answer_error(out, sizeof(out), &wt->req, true, DNS_RCODE_SERVFAIL));
+	flight_free(f);
+}
+
 static void flight_run(struct flight *f, struct iter_action *act);
 
 static void on_upstream(void *arg, const struct upstream_result *r)
@@ -237,6 +261,22 @@ static bool add_waiter(struct flight *f, const struct client *c, const struct an
 	return true;
 }
 
+/* Every slot is taken: the oldest resolution gives its place up if it has run for JOSTLE_MS
+ * (its clients get SERVFAIL), as Unbound's jostle-timeout does, so that a flood of questions
+ * for slow zones cannot lock newcomers out. false when even the oldest is young. */
+static bool jostle(struct worker *w)
+{
+	struct flight *f = w->oldest;
+	if (!f || loop_now_ms(w->loop) - f->start_ms < JOSTLE_MS)
+		return false;
+	atomic_fetch_add_explicit(&w->st.jostled, 1, memory_order_relaxed);
+	if (f->uq)
+		upstream_cancel(w->up, f->uq);
+	f->uq = NULL;
+	flight_fail(f);
+	return true;
+}
+
 /* Starts a resolution for req, or joins the one in flight. false when neither can be done
  * (limits, memory): the caller answers SERVFAIL. */
 static bool resolve(struct worker *w, struct snapshot *snap, const struct client *c,
@@ -248,7 +288,9 @@ static bool resolve(struct worker *w, struct snapshot *snap, const struct client
 		atomic_fetch_add_explicit(&w->st.joined, 1, memory_order_relaxed);
 		return add_waiter(f, c, req);
 	}
-	if (w->n_flights >= FLIGHTS_MAX || !(f = calloc(1, sizeof(*f))))
+	if (w->n_flights >= snap->cfg->server.resolutions_per_thread && !jostle(w))
+		return false;
+	if (!(f = calloc(1, sizeof(*f))))
 		return false;
 	f->w = w;
 	f->snap = snap;
@@ -266,7 +308,12 @@ static bool resolve(struct worker *w, struct snapshot *snap, const struct client
 	}
 	f->next = w->flights[h % FLIGHT_BUCKETS];
 	w->flights[h % FLIGHT_BUCKETS] = f;
-	w->n_flights++;
+	f->start_ms = now;
+	f->older = w->newest;
+	*(w->newest ? &w->newest->newer : &w->oldest) = f;
+	w->newest = f;
+	if (++w->n_flights > w->peak_flights)
+		w->peak_flights = w->n_flights;
 	atomic_fetch_add_explicit(&w->st.resolutions, 1, memory_order_relaxed);
 	struct iter_action act;
 	iter_start(f->it, now, &act);
@@ -286,6 +333,7 @@ void query_drop_all(struct worker *w)
 		}
 	}
 	w->n_flights = 0;
+	w->oldest = w->newest = NULL;
 }
 
 /* ---- one query ---- */

@@ -21,6 +21,7 @@
 #include "upstream.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +65,15 @@ struct upstream {
 	bool port_random;
 	struct upstream_query *all;
 	uint8_t *buf; /* one datagram being matched (UDP_MAX bytes) */
-	struct upstream_stats st;
+	/* Counters: written by the loop's thread, read by any (upstream_stats). */
+	struct {
+		atomic_uint_fast64_t sent, replies, timeouts, failures, sockets, mismatched,
+			case_dropped, in_flight;
+		_Atomic uint16_t last_port;
+	} st;
 };
+
+#define COUNT(u, field) atomic_fetch_add_explicit(&(u)->st.field, 1, memory_order_relaxed)
 
 struct upstream *upstream_new(struct loop *l, bool port_random)
 {
@@ -106,7 +114,7 @@ static void query_end(struct upstream_query *q)
 		u->all = q->next;
 	if (q->next)
 		q->next->prev = q->prev;
-	u->st.in_flight--;
+	atomic_fetch_sub_explicit(&u->st.in_flight, 1, memory_order_relaxed);
 	if (!loop_defer(u->l, query_free, q))
 		q->cb = NULL; /* cannot free it safely now: keep it (memory is short anyway) */
 }
@@ -137,11 +145,11 @@ static void finish(struct upstream_query *q, struct upstream_result *r)
 	r->tcp = q->flags & UPSTREAM_TCP;
 	r->case_mismatch = q->case_mismatch;
 	if (r->status == UPSTREAM_REPLY)
-		u->st.replies++;
+		COUNT(u, replies);
 	else if (r->status == UPSTREAM_TIMEOUT)
-		u->st.timeouts++;
+		COUNT(u, timeouts);
 	else
-		u->st.failures++;
+		COUNT(u, failures);
 	query_end(q);
 	cb(arg, r);
 }
@@ -209,7 +217,7 @@ static void bind_random(struct upstream *u, int s, int family)
 			len = sizeof(struct sockaddr_in6);
 		}
 		if (bind(s, (struct sockaddr *)&ss, len) == 0) {
-			u->st.last_port = port;
+			atomic_store_explicit(&u->st.last_port, port, memory_order_relaxed);
 			return;
 		}
 		if (errno != EADDRINUSE)
@@ -236,9 +244,9 @@ static void on_udp(struct upstream_query *q)
 			finish(q, &r);
 			return;
 		}
-		u->st.mismatched++;
+		COUNT(u, mismatched);
 		if (m == M_CASE) {
-			u->st.case_dropped++;
+			COUNT(u, case_dropped);
 			q->case_mismatch = true;
 		}
 	}
@@ -308,7 +316,7 @@ static void tcp_read(struct upstream_query *q)
 	if (!tcp_fill(q, q->in, q->in_len, &failed))
 		return;
 	if (match(q, q->in, q->in_len) != M_YES) {
-		q->u->st.mismatched++;
+		COUNT(q->u, mismatched);
 		fail(q, UPSTREAM_FAILED, "TCP reply does not match the query");
 		return;
 	}
@@ -378,7 +386,7 @@ static bool open_socket(struct upstream *u, struct upstream_query *q, const stru
 		return false;
 	q->lf.fd = s;
 	if (!tcp) {
-		u->st.sockets++;
+		COUNT(u, sockets);
 		bind_random(u, s, sa->sa_family);
 	}
 	/* A UDP connect fails only locally (no route to the server, as for IPv6 glue on a host
@@ -430,8 +438,8 @@ struct upstream_query *upstream_send(struct upstream *u, const struct sockaddr *
 	if (u->all)
 		u->all->prev = q;
 	u->all = q;
-	u->st.sent++;
-	u->st.in_flight++;
+	COUNT(u, sent);
+	COUNT(u, in_flight);
 	return q;
 }
 
@@ -443,5 +451,13 @@ void upstream_cancel(struct upstream *u, struct upstream_query *q)
 
 void upstream_stats(const struct upstream *u, struct upstream_stats *out)
 {
-	*out = u->st;
+	out->sent = atomic_load_explicit(&u->st.sent, memory_order_relaxed);
+	out->replies = atomic_load_explicit(&u->st.replies, memory_order_relaxed);
+	out->timeouts = atomic_load_explicit(&u->st.timeouts, memory_order_relaxed);
+	out->failures = atomic_load_explicit(&u->st.failures, memory_order_relaxed);
+	out->sockets = atomic_load_explicit(&u->st.sockets, memory_order_relaxed);
+	out->mismatched = atomic_load_explicit(&u->st.mismatched, memory_order_relaxed);
+	out->case_dropped = atomic_load_explicit(&u->st.case_dropped, memory_order_relaxed);
+	out->in_flight = atomic_load_explicit(&u->st.in_flight, memory_order_relaxed);
+	out->last_port = atomic_load_explicit(&u->st.last_port, memory_order_relaxed);
 }

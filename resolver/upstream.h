@@ -15,7 +15,7 @@
  * Memory per query in flight: one small struct, plus the reply's bytes while a TCP reply is
  * being read. Everything is given back when the query ends.
  *
- * Not thread-safe: one struct upstream per worker, used from its loop only.
+ * Not thread-safe but for upstream_stats: one struct upstream per worker, used from its loop.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -84,7 +84,7 @@ struct upstream_query *upstream_send(struct upstream *u, const struct sockaddr *
  * called). */
 void upstream_cancel(struct upstream *u, struct upstream_query *q);
 
-/* Counters of this upstream. */
+/* Counters of this upstream; safe from any thread (each is read on its own). */
 void upstream_stats(const struct upstream *u, struct upstream_stats *out);
 
 #endif
