@@ -38,6 +38,8 @@
 #define CONFIG_PATH_MAX 4096      /* a path as stored, the configuration's directory included */
 #define CONFIG_MAP_MAX_ZONES 4096 /* zones in the toy-internet map */
 #define CONFIG_MAP_MAX_SERVERS 32 /* servers of one zone in the map */
+#define CONFIG_FILE_MAX (1u << 20) /* bytes of a configuration or map file: memory, time */
+#define CONFIG_NEST_MAX 64        /* YAML collections open at once: libyaml is quadratic in it */
 
 /* An address prefix of access.allow or access.refuse. IPv4 prefixes hold their 4 bytes at the
  * start of addr; bits after len are zero. An IPv4-mapped IPv6 prefix (::ffff:a.b.c.d/96 or

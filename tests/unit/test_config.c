@@ -642,6 +642,53 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return remove(path);
 }
 
+/* Issue 11, finding 8: deep nesting and big files are refused at once, before libyaml's
+ * document loader (whose flow-level bookkeeping is quadratic: 200 KB of "[" took 23 s). */
+static void test_nesting_and_size(void)
+{
+	static char text[CONFIG_FILE_MAX + 64];
+	size_t n = (size_t)snprintf(text, sizeof(text), "server: ");
+	for (size_t i = 0; i < 100000; i++)
+		text[n++] = '[';
+	for (size_t i = 0; i < 100000; i++)
+		text[n++] = ']';
+	snprintf(text + n, sizeof(text) - n, "\n");
+	load_bad(text, 1, "YAML nesting deeper than 64 levels");
+	/* Block style: the mapping that holds key kN is level N + 1. */
+	for (unsigned levels = CONFIG_NEST_MAX; levels <= CONFIG_NEST_MAX + 1; levels++) {
+		n = 0;
+		for (unsigned i = 0; i < levels; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%*sk%u:\n", (int)i, "", i);
+		if (levels > CONFIG_NEST_MAX)
+			load_bad(text, levels, "YAML nesting deeper than 64 levels");
+		else
+			load_bad(text, 1, "k0: unknown section");
+	}
+	/* A file of exactly the limit is read; one byte more is refused, whatever it holds. */
+	for (unsigned over = 0; over < 2; over++) {
+		const char *head = "log:\n  level: info\n";
+		n = (size_t)snprintf(text, sizeof(text), "%s", head);
+		memset(text + n, '#', CONFIG_FILE_MAX + over - n - 1);
+		text[CONFIG_FILE_MAX + over - 1] = '\n';
+		text[CONFIG_FILE_MAX + over] = 0;
+		if (over) {
+			load_bad(text, 0, "file over 1 MiB (1048577 bytes)");
+		} else {
+			struct config *c = load_ok(text);
+			config_free(c);
+		}
+	}
+	n = (size_t)snprintf(text, sizeof(text), "zones: ");
+	for (size_t i = 0; i < 2 * 100; i++)
+		text[n++] = i < 100 ? '[' : ']';
+	snprintf(text + n, sizeof(text) - n, "\n");
+	const char *map = write_file("deepmap.yaml", text);
+	struct config_map *m = NULL;
+	char err[256] = "";
+	CHECK(!config_load_map(map, &m, err));
+	CHECKF(strstr(err, ":1: YAML nesting deeper than 64 levels") != NULL, "got %s", err);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_config.XXXXXX");
@@ -656,6 +703,7 @@ int main(void)
 	RUN(test_bad_files);
 	RUN(test_list_limits);
 	RUN(test_missing_file);
+	RUN(test_nesting_and_size);
 	RUN(test_client_allowed);
 	RUN(test_cache_limits_usable);
 	RUN(test_map_good);
