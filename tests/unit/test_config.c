@@ -122,6 +122,7 @@ static void check_defaults(const struct config *c, const char *hints)
 	CHECK(c->server.udp_size == 1232);
 	CHECK(c->server.tcp_idle_timeout_ms == 10000);
 	CHECK(c->server.tcp_max_connections == 256);
+	CHECK(c->server.tcp_message_timeout_ms == 2000 && c->server.tcp_max_per_client == 32);
 	CHECK(c->access.allow.n == 2 && c->access.refuse.n == 0);
 	CHECK(c->cache.size_bytes == dl.size_bytes && c->cache.max_ttl_s == dl.max_ttl_s);
 	CHECK(c->cache.min_ttl_s == dl.min_ttl_s && c->cache.max_neg_ttl_s == dl.max_neg_ttl_s);
@@ -167,6 +168,8 @@ static const char every_key[] = "server:\n"
 				"  udp-size: 4096\n"
 				"  tcp-idle-timeout-ms: 2500\n"
 				"  tcp-max-connections: 1000\n"
+				"  tcp-message-timeout-ms: 700\n"
+				"  tcp-max-per-client: 5\n"
 				"access:\n"
 				"  allow: [10.0.0.0/8, \"2001:db8::/32\", 192.0.2.7]\n"
 				"  refuse:\n"
@@ -206,6 +209,7 @@ static void test_every_key(void)
 	CHECK(same_addr(&c->server.listen[2], "0.0.0.0", 5353));
 	CHECK(c->server.port == 5353 && c->server.threads == 4 && c->server.udp_size == 4096);
 	CHECK(c->server.tcp_idle_timeout_ms == 2500 && c->server.tcp_max_connections == 1000);
+	CHECK(c->server.tcp_message_timeout_ms == 700 && c->server.tcp_max_per_client == 5);
 	CHECK(c->access.allow.n == 3 && c->access.refuse.n == 1);
 	CHECK(c->access.allow.p[0].family == AF_INET && c->access.allow.p[0].len == 8);
 	CHECK(c->access.allow.p[1].family == AF_INET6 && c->access.allow.p[1].len == 32);
@@ -325,6 +329,8 @@ static const struct {
 	{ "server:\n  udp-size: 511\n", 2, "server.udp-size: expected a number from 512 to 4096" },
 	{ "server:\n  tcp-idle-timeout-ms: 99\n", 2, "expected a number from 100 to 600000" },
 	{ "server:\n  tcp-max-connections: 0\n", 2, "tcp-max-connections: expected a number" },
+	{ "server:\n  tcp-message-timeout-ms: 99\n", 2, "expected a number from 100 to 600000" },
+	{ "server:\n  tcp-max-per-client: 0\n", 2, "tcp-max-per-client: expected a number" },
 	{ "resolver:\n  upstream-port: 70000\n", 2, "resolver.upstream-port: expected a number" },
 	{ "resolver:\n  first-timeout-ms: 49\n", 2, "first-timeout-ms: expected a number from 50" },
 	{ "resolver:\n  edns-size: 4097\n", 2, "resolver.edns-size: expected a number from 512" },
