@@ -63,7 +63,7 @@ struct config {
 		unsigned threads;             /* worker threads, each with its own event loop */
 		uint16_t udp_size;            /* EDNS payload size advertised and accepted */
 		uint32_t tcp_idle_timeout_ms; /* RFC 7766 §6.2.3 idle timeout */
-		uint32_t tcp_message_timeout_ms; /* a message whole after its first byte: slowloris */
+		uint32_t tcp_message_timeout_ms; /* whole after its first byte: slow senders */
 		unsigned tcp_max_connections; /* per worker */
 		unsigned tcp_max_per_client;  /* per worker and client address: one host's share */
 	} server;

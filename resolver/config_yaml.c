@@ -74,7 +74,8 @@ static bool read_all(struct config_yaml *y, FILE *f, char **text, size_t *len)
 		if (ferror(f))
 			snprintf(y->err, 256, "%s: cannot read: %s", y->file, strerror(errno));
 		else
-			snprintf(y->err, 256, "%s: file over %u MiB", y->file, CONFIG_FILE_MAX >> 20);
+			snprintf(y->err, 256, "%s: file over %u MiB", y->file,
+				 CONFIG_FILE_MAX >> 20);
 		free(buf);
 		return false;
 	}

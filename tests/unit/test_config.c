@@ -664,7 +664,8 @@ static void test_nesting_and_size(void)
 	for (unsigned levels = CONFIG_NEST_MAX; levels <= CONFIG_NEST_MAX + 1; levels++) {
 		n = 0;
 		for (unsigned i = 0; i < levels; i++)
-			n += (size_t)snprintf(text + n, sizeof(text) - n, "%*sk%u:\n", (int)i, "", i);
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%*sk%u:\n", (int)i, "",
+					      i);
 		if (levels > CONFIG_NEST_MAX)
 			load_bad(text, levels, "YAML nesting deeper than 64 levels");
 		else
