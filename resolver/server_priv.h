@@ -110,7 +110,7 @@ struct worker {
 	struct server *s;
 	unsigned id;
 	pthread_t thread;
-	bool started;
+	bool started, joined;
 	struct loop *loop;
 	struct upstream *up;
 	struct listener *lis;

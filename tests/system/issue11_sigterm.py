@@ -6,7 +6,10 @@
 # distinct UDP questions in flight, TCP connections with pipelined questions in flight,
 # slow-sender connections trickling bytes, and a client still sending questions. The daemon
 # must exit within 1 s of the signal with status 0, and log its counters. Twice: with the
-# questions just sent, and after they have been retried for a while.
+# questions just sent, and after they have been retried for a while. Then a worker that is
+# stuck (the root answers with a wrong ID, which today leaves c-ares blocked in recvfrom:
+# issue 11, finding 1): the process must still end within 1 s, with status 0 once the
+# worker cannot block, or 1 and a log line naming the worker left behind.
 # SPDX-License-Identifier: MIT
 import os
 import signal
@@ -113,9 +116,56 @@ def run(tag, settle):
     check("%s: the counters are logged at the end" % tag, " queries, " in text, text[-3000:])
 
 
+def stuck():
+    port, hole = free_port(), free_port()
+    while hole == port:
+        hole = free_port()
+    bh = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    bh.bind(("127.0.9.1", hole))
+    bh.settimeout(3)
+
+    def answer_wrong_id():
+        try:
+            q, peer = bh.recvfrom(4096)
+            bh.sendto(bytes([q[0] ^ 0xFF]) + q[1:], peer)
+        except OSError:
+            pass
+
+    t = threading.Thread(target=answer_wrong_id, daemon=True)
+    t.start()
+    hints = os.path.join(TMP, "hole-stuck.hints")
+    with open(hints, "w") as f:
+        f.write(HINTS)
+    p, log = start_resolverd("sigterm-stuck", conf(port, hole, hints), port)
+    if not p:
+        not_ok("stuck: resolverd starts")
+        return
+    for i in range(4):
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind(("127.0.0.11", 0))
+        u.sendto(dns_query("stuck%d.example" % i), ("127.0.0.1", port))
+        u.close()
+    t.join(3)
+    time.sleep(0.2)
+    t0 = time.monotonic()
+    p.send_signal(signal.SIGTERM)
+    try:
+        rc = p.wait(timeout=5)
+    except Exception:
+        rc = None
+    took = time.monotonic() - t0
+    bh.close()
+    with open(log) as f:
+        text = f.read()
+    check("a worker fed a reply with a wrong ID: SIGTERM ends it within 1 s (%.3f s, status %s)"
+          % (took, rc), took <= 1.0 and (rc == 0 or (rc == 1 and "did not stop" in text)),
+          text[-2000:])
+
+
 def main():
     run("at-once", 0.3)
     run("after-retries", 2.5)
+    stuck()
     done_testing()
 
 
