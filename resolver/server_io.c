@@ -322,11 +322,12 @@ static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_st
 		      &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr)) == 0;
 }
 
-/* Whether a connection from peer may open: under the per-client cap, and with a free slot,
- * made by closing the oldest idle connection when every one is taken (RFC 7766 §6.2.3). One
- * pass over the connections, at most tcp-max-connections, for each one accepted. */
-static bool admit(struct worker *w, const struct sockaddr_storage *peer,
-		  const struct config *cfg)
+/* Whether a connection from peer may open: under the per-client cap (not on toy-internet
+ * addresses, whose clients are resolvers, this one included, all from one address), and with
+ * a free slot, made by closing the oldest idle connection when every one is taken (RFC 7766
+ * §6.2.3). One pass over the connections, at most tcp-max-connections, per one accepted. */
+static bool admit(struct worker *w, const struct listener *lis,
+		  const struct sockaddr_storage *peer, const struct config *cfg)
 {
 	struct conn *oldest = NULL;
 	unsigned same = 0;
@@ -336,7 +337,7 @@ static bool admit(struct worker *w, const struct sockaddr_storage *peer,
 		    (!oldest || c->last_question_ms <= oldest->last_question_ms))
 			oldest = c;
 	}
-	if (same >= cfg->server.tcp_max_per_client)
+	if (!lis->auth && same >= cfg->server.tcp_max_per_client)
 		return false;
 	if (w->n_conns < cfg->server.tcp_max_connections)
 		return true;
@@ -360,7 +361,7 @@ void io_on_accept(void *arg, uint32_t events)
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		struct conn *c = admit(w, &peer, snap->cfg) ? calloc(1, sizeof(*c)) : NULL;
+		struct conn *c = admit(w, lis, &peer, snap->cfg) ? calloc(1, sizeof(*c)) : NULL;
 		if (c)
 			c->in = malloc(TCP_IN_CAP);
 		if (!c || !c->in) {

@@ -7,15 +7,18 @@
 # holds at most server.tcp-max-per-client (32) connections; and with 300 slow senders from ten
 # addresses, a fresh client is answered within 1 s. Then again on a resolverd whose message
 # deadline is a minute, so that only closing the oldest idle connection can admit the fresh
-# client. Every loop is bounded; sockets are closed at the end of each part.
+# client. Last, on a resolverd of 8 connections whose root is a black hole: a connection with
+# a question in flight is never the one closed; with all 8 busy, a newcomer is turned away.
+# Every loop is bounded; sockets are closed at the end of each part.
 # SPDX-License-Identifier: MIT
 import os
 import select
+import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from syslib import (TOP, check, dns_query, done_testing, free_port, not_ok, rcode,
+from syslib import (TMP, TOP, check, dns_query, done_testing, free_port, not_ok, rcode,
                     start_resolverd, tcp_connect, tcp_read_msg)
 
 HINTS = os.path.join(TOP, "conf/toy-root.hints")
@@ -149,6 +152,52 @@ def part_slots(port, label):
     close_all(socks)
 
 
+def part_busy():
+    port, hole = free_port(), free_port()
+    while hole == port:
+        hole = free_port()
+    bh = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    bh.bind(("127.0.9.1", hole))  # never read: every question stays in flight
+    hints = os.path.join(TMP, "hole.hints")
+    with open(hints, "w") as f:
+        f.write("$TTL 3600000\n. NS ns.hole.\nns.hole. A 127.0.9.1\n")
+    p, _ = start_resolverd("slots_busy", """server:
+  listen: [127.0.0.1]
+  port: %d
+  tcp-max-connections: 8
+resolver:
+  root-hints: %s
+  upstream-port: %d
+  query-special-addresses: true
+""" % (port, hints, hole), port)
+    if not p:
+        not_ok("resolverd starts with 8 connections and a black-hole root")
+        return
+
+    def busy(i):
+        s = tcp_connect("127.0.0.40", "127.0.0.1", port)
+        if s:
+            q = dns_query("busy%d.example" % i)
+            s.sendall(len(q).to_bytes(2, "big") + q)
+        return s
+    socks = [busy(i) for i in range(7)]
+    idle = tcp_connect("127.0.0.41", "127.0.0.1", port)
+    time.sleep(0.3)  # the server reads the 7 questions and accepts idle before first
+    first = busy(7)
+    every = socks + [idle, first]
+    gone = closed(every, 0.5)
+    check("all slots taken: the idle connection is closed to admit a newcomer",
+          gone == {idle}, "closed: %s" % [every.index(s) for s in gone])
+    late = tcp_connect("127.0.0.42", "127.0.0.1", port)
+    every = socks + [first, late]
+    gone = closed(every, 0.5)
+    check("all 8 with questions in flight: the next newcomer is turned away, none closed",
+          gone == {late}, "closed: %s" % [every.index(s) for s in gone])
+    close_all(socks + [idle, first, late])
+    bh.close()
+    p.terminate()
+
+
 def main():
     p, port = start("slots")
     if not p:
@@ -165,6 +214,7 @@ def main():
         done_testing()
     fresh_client(port2, "127.0.0.2")
     part_slots(port2, "one-minute message deadline")
+    part_busy()
     check("both resolverds still run", p.poll() is None and p2.poll() is None)
     done_testing()
 
