@@ -50,7 +50,10 @@ static const struct key keys[] = {
 	{ "server", "threads", K_NUM, AT(server.threads), 1, 64 },
 	{ "server", "udp-size", K_NUM, AT(server.udp_size), 512, 4096 },
 	{ "server", "tcp-idle-timeout-ms", K_NUM, AT(server.tcp_idle_timeout_ms), 100, 600000 },
+	{ "server", "tcp-message-timeout-ms", K_NUM, AT(server.tcp_message_timeout_ms), 100,
+	  600000 },
 	{ "server", "tcp-max-connections", K_NUM, AT(server.tcp_max_connections), 1, 65535 },
+	{ "server", "tcp-max-per-client", K_NUM, AT(server.tcp_max_per_client), 1, 65535 },
 	{ "server", "resolutions-per-thread", K_NUM, AT(server.resolutions_per_thread), 16, 65536 },
 	{ "access", "allow", K_PREFIXES, AT(access.allow), 0, 0 },
 	{ "access", "refuse", K_PREFIXES, AT(access.refuse), 0, 0 },
@@ -428,7 +431,9 @@ static void defaults(struct config *c)
 	c->server.threads = 1;
 	c->server.udp_size = 1232; /* DNS Flag Day 2020: no IP fragmentation */
 	c->server.tcp_idle_timeout_ms = 10000;
+	c->server.tcp_message_timeout_ms = 2000;
 	c->server.tcp_max_connections = 256;
+	c->server.tcp_max_per_client = 32;
 	c->server.resolutions_per_thread = 1024;
 	struct config_prefix *allow = c->access.allow.p;
 	allow[0] = (struct config_prefix){ .family = AF_INET, .len = 8, .addr = { 127 } };

@@ -38,6 +38,8 @@
 #define CONFIG_PATH_MAX 4096      /* a path as stored, the configuration's directory included */
 #define CONFIG_MAP_MAX_ZONES 4096 /* zones in the toy-internet map */
 #define CONFIG_MAP_MAX_SERVERS 32 /* servers of one zone in the map */
+#define CONFIG_FILE_MAX (1u << 20) /* bytes of a configuration or map file: memory, time */
+#define CONFIG_NEST_MAX 64        /* YAML collections open at once: libyaml is quadratic in it */
 
 /* An address prefix of access.allow or access.refuse. IPv4 prefixes hold their 4 bytes at the
  * start of addr; bits after len are zero. An IPv4-mapped IPv6 prefix (::ffff:a.b.c.d/96 or
@@ -61,7 +63,9 @@ struct config {
 		unsigned threads;             /* worker threads, each with its own event loop */
 		uint16_t udp_size;            /* EDNS payload size advertised and accepted */
 		uint32_t tcp_idle_timeout_ms; /* RFC 7766 §6.2.3 idle timeout */
+		uint32_t tcp_message_timeout_ms; /* whole after its first byte: slow senders */
 		unsigned tcp_max_connections; /* per worker */
+		unsigned tcp_max_per_client;  /* per worker and client address: one host's share */
 		unsigned resolutions_per_thread; /* in flight; bounds memory and sockets */
 	} server;
 	struct {

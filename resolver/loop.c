@@ -183,6 +183,11 @@ static void run_deferred(struct loop *l)
 	l->ndefer = 0;
 }
 
+void loop_run_deferred(struct loop *l)
+{
+	run_deferred(l);
+}
+
 uint64_t loop_now_ms(const struct loop *l)
 {
 	return l->now_ms;

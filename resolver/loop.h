@@ -57,6 +57,9 @@ void loop_timer_cancel(struct loop *l, struct loop_timer *t);
  * memory is short (fn is then not called: the caller must not free what it meant to). */
 bool loop_defer(struct loop *l, void (*fn)(void *arg), void *arg);
 
+/* Runs the calls deferred so far now (at teardown: before freeing what they name). */
+void loop_run_deferred(struct loop *l);
+
 /* Milliseconds of CLOCK_MONOTONIC as of the loop's last wakeup. */
 uint64_t loop_now_ms(const struct loop *l);
 

@@ -1,6 +1,7 @@
 /* resolver/main.c: resolverd: arguments, start-up, signals.
  *
- * Runs in the foreground and logs to stderr. SIGTERM and SIGINT stop it (exit 0); SIGHUP
+ * Runs in the foreground and logs to stderr. SIGTERM and SIGINT stop it within a second (exit
+ * 0; 1 if a worker was stuck and had to be left behind: a bug, and the log names it); SIGHUP
  * reads the configuration file again and uses it if it is good, or keeps the one in force and
  * says why. SIGUSR1 logs the counters. Only this file exits.
  *
@@ -18,6 +19,7 @@
 #include "server.h"
 
 #define RESOLVERD_VERSION "0.1"
+#define STOP_WAIT_MS 700 /* how long the workers get to stop: the exit comes within 1 s */
 
 static void usage(FILE *f)
 {
@@ -33,9 +35,9 @@ static void usage(FILE *f)
 	      "  -h, --help    this help\n"
 	      "  -V            version\n"
 	      "\n"
-	      "Signals: SIGTERM/SIGINT stop; SIGHUP reloads CONFIG, keeping the cache (and the\n"
-	      "configuration in force if the new one is bad); SIGUSR1 logs the counters\n"
-	      "(queries, cache hits, resolutions, upstream queries...), as the exit does.\n",
+	      "Signals: SIGTERM/SIGINT stop it within 1 s; SIGHUP reloads CONFIG, keeping the\n"
+	      "cache (and the configuration in force if the new one is bad); SIGUSR1 logs the\n"
+	      "counters (queries, cache hits, resolutions, upstream queries...), as the exit does.\n",
 	      f);
 }
 
@@ -199,6 +201,11 @@ int main(int argc, char **argv)
 		announce(cfg, auth_only);
 		wait_signals(path, s, &cs, &set);
 		log_stats(s);
+		if (!server_join(s, STOP_WAIT_MS)) {
+			/* A stuck worker still uses the server: free nothing, exit now. */
+			log_msg(LOG_ERROR, "exiting without waiting for it");
+			return 1;
+		}
 		rc = 0;
 	}
 	server_free(s);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -171,6 +172,9 @@ static void worker_fini(struct worker *w)
 	if (w->loop) {
 		query_drop_all(w);
 		io_close_all(w);
+		/* Cancelled queries defer the recycling of their transport state: it must run
+		 * while the upstream still exists (it crashed the exit with questions in flight). */
+		loop_run_deferred(w->loop);
 		upstream_free(w->up);
 		for (size_t i = 0; i < w->n_lis; i++) {
 			loop_unwatch(w->loop, &w->lis[i].lf);
@@ -264,16 +268,42 @@ void server_stop(struct server *s)
 			loop_stop(s->workers[i].loop);
 }
 
+bool server_join(struct server *s, uint32_t timeout_ms)
+{
+	server_stop(s);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until); /* pthread_timedjoin_np's clock */
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	bool all = true;
+	for (unsigned i = 0; i < s->n_workers; i++) {
+		struct worker *w = &s->workers[i];
+		if (!w->started || w->joined)
+			continue;
+		if (pthread_timedjoin_np(w->thread, NULL, &until) == 0) {
+			w->joined = true;
+		} else {
+			log_msg(LOG_ERROR, "worker %u did not stop within %u ms", i, timeout_ms);
+			all = false;
+		}
+	}
+	return all;
+}
+
 void server_free(struct server *s)
 {
 	if (!s)
 		return;
 	server_stop(s);
 	for (unsigned i = 0; s->workers && i < s->n_workers; i++) {
-		if (s->workers[i].started)
-			pthread_join(s->workers[i].thread, NULL);
-		else
+		if (!s->workers[i].started)
 			worker_fini(&s->workers[i]);
+		else if (!s->workers[i].joined)
+			pthread_join(s->workers[i].thread, NULL);
 	}
 	free(s->workers);
 	struct snapshot *snap = atomic_load(&s->snap);

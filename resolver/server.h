@@ -54,6 +54,11 @@ bool server_start(struct server *s, char err[static 256]);
 /* Asks every worker to stop; returns at once. Safe from any thread. */
 void server_stop(struct server *s);
 
+/* Stops the workers and waits at most timeout_ms for them to end. false (logged, naming the
+ * worker) when one is still running, stuck: the caller must then exit without server_free,
+ * which would wait for it for good. */
+bool server_join(struct server *s, uint32_t timeout_ms);
+
 /* Waits for the workers to end, then frees everything (in-flight questions are dropped).
  * server_free(NULL) does nothing. */
 void server_free(struct server *s);

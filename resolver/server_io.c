@@ -8,9 +8,16 @@
  * connection closed while resolutions still owe it replies stays allocated (closed) until the
  * last of them lets go of it, so no reply is ever written to a freed connection.
  *
+ * Against clients that hold connections without asking (issue 11, RFC 7766 §6.2.3): a message
+ * must arrive whole within tcp-message-timeout-ms of its first byte, whatever trickles in; one
+ * client address holds at most tcp-max-per-client connections; and when every slot is taken,
+ * the oldest idle connection (nothing in flight, nothing queued, its last question the
+ * longest ago) is closed to admit the newcomer.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -84,6 +91,7 @@ static void conn_close(struct conn *c)
 		return;
 	c->closed = true;
 	loop_timer_cancel(w->loop, &c->idle);
+	loop_timer_cancel(w->loop, &c->deadline);
 	loop_unwatch(w->loop, &c->lf);
 	close(c->lf.fd);
 	c->lf.fd = -1;
@@ -202,6 +210,30 @@ void io_reply(struct worker *w, const struct client *c, const uint8_t *msg, size
 	}
 }
 
+/* Whether the input buffer begins with a message not yet whole. */
+static bool partial(const struct conn *c)
+{
+	return c->in_len > 0 &&
+	       (c->in_len < 2 || c->in_len - 2 < (size_t)(c->in[0] << 8 | c->in[1]));
+}
+
+/* Arms the whole-message deadline when a message has begun to arrive, from the moment it is
+ * first seen (took: a message was just taken, so what follows began now); disarms it when no
+ * message is partly read, or while we read nothing (questions in flight or replies unread up
+ * to the limits): that wait is ours, not the client's. */
+static void watch_partial(struct conn *c, bool took)
+{
+	struct loop *l = c->w->loop;
+	bool running = partial(c) && may_read(c);
+	if (took || !running)
+		loop_timer_cancel(l, &c->deadline);
+	if (running && !c->deadline.slot) {
+		const struct snapshot *snap = atomic_load(&c->w->s->snap);
+		loop_timer_set(l, &c->deadline,
+			       loop_now_ms(l) + snap->cfg->server.tcp_message_timeout_ms);
+	}
+}
+
 /* Answers every whole message in the input buffer. */
 static void take_messages(struct conn *c)
 {
@@ -214,11 +246,14 @@ static void take_messages(struct conn *c)
 		struct client cl = { .lis = c->lis, .peer = c->peer, .conn = c };
 		size_t n = query_handle(c->w, &cl, c->in + at + 2, len, out, sizeof(out));
 		at += 2 + len;
+		c->last_question_ms = loop_now_ms(c->w->loop);
 		if (n)
 			queue(c, out, n);
 	}
 	memmove(c->in, c->in + at, c->in_len - at);
 	c->in_len -= at;
+	if (!c->closed)
+		watch_partial(c, at > 0);
 }
 
 /* Sends what can go (which may make room for more questions), takes the questions that
@@ -268,6 +303,51 @@ static void on_idle(void *arg)
 		touch(c);
 }
 
+/* The message deadline passed with the message still partial: a slow sender. */
+static void on_deadline(void *arg)
+{
+	struct conn *c = arg;
+	log_msg(LOG_DEBUG, "TCP client closed: a message not whole within the deadline");
+	conn_close(c);
+}
+
+static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		      &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr)) == 0;
+}
+
+/* Whether a connection from peer may open: under the per-client cap (not on toy-internet
+ * addresses, whose clients are resolvers, this one included, all from one address), and with
+ * a free slot, made by closing the oldest idle connection when every one is taken (RFC 7766
+ * §6.2.3). One pass over the connections, at most tcp-max-connections, per one accepted. */
+static bool admit(struct worker *w, const struct listener *lis,
+		  const struct sockaddr_storage *peer, const struct config *cfg)
+{
+	struct conn *oldest = NULL;
+	unsigned same = 0;
+	for (struct conn *c = w->conns; c; c = c->next) {
+		same += same_host(&c->peer, peer);
+		if (c->pending == 0 && !c->out_head &&
+		    (!oldest || c->last_question_ms <= oldest->last_question_ms))
+			oldest = c;
+	}
+	if (!lis->auth && same >= cfg->server.tcp_max_per_client)
+		return false;
+	if (w->n_conns < cfg->server.tcp_max_connections)
+		return true;
+	if (!oldest)
+		return false;
+	log_msg(LOG_DEBUG, "TCP connections all taken: closing the oldest idle one");
+	conn_close(oldest);
+	return true;
+}
+
 void io_on_accept(void *arg, uint32_t events)
 {
 	struct listener *lis = arg;
@@ -281,12 +361,11 @@ void io_on_accept(void *arg, uint32_t events)
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		struct conn *c = w->n_conns < snap->cfg->server.tcp_max_connections
-					 ? calloc(1, sizeof(*c)) : NULL;
+		struct conn *c = admit(w, lis, &peer, snap->cfg) ? calloc(1, sizeof(*c)) : NULL;
 		if (c)
 			c->in = malloc(TCP_IN_CAP);
 		if (!c || !c->in) {
-			close(fd); /* over the cap (or out of memory): RFC 7766 §6.2.2 */
+			close(fd); /* over a cap (or out of memory): RFC 7766 §6.2.2 */
 			free(c);
 			continue;
 		}
@@ -295,6 +374,8 @@ void io_on_accept(void *arg, uint32_t events)
 		c->peer = peer;
 		c->lf = (struct loop_fd){ .fn = on_conn, .arg = c, .fd = fd };
 		c->idle = (struct loop_timer){ .fn = on_idle, .arg = c };
+		c->deadline = (struct loop_timer){ .fn = on_deadline, .arg = c };
+		c->last_question_ms = loop_now_ms(w->loop);
 		c->events = EPOLLIN;
 		if (loop_watch(w->loop, &c->lf, c->events) < 0) {
 			close(fd);

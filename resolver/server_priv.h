@@ -58,6 +58,8 @@ struct conn {
 	struct worker *w;
 	struct listener *lis;
 	struct loop_timer idle;
+	struct loop_timer deadline; /* armed while a message is partly read */
+	uint64_t last_question_ms;  /* when it opened, or its last whole message came */
 	uint8_t *in;
 	size_t in_len;
 	struct outbuf *out_head, *out_tail;
@@ -110,7 +112,7 @@ struct worker {
 	struct server *s;
 	unsigned id;
 	pthread_t thread;
-	bool started;
+	bool started, joined;
 	struct loop *loop;
 	struct upstream *up;
 	struct listener *lis;

@@ -2,8 +2,10 @@
  * resolutions in flight that answer later.
  *
  * Order of checks (each failure has one response, STYLE §4): too short or a response (QR=1):
- * dropped and counted; malformed: FORMERR; not QUERY: NOTIMP; client not allowed: REFUSED;
- * EDNS version above 0: BADVERS (RFC 6891 §6.1.3); not class IN, or a zone transfer: REFUSED.
+ * dropped and counted; client not allowed (never on a toy-internet address): REFUSED for a
+ * well-formed QUERY, anything else dropped, so a stranger gets nothing but that one answer;
+ * malformed: FORMERR; not QUERY: NOTIMP; EDNS version above 0: BADVERS (RFC 6891 §6.1.3); not
+ * class IN, or a zone transfer: REFUSED.
  * Then the cache answers, or with RD=0 the closest known delegation does (no upstream
  * traffic), or a resolution starts, or joins one already in flight for the same question.
  *
@@ -338,8 +340,19 @@ void query_drop_all(struct worker *w)
 
 /* ---- one query ---- */
 
+/* A client outside the access lists (issue 11, finding 7): REFUSED, no bigger than its query,
+ * only for a well-formed QUERY; malformed bytes and other opcodes are dropped. */
+static size_t refuse(struct worker *w, const struct wire_query *q, enum err e,
+		     const struct answer_req *req, uint8_t *out, size_t cap)
+{
+	atomic_fetch_add_explicit(&w->st.refused, 1, memory_order_relaxed);
+	if (e != ERR_OK || !q->has_question || DNS_OPCODE(q->flags) != DNS_OPCODE_QUERY)
+		return 0;
+	return answer_error(out, cap, req, true, DNS_RCODE_REFUSED);
+}
+
 /* The checks before any answer; returns an error reply's length, or 0 to go on. */
-static size_t check(struct worker *w, const struct snapshot *snap, const struct client *c,
+static size_t check(struct worker *w, const struct client *c,
 		    const struct wire_query *q, enum err e, const struct answer_req *req,
 		    uint8_t *out, size_t cap)
 {
@@ -350,9 +363,6 @@ static size_t check(struct worker *w, const struct snapshot *snap, const struct 
 	}
 	if (DNS_OPCODE(q->flags) != DNS_OPCODE_QUERY)
 		rcode = DNS_RCODE_NOTIMP;
-	else if (!c->lis->auth &&
-		 !config_client_allowed(snap->cfg, (const struct sockaddr *)&c->peer))
-		rcode = DNS_RCODE_REFUSED;
 	else if (q->edns.present && q->edns.version > 0)
 		rcode = DNS_RCODE_BADVERS;
 	else if (c->lis->auth)
@@ -377,7 +387,9 @@ size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt
 		return 0; /* nothing to answer to; never answer a response (no loops) */
 	}
 	answer_req_from(&req, &q, c->conn != NULL, snap->cfg->server.udp_size, !c->lis->auth);
-	size_t n = check(w, snap, c, &q, e, &req, out, cap);
+	if (!c->lis->auth && !config_client_allowed(snap->cfg, (const struct sockaddr *)&c->peer))
+		return refuse(w, &q, e, &req, out, cap);
+	size_t n = check(w, c, &q, e, &req, out, cap);
 	if (n)
 		return n;
 	if (c->lis->auth)

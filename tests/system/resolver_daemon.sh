@@ -221,8 +221,9 @@ time.sleep(1.0)
 print("idle", ask(conns[1]))
 EOF2
 )
-check "over tcp-max-connections, a connection is closed at once" grep -q '^third closed$' <<<"$T"
-check "the connections within the cap are served" grep -q '^first answered$' <<<"$T"
+check "over tcp-max-connections, a new connection is admitted and served" \
+	grep -q '^third answered$' <<<"$T"
+check "by closing the oldest idle one (RFC 7766 6.2.3)" grep -q '^first closed$' <<<"$T"
 check "an idle connection is closed after tcp-idle-timeout-ms" grep -q '^idle closed$' <<<"$T"
 
 echo "# identical questions in flight: one resolution (a root that answers after 200 ms)"

@@ -71,21 +71,24 @@ def done_testing():
 
 
 def _port_free(port):
-    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-        s = socket.socket(socket.AF_INET, kind)
-        try:
-            s.bind(("127.53.0.1", port))
-        except OSError:
-            return False
-        finally:
-            s.close()
+    for addr in ("127.53.0.1", "127.0.0.1"):
+        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            s = socket.socket(socket.AF_INET, kind)
+            try:
+                s.bind((addr, port))
+            except OSError:
+                return False
+            finally:
+                s.close()
     return True
 
 
 def free_port():
-    """A UDP and TCP port free on the toy internet's first address, at random in 20000-59999."""
+    """A UDP and TCP port free on the toy internet's first address and on 127.0.0.1, at random
+    in 20000-32767: below the kernel's ephemeral range (32768-60999), where the source ports
+    of upstream queries and client sockets, ours and other tests', come and go."""
     for _ in range(50):
-        port = random.randrange(20000, 60000)
+        port = random.randrange(20000, 32768)
         if _port_free(port):
             return port
     raise RuntimeError("no free port")
@@ -129,3 +132,92 @@ def start_toy(port):
     with open(cfg + ".log") as f:
         sys.stderr.write(f.read())
     return False
+
+
+def start_resolverd(name, yaml_text, port, seconds=10):
+    """resolverd with the configuration yaml_text (written to TMP/name.yaml), answering on
+    127.0.0.1#port; returns (process, log path), or (None, log path) when it does not answer."""
+    cfg = os.path.join(TMP, name + ".yaml")
+    with open(cfg, "w") as f:
+        f.write(yaml_text)
+    p = start_bg(cfg + ".log", [RESOLVERD, cfg])
+    if wait_dns("127.0.0.1", port, seconds):
+        return p, cfg + ".log"
+    with open(cfg + ".log") as f:
+        sys.stderr.write(f.read())
+    return None, cfg + ".log"
+
+
+def dns_query(name, qtype=1, flags=0x0100, qid=0xABCD):
+    """A query in wire form: one question (name, qtype, class IN), the header's flags as given
+    (0x0100: RD; the opcode is bits 11-14)."""
+    wire = b"".join(bytes([len(l)]) + l.encode() for l in name.strip(".").split(".") if l)
+    return (qid.to_bytes(2, "big") + flags.to_bytes(2, "big") + b"\x00\x01" + b"\x00" * 6 +
+            wire + b"\x00" + qtype.to_bytes(2, "big") + b"\x00\x01")
+
+
+def udp_ask(src, dst, port, pkt, timeout=0.5):
+    """Sends pkt from src (an address of 127.0.0.0/8) to dst#port over UDP; the reply, or None
+    when none comes within timeout seconds."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.bind((src, 0))
+        s.settimeout(timeout)
+        s.sendto(pkt, (dst, port))
+        return s.recv(65535)
+    except OSError:
+        return None
+    finally:
+        s.close()
+
+
+def tcp_connect(src, dst, port, timeout=1.0):
+    """A TCP socket from src (any port) connected to dst#port, or None."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind((src, 0))
+        s.settimeout(timeout)
+        s.connect((dst, port))
+        return s
+    except OSError:
+        s.close()
+        return None
+
+
+def tcp_read_msg(s, timeout=0.5):
+    """One length-prefixed DNS message from TCP socket s; None on timeout, EOF or error."""
+    deadline = time.monotonic() + timeout
+    data = b""
+    try:
+        while len(data) < 2 or len(data) < 2 + int.from_bytes(data[:2], "big"):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            s.settimeout(left)
+            chunk = s.recv(65537)
+            if not chunk:
+                return None
+            data += chunk
+    except OSError:
+        return None
+    return data[2:2 + int.from_bytes(data[:2], "big")]
+
+
+def tcp_ask(src, dst, port, pkt, timeout=0.5):
+    """Sends pkt over a new TCP connection from src; the reply or None."""
+    s = tcp_connect(src, dst, port, timeout)
+    if not s:
+        return None
+    try:
+        s.sendall(len(pkt).to_bytes(2, "big") + pkt)
+        return tcp_read_msg(s, timeout)
+    except OSError:
+        return None
+    finally:
+        s.close()
+
+
+def rcode(reply):
+    """The rcode of a reply in wire form (header only; no EDNS extension), or None."""
+    return None if not reply or len(reply) < 4 else reply[3] & 0x0F

@@ -122,6 +122,7 @@ static void check_defaults(const struct config *c, const char *hints)
 	CHECK(c->server.udp_size == 1232);
 	CHECK(c->server.tcp_idle_timeout_ms == 10000);
 	CHECK(c->server.tcp_max_connections == 256);
+	CHECK(c->server.tcp_message_timeout_ms == 2000 && c->server.tcp_max_per_client == 32);
 	CHECK(c->access.allow.n == 2 && c->access.refuse.n == 0);
 	CHECK(c->cache.size_bytes == dl.size_bytes && c->cache.max_ttl_s == dl.max_ttl_s);
 	CHECK(c->cache.min_ttl_s == dl.min_ttl_s && c->cache.max_neg_ttl_s == dl.max_neg_ttl_s);
@@ -167,6 +168,8 @@ static const char every_key[] = "server:\n"
 				"  udp-size: 4096\n"
 				"  tcp-idle-timeout-ms: 2500\n"
 				"  tcp-max-connections: 1000\n"
+				"  tcp-message-timeout-ms: 700\n"
+				"  tcp-max-per-client: 5\n"
 				"access:\n"
 				"  allow: [10.0.0.0/8, \"2001:db8::/32\", 192.0.2.7]\n"
 				"  refuse:\n"
@@ -206,6 +209,7 @@ static void test_every_key(void)
 	CHECK(same_addr(&c->server.listen[2], "0.0.0.0", 5353));
 	CHECK(c->server.port == 5353 && c->server.threads == 4 && c->server.udp_size == 4096);
 	CHECK(c->server.tcp_idle_timeout_ms == 2500 && c->server.tcp_max_connections == 1000);
+	CHECK(c->server.tcp_message_timeout_ms == 700 && c->server.tcp_max_per_client == 5);
 	CHECK(c->access.allow.n == 3 && c->access.refuse.n == 1);
 	CHECK(c->access.allow.p[0].family == AF_INET && c->access.allow.p[0].len == 8);
 	CHECK(c->access.allow.p[1].family == AF_INET6 && c->access.allow.p[1].len == 32);
@@ -325,6 +329,8 @@ static const struct {
 	{ "server:\n  udp-size: 511\n", 2, "server.udp-size: expected a number from 512 to 4096" },
 	{ "server:\n  tcp-idle-timeout-ms: 99\n", 2, "expected a number from 100 to 600000" },
 	{ "server:\n  tcp-max-connections: 0\n", 2, "tcp-max-connections: expected a number" },
+	{ "server:\n  tcp-message-timeout-ms: 99\n", 2, "expected a number from 100 to 600000" },
+	{ "server:\n  tcp-max-per-client: 0\n", 2, "tcp-max-per-client: expected a number" },
 	{ "resolver:\n  upstream-port: 70000\n", 2, "resolver.upstream-port: expected a number" },
 	{ "resolver:\n  first-timeout-ms: 49\n", 2, "first-timeout-ms: expected a number from 50" },
 	{ "resolver:\n  edns-size: 4097\n", 2, "resolver.edns-size: expected a number from 512" },
@@ -642,6 +648,54 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return remove(path);
 }
 
+/* Issue 11, finding 8: deep nesting and big files are refused at once, before libyaml's
+ * document loader (whose flow-level bookkeeping is quadratic: 200 KB of "[" took 23 s). */
+static void test_nesting_and_size(void)
+{
+	static char text[CONFIG_FILE_MAX + 64];
+	size_t n = (size_t)snprintf(text, sizeof(text), "server: ");
+	for (size_t i = 0; i < 100000; i++)
+		text[n++] = '[';
+	for (size_t i = 0; i < 100000; i++)
+		text[n++] = ']';
+	snprintf(text + n, sizeof(text) - n, "\n");
+	load_bad(text, 1, "YAML nesting deeper than 64 levels");
+	/* Block style: the mapping that holds key kN is level N + 1. */
+	for (unsigned levels = CONFIG_NEST_MAX; levels <= CONFIG_NEST_MAX + 1; levels++) {
+		n = 0;
+		for (unsigned i = 0; i < levels; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%*sk%u:\n", (int)i, "",
+					      i);
+		if (levels > CONFIG_NEST_MAX)
+			load_bad(text, levels, "YAML nesting deeper than 64 levels");
+		else
+			load_bad(text, 1, "k0: unknown section");
+	}
+	/* A file of exactly the limit is read; one byte more is refused, whatever it holds. */
+	for (unsigned over = 0; over < 2; over++) {
+		const char *head = "log:\n  level: info\n";
+		n = (size_t)snprintf(text, sizeof(text), "%s", head);
+		memset(text + n, '#', CONFIG_FILE_MAX + over - n - 1);
+		text[CONFIG_FILE_MAX + over - 1] = '\n';
+		text[CONFIG_FILE_MAX + over] = 0;
+		if (over) {
+			load_bad(text, 0, "file over 1 MiB (1048577 bytes)");
+		} else {
+			struct config *c = load_ok(text);
+			config_free(c);
+		}
+	}
+	n = (size_t)snprintf(text, sizeof(text), "zones: ");
+	for (size_t i = 0; i < 2 * 100; i++)
+		text[n++] = i < 100 ? '[' : ']';
+	snprintf(text + n, sizeof(text) - n, "\n");
+	const char *map = write_file("deepmap.yaml", text);
+	struct config_map *m = NULL;
+	char err[256] = "";
+	CHECK(!config_load_map(map, &m, err));
+	CHECKF(strstr(err, ":1: YAML nesting deeper than 64 levels") != NULL, "got %s", err);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_config.XXXXXX");
@@ -656,6 +710,7 @@ int main(void)
 	RUN(test_bad_files);
 	RUN(test_list_limits);
 	RUN(test_missing_file);
+	RUN(test_nesting_and_size);
 	RUN(test_client_allowed);
 	RUN(test_cache_limits_usable);
 	RUN(test_map_good);
