@@ -19,6 +19,7 @@
 #
 #   {
 #     "addresses": ["127.0.0.5"],          optional, --addr overrides
+#     "_comment": "...",                   keys starting with _ are ignored, anywhere
 #     "case": "mirror",                    question name in replies: "mirror" (as received,
 #                                          the default, as real servers do) or "lower" (a
 #                                          server that does not keep 0x20 case)
@@ -35,7 +36,8 @@
 #   RULE = {
 #     "name": "www.example.com.",          matched without case; "*" (or absent): any name
 #     "type": "A",                         mnemonic or "*" (or absent): any type
-#     "server": "127.0.0.5",               optional: only queries sent to this address
+#     "server": "127.0.0.5",               optional: only queries sent to this address (or
+#                                          to one of a list of addresses)
 #     "reply": REPLY,                      the real reply (default: NOERROR, empty, AA)
 #     "udp": [ACTION, ...],                what to do for a query over UDP (default: [reply])
 #     "tcp": [ACTION, ...],                over TCP (default: [reply])
@@ -137,7 +139,8 @@ class Rule:
         self.name = None if name == "*" else dns.name.from_text(name)
         typ = spec.get("type", "*")
         self.type = None if typ == "*" else dns.rdatatype.from_text(typ)
-        self.server = spec.get("server")
+        srv = spec.get("server")
+        self.server = None if srv is None else [srv] if isinstance(srv, str) else list(srv)
         self.reply = spec.get("reply", {})
         self.actions = {
             "udp": spec.get("udp", [{"do": "reply"}]),
@@ -148,7 +151,7 @@ class Rule:
         self.tries = {"udp": 0, "tcp": 0}
 
     def matches(self, qname, qtype, dst):
-        if self.server and self.server != dst:
+        if self.server is not None and dst not in self.server:
             return False
         if self.name is not None and qname != self.name:  # dnspython compares without case
             return False
