@@ -97,10 +97,11 @@
 # ---- The log: one line per query received ----
 #
 #   t=0.123 proto=udp dst=127.0.0.5:5300 src=127.0.0.1:40312 id=4660 name=wWw.ExAmple.com.
-#   type=A class=IN rule=0 try=1 action=forge,reply
+#   type=A class=IN edns=1232 flags=- rule=0 try=1 action=forge:wrong-id,reply
 #
 # (one line; fields separated by single spaces; t is seconds since start; name is the
-# question name exactly as received, letter case included; rule is the index of the rule
+# question name exactly as received, letter case included; edns is the UDP size the query
+# advertised (- without EDNS); flags its header flags (rd, cd...); rule is the index of the rule
 # matched, "default" or "none"; try counts the queries matching that rule over that
 # transport, from 1; action lists what was done). A query that does not parse is logged
 # with name=- type=- and "error=...". TCP connections log "event=accept" lines too.
@@ -417,6 +418,7 @@ class FakeAuth:
         log = dict(proto=proto, dst="%s:%d" % (dst, self.port), src="%s:%d" % src, id=q.id,
                    name=qs.name.to_text(), type=dns.rdatatype.to_text(qs.rdtype),
                    **{"class": dns.rdataclass.to_text(qs.rdclass)},
+                   edns=q.payload if q.edns >= 0 else "-", flags=flag_text(q.flags),
                    rule="none" if rule is None else rule.index, **{"try": n})
         if rule is None:
             r = dns.message.make_response(q, our_payload=self.edns_size)
@@ -555,6 +557,11 @@ class Conn:
             return
         self.write(b[:1])
         self.fa.at(interval_ms / 1000, lambda: self.trickle(b[1:], interval_ms))
+
+
+def flag_text(flags):
+    """The query's header flags as dig prints them, joined by commas (e.g. "rd,cd"), or -."""
+    return ",".join(dns.flags.to_text(flags).lower().split()) or "-"
 
 
 def swap_case(name):
