@@ -463,12 +463,17 @@ except subprocess.TimeoutExpired:
 check("SIGTERM stops it (%.2f s)" % (time.monotonic() - t0), FA.poll() == 0 and
       time.monotonic() - t0 < 1.5)
 t0 = time.monotonic()
-P2, up = start(["--addr", A1, "--max-seconds", "1"], {"rules": []},
+P2, up = start(["--addr", A1, "--max-seconds", "1.5"],
+               {"rules": [], "default": {"reply": {"rcode": "NXDOMAIN", "aa": False}}},
                os.path.join(syslib.TMP, "short.log"))
+got, _ = udp_ask(A1, query("anything.t."))
+r = parse(got[0][0]) if got else None
+check("a default rule answers what no rule matches", r is not None and
+      r.rcode() == dns.rcode.NXDOMAIN and not r.flags & dns.flags.AA)
 try:
     P2.wait(timeout=5)
 except subprocess.TimeoutExpired:
     pass
-check("--max-seconds 1 stops it by itself (%.1f s)" % (time.monotonic() - t0),
-      up and P2.poll() == 0 and time.monotonic() - t0 < 3)
+check("--max-seconds 1.5 stops it by itself (%.1f s)" % (time.monotonic() - t0),
+      up and P2.poll() == 0 and time.monotonic() - t0 < 3.5)
 done_testing()

@@ -243,7 +243,7 @@ class FakeAuth:
             wait = self.deadline - now
             if self.timers:
                 wait = min(wait, max(0.0, self.timers[0][0] - now))
-            for key, _ in self.sel.select(min(wait, 0.5)):
+            for key, _ in self.sel.select(min(wait, 0.1)):  # a SIGTERM is seen within 0.1 s
                 kind, a = key.data
                 if kind == "udp":
                     self.on_udp(key.fileobj, a)
