@@ -117,11 +117,23 @@ done <<'EOF'
 127.53.1.11 a.b.c.deep.org A
 127.53.1.12 a0.nic.org A
 127.53.1.12 nic.org A
+# info: a TLD with 13 servers, A and AAAA glue (referrals over 512 bytes). Not asked: the
+# root's referral to info without EDNS (13 A and 2 AAAA fit 512 bytes), where NSD 4.6 sends
+# no TC and we set TC=1, because not all in-domain glue fits (RFC 9471 section 3).
+127.53.0.1 www.nic.info A
+127.53.0.3 info NS
+127.53.3.1 www.nic.info A
+127.53.3.13 info NS
+127.53.3.7 a.nic.info AAAA
+127.53.3.5 nope.info A
+127.53.3.2 www.nic.info A +noedns
+127.53.3.3 www.nic.info A +tcp
 # reverse
 127.53.2.1 1.10.53.127.in-addr.arpa PTR
 127.53.2.2 127.in-addr.arpa NS
 127.53.30.1 1.10.53.127.in-addr.arpa PTR
 127.53.30.2 2.16.53.127.in-addr.arpa PTR
+127.53.30.2 13.3.53.127.in-addr.arpa PTR
 127.53.30.2 9.9.53.127.in-addr.arpa PTR
 127.53.30.1 10.53.127.in-addr.arpa PTR
 127.53.30.1 ns1.loopnet.net A
@@ -156,6 +168,10 @@ done <<'EOF'
 127.53.10.1 big.example.com TXT +ignore +noedns
 127.53.10.1 big.example.com TXT +ignore
 127.53.10.1 big.example.com TXT +tcp
+127.53.10.2 medium.example.com TXT
+127.53.10.2 medium.example.com TXT +ignore +noedns
+127.53.10.1 medium.example.com TXT +bufsize=900 +ignore
+127.53.10.1 medium.example.com TXT +tcp
 127.53.10.1 www.lame.net A
 127.53.10.1 www.example.org A
 127.53.10.1 www.example.com A +noedns

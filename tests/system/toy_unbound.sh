@@ -91,6 +91,10 @@ resolves "NODATA: www.example.com MX" NOERROR "" www.example.com MX
 resolves "AAAA: www.example.com" NOERROR " AAAA 2001:db8::10$" www.example.com AAAA
 resolves "reverse: -x 127.53.10.1" NOERROR " PTR ns1\.example\.com\.$" -x 127.53.10.1
 resolves "four levels deep: a.b.c.deep.org" NOERROR " A 192\.0\.2\.4$" a.b.c.deep.org A
+resolves "a 13-server TLD (referral of 821 bytes): www.nic.info" NOERROR " A 192\.0\.2\.90$" \
+	www.nic.info A
+resolves "an RRset of 865 bytes: medium.example.com TXT" NOERROR "\"record 10 of 10: " \
+	medium.example.com TXT
 
 out=$(dig +tries=3 +time=5 -p "$PORT" "@$ADDR" www.example.com MX 2>&1)
 check "Unbound's NODATA for www.example.com MX is empty with the SOA" \
