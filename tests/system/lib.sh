@@ -37,6 +37,32 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
+# skip_all N WHY: the whole file is skipped; it counts as the N checks it holds, so that a
+# skipped file is never one skip in the summary.
+skip_all() {
+	echo "skip - $2 (all $1 checks)"
+	T_SKIP=$((T_SKIP + $1))
+	done_testing
+}
+
+# own_netns N [UNSHARE-FLAGS]: runs this test file again in a network namespace of its own
+# (unshare -n, or the flags given, e.g. -mn for a mount namespace too; needs root), with its
+# loopback up, so that port 53 and every 127.x address are free whatever the host runs. When
+# no namespace can be made, the file is skipped as its N checks. Call it right after sourcing
+# this file; the test file is run again without arguments.
+own_netns() {
+	local n=$1 flags=${2:--n}
+	if [ -z "${T_NETNS:-}" ]; then
+		if unshare "$flags" true 2>/dev/null; then
+			rm -rf "$T_TMP"
+			trap - EXIT
+			T_NETNS=1 exec unshare "$flags" bash "$0"
+		fi
+		skip_all "$n" "unshare $flags is not permitted here (needs root)"
+	fi
+	ip link set lo up || { not_ok "loopback up in the private namespace"; done_testing; }
+}
+
 done_testing() {
 	local s=""
 	[ "$T_SKIP" != 0 ] && s=", $T_SKIP skipped"
