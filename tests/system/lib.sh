@@ -71,12 +71,14 @@ done_testing() {
 	exit $?
 }
 
-# free_port: a UDP and TCP port nobody listens on, picked at random in 20000-59999.
+# free_port: a UDP and TCP port no socket uses, picked at random in 20000-32767: below the
+# kernel's ephemeral range (32768-60999), where the source ports of everybody's outgoing
+# queries come from, so none of them can take it between this check and our bind.
 free_port() {
 	local p
 	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 40000))
-		if ! ss -Hlntu | awk '{print $5}' | grep -q ":$p\$"; then
+		p=$((20000 + RANDOM % 12768))
+		if ! ss -Hantu | awk '{print $5}' | grep -q ":$p\$"; then
 			echo "$p"
 			return 0
 		fi

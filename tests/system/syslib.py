@@ -83,9 +83,10 @@ def _port_free(port):
 
 
 def free_port():
-    """A UDP and TCP port free on the toy internet's first address, at random in 20000-59999."""
+    """A UDP and TCP port free on the toy internet's first address, at random in 20000-32767:
+    below the kernel's ephemeral range, which outgoing queries take their source ports from."""
     for _ in range(50):
-        port = random.randrange(20000, 60000)
+        port = random.randrange(20000, 32768)
         if _port_free(port):
             return port
     raise RuntimeError("no free port")
