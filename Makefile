@@ -6,6 +6,7 @@
 #   make asan       the same tests with AddressSanitizer and UndefinedBehaviorSanitizer
 #   make fuzz       run the libFuzzer targets for FUZZ_SECONDS (default 300) each
 #   make bench      benchmarks (not part of test)
+#   make mutate     plants each bug of tests/mutate/mutants.txt in turn: the tests must fail
 #   make clean
 
 BUILD ?= build
@@ -33,7 +34,7 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
 PROGS := $(BUILD)/qdig $(if $(wildcard resolver/main.c),$(BUILD)/resolverd)
 DEPS_STAMP := $(BUILD)/.deps-build
 
-.PHONY: all run test asan fuzz bench clean deps-test
+.PHONY: all run test asan fuzz bench clean deps-test mutate
 all: $(PROGS) $(if $(filter build,$(BUILD)),$(notdir $(PROGS)))
 
 # The programs at the top of the tree are links into build/, so ./qdig works.
@@ -96,6 +97,11 @@ run: all
 test: all $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_BIN) | deps-test
 	BUILD=$(BUILD) FUZZ_SECONDS=$${FUZZ_SECONDS_TEST:-30} tests/run
 
+# Mutation testing (not part of test): tests/mutate/run builds each mutant in build-mutate/,
+# prints a table (killed, survived or error) and restores the sources.
+mutate: | deps-test
+	tests/mutate/run
+
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
@@ -129,6 +135,6 @@ tsan:
 	build-tsan/tests/test_cache_stress
 
 clean:
-	rm -rf build build-asan build-fuzz build-tsan qdig resolverd
+	rm -rf build build-asan build-fuzz build-tsan build-mutate qdig resolverd
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -37,6 +37,32 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
+# skip_all N WHY: the whole file is skipped; it counts as the N checks it holds, so that a
+# skipped file is never one skip in the summary.
+skip_all() {
+	echo "skip - $2 (all $1 checks)"
+	T_SKIP=$((T_SKIP + $1))
+	done_testing
+}
+
+# own_netns N [UNSHARE-FLAGS]: runs this test file again in a network namespace of its own
+# (unshare -n, or the flags given, e.g. -mn for a mount namespace too; needs root), with its
+# loopback up, so that port 53 and every 127.x address are free whatever the host runs. When
+# no namespace can be made, the file is skipped as its N checks. Call it right after sourcing
+# this file; the test file is run again without arguments.
+own_netns() {
+	local n=$1 flags=${2:--n}
+	if [ -z "${T_NETNS:-}" ]; then
+		if unshare "$flags" true 2>/dev/null; then
+			rm -rf "$T_TMP"
+			trap - EXIT
+			T_NETNS=1 exec unshare "$flags" bash "$0"
+		fi
+		skip_all "$n" "unshare $flags is not permitted here (needs root)"
+	fi
+	ip link set lo up || { not_ok "loopback up in the private namespace"; done_testing; }
+}
+
 done_testing() {
 	local s=""
 	[ "$T_SKIP" != 0 ] && s=", $T_SKIP skipped"
@@ -45,12 +71,14 @@ done_testing() {
 	exit $?
 }
 
-# free_port: a UDP and TCP port nobody listens on, picked at random in 20000-59999.
+# free_port: a UDP and TCP port no socket uses, picked at random in 20000-32767: below the
+# kernel's ephemeral range (32768-60999), where the source ports of everybody's outgoing
+# queries come from, so none of them can take it between this check and our bind.
 free_port() {
 	local p
 	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 40000))
-		if ! ss -Hlntu | awk '{print $5}' | grep -q ":$p\$"; then
+		p=$((20000 + RANDOM % 12768))
+		if ! ss -Hantu | awk '{print $5}' | grep -q ":$p\$"; then
 			echo "$p"
 			return 0
 		fi

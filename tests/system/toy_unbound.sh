@@ -3,7 +3,8 @@
 # internet, walking it from conf/toy-root.hints through resolverd --auth-only.
 #
 # Root hints carry no port, so the toy servers must be on port 53 of their 127.53.x.y
-# addresses: the test is skipped when resolverd cannot have them. Unbound needs
+# addresses: the test runs in a network namespace of its own (own_netns), where port 53 is
+# free whatever the host runs. Unbound needs
 # do-not-query-localhost: no to ask loopback addresses at all, and "127.in-addr.arpa."
 # nodefault, else it answers the reverse zone of 127/8 itself (RFC 6761 §6.3) and never asks.
 # The dead server costs Unbound timeouts; after them Unbound 1.17 sometimes resolves the
@@ -11,18 +12,16 @@
 # dig asks up to three times, 5 s apart: the retry gets the cached answer.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
+CHECKS=14 # the file's checks, counted as skipped when it cannot run
 
-[ -x "$RESOLVERD" ] || { skip "resolverd is not built"; done_testing; }
-command -v unbound >/dev/null || { skip "unbound is not installed"; done_testing; }
-if ss -Hlntu | awk '{ print $5 }' | grep -qE '^(127\.53\.[0-9.]+|0\.0\.0\.0|\*|\[::\]):53$'; then
-	skip "port 53 of 127.53.0.0/16 is taken: the toy servers cannot run there"
-	done_testing
-fi
+[ -x "$RESOLVERD" ] || skip_all $CHECKS "resolverd is not built"
+command -v unbound >/dev/null || skip_all $CHECKS "unbound is not installed"
+own_netns $CHECKS
 
 printf 'toy-internet:\n  map: %s\n  port: 53\n' "$TOP/zones/map.yaml" >"$T_TMP/toy.yaml"
 start_bg "$T_TMP/toy.log" "$RESOLVERD" --auth-only "$T_TMP/toy.yaml"
 if ! wait_dns 127.53.0.1 53 5; then
-	skip "resolverd cannot serve port 53 of 127.53.0.0/16: $(tail -n 1 "$T_TMP/toy.log")"
+	not_ok "resolverd serves port 53 of 127.53.0.0/16: $(tail -n 1 "$T_TMP/toy.log")"
 	done_testing
 fi
 

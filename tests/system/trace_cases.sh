@@ -271,8 +271,9 @@ done
 echo "# the layout of the text"
 out=$(trace www.example.com)
 re="^;; Received [0-9]+ bytes from 127\.53\.[0-9.]+#$TOY\([a-z0-9.-]+\) over UDP in [0-9]+ ms$"
-check "every reply gets dig's 'Received' line, with the transport" \
-	test "$(grep -c ';; Received' <<<"$out")" = "$(sed 's/^ *//' <<<"$out" | grep -cE "$re")"
+n=$(grep -c ';; Received' <<<"$out")
+check "every reply gets dig's 'Received' line, with the transport ($n replies, 4 at least)" \
+	test "$n" -ge 4 -a "$n" = "$(sed 's/^ *//' <<<"$out" | grep -cE "$re")"
 check "the root priming is indented under a line naming it" \
 	grep -qx '  ;; Priming the root name servers: \. NS' <<<"$out"
 check "records are printed as dig prints them" \
@@ -315,7 +316,12 @@ check "+short: a long RRset is cut to three and counted" grep -q ' (and 37 more)
 echo "# colour"
 esc=$'\033'
 out=$(trace www.glueless.org)
-check "no colour when stdout is not a terminal" test -n "$out" -a -z "$(grep -F "$esc" <<<"$out")"
+walked() { # the walk to www.glueless.org's answer, printed
+	grep -q '^;; Received .* bytes from ' <<<"$1" &&
+		grep -qP '^www\.glueless\.org\.\t\d+\tIN\tA\t192\.0\.2\.31$' <<<"$1"
+}
+check "no colour when stdout is not a terminal" \
+	eval 'walked "$out" && [ -z "$(grep -F "$esc" <<<"$out")" ]'
 out=$(trace www.glueless.org +color)
 check "+color: comments dim, indentation kept before the colour" \
 	grep -qxF "  $esc[2m;; Looking up a name server that came without glue: ns1.dnshost.com. A$esc[0m" \
@@ -326,9 +332,11 @@ plain() { sed -E 's/ from .* over / from S over /; s/ in [0-9]+ ms/ in N ms/'; }
 check "+color, then the codes taken out: the plain text" \
 	test "$(sed "s/$esc\[[0-9]*m//g" <<<"$out" | plain)" = "$(trace www.glueless.org | plain)"
 out=$(trace www.glueless.org +color +json)
-check "+json is never coloured, even with +color" test -z "$(grep -F "$esc" <<<"$out")"
+check "+json is never coloured, even with +color" eval \
+	'[ -z "$(grep -F "$esc" <<<"$out")" ] && /usr/bin/python3 -c "import json, sys; json.load(sys.stdin)" <<<"$out" && grep -q 192.0.2.31 <<<"$out"'
 out=$(trace www.glueless.org +color +nocolor)
-check "+nocolor after +color: plain" test -z "$(grep -F "$esc" <<<"$out")"
+check "+nocolor after +color: plain" \
+	eval 'walked "$out" && [ -z "$(grep -F "$esc" <<<"$out")" ]'
 
 # ---- options ----
 echo "# qdig -h and usage errors"

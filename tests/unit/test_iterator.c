@@ -259,6 +259,54 @@ static void test_cname_loop(void)
 	CHECK(w.n_sent == 4 && w.n_an == 0);
 }
 
+/* 6b. The CNAME chain limit is exact: with cname-chain 3, a chain of three links is followed
+ * and one of four is not, whether the chain comes in one reply, one link a reply, or from the
+ * cache (iter_reply.c counts the first two, iterator.c the last). */
+#define LINK(a, b) #a ".example.com. CNAME " #b ".example.com."
+#define END(a) #a ".example.com. A " WWW
+static void test_cname_chain_limit(void)
+{
+	struct rule rules[] = {
+		{ EXS, "c0.example.com.", T_A, .flags = AA,
+		  .an = LINK(c0, c1) "\n" LINK(c1, c2) "\n" LINK(c2, c3) "\n" END(c3) },
+		{ EXS, "d0.example.com.", T_A, .flags = AA,
+		  .an = LINK(d0, d1) "\n" LINK(d1, d2) "\n" LINK(d2, d3) "\n" LINK(d3, d4) "\n"
+			END(d4) },
+		{ EXS, "s0.example.com.", T_A, .flags = AA, .an = LINK(s0, s1) },
+		{ EXS, "s1.example.com.", T_A, .flags = AA, .an = LINK(s1, s2) },
+		{ EXS, "s2.example.com.", T_A, .flags = AA, .an = LINK(s2, s3) },
+		{ EXS, "s3.example.com.", T_A, .flags = AA, .an = LINK(s3, s4) },
+		{ EXS, "s4.example.com.", T_A, .flags = AA, .an = END(s4) },
+	};
+	START(rules);
+	w.env.limits.cname_chain = 3;
+	CHECK(resolve(&w, "c0.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECKF(w.n_an == 4, "%zu answers", w.n_an);
+	CHECK(resolve(&w, "d0.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK(w.n_an == 0);
+	/* One link a reply: s1 -> s4 is three links, s0 -> s4 four. */
+	CHECK(resolve(&w, "s1.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECKF(w.n_an == 4, "%zu answers", w.n_an);
+	START(rules);
+	w.env.limits.cname_chain = 3;
+	CHECK(resolve(&w, "s0.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK(w.n_an == 0);
+
+	/* From the cache: the chains are cached (with a limit that lets the long one through),
+	 * then followed again without a query. */
+	START(rules);
+	w.env.limits.cname_chain = 4;
+	CHECK(resolve(&w, "c0.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(resolve(&w, "d0.example.com.", T_A) == DNS_RCODE_NOERROR);
+	w.env.limits.cname_chain = 3;
+	CHECK(resolve(&w, "c0.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECKF(w.n_an == 4 && w.n_sent == 0, "%zu answers, %u queries", w.n_an, w.n_sent);
+	CHECK(resolve(&w, "d0.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECKF(w.n_an == 0 && w.n_sent == 0, "%zu answers, %u queries", w.n_an, w.n_sent);
+}
+#undef LINK
+#undef END
+
 /* 7. www.shop.com CNAME www.cdn.net: the walk restarts at the closest cut of the target. */
 static void test_cname_other_zone(void)
 {
@@ -672,6 +720,7 @@ int main(void)
 	RUN(test_lame);
 	RUN(test_referral_limit);
 	RUN(test_cname_loop);
+	RUN(test_cname_chain_limit);
 	RUN(test_cname_other_zone);
 	RUN(test_dname);
 	RUN(test_denials);

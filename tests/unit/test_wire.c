@@ -641,6 +641,42 @@ static void test_build_large(void)
 	arena_free(a);
 }
 
+/* A name first written past offset 0x3FFF cannot be pointed at (a pointer has 14 bits), so
+ * the same name written again must be written whole: a pointer to it would wrap around to
+ * the start of the message. One 17,000-byte record carries the names past the reach. */
+static void test_build_past_pointer_reach(void)
+{
+	static uint8_t buf[DNS_MSG_MAX], rd[17000];
+	struct arena *a = arena_new();
+	struct wire_builder b;
+	wire_build_init(&b, buf, sizeof(buf), 4, DNS_FLAG_QR);
+	struct wire_rr big = make_rr(a, "big.", DNS_TYPE_TXT, "\"x\"");
+	memset(rd, 3, sizeof(rd)); /* strings "\3\3\3" */
+	big.rdata = rd;
+	big.rdlen = sizeof(rd);
+	struct wire_rr late = make_rr(a, "late.example.", DNS_TYPE_A, "192.0.2.1");
+	struct wire_rr cname = make_rr(a, "alias.", DNS_TYPE_CNAME, "late.example.");
+	CHECK(wire_build_rr(&b, WIRE_ANSWER, &big) == ERR_OK);
+	CHECK(wire_build_rr(&b, WIRE_ANSWER, &late) == ERR_OK);
+	CHECK(wire_build_rr(&b, WIRE_ANSWER, &late) == ERR_OK);
+	CHECK(wire_build_rr(&b, WIRE_ANSWER, &cname) == ERR_OK);
+	size_t len = wire_build_finish(&b);
+	CHECKF(len > 0x4000 + 40, "%zu bytes", len);
+	/* Owner, owner, CNAME target: "late.example." whole three times, no pointer to it. */
+	size_t whole = 0;
+	for (size_t i = 0x4000; i + 14 <= len; i++)
+		whole += memcmp(buf + i, "\x04late\x07" "example\x00", 14) == 0;
+	CHECKF(whole == 3, "late.example. written whole %zu times", whole);
+	struct wire_msg m;
+	CHECK(parse(buf, len, a, &m) == ERR_OK && m.n[WIRE_ANSWER] == 4);
+	for (int i = 1; i < 3 && m.n[WIRE_ANSWER] == 4; i++)
+		CHECKF(name_equal(m.rr[WIRE_ANSWER][i].owner, late.owner), "record %d", i);
+	if (m.n[WIRE_ANSWER] == 4)
+		CHECK(name_equal(m.rr[WIRE_ANSWER][3].rdata, late.owner));
+	check_rebuild("names past the pointers' reach", buf, len);
+	arena_free(a);
+}
+
 /* EDNS built and read back: UDP size, DO, options and the extended rcode (RFC 6891 §6.1.3). */
 static void test_build_edns(void)
 {
@@ -695,6 +731,7 @@ int main(void)
 	RUN(test_build_truncation);
 	RUN(test_build_rollback);
 	RUN(test_build_large);
+	RUN(test_build_past_pointer_reach);
 	RUN(test_build_edns);
 	RUN(test_rr_to_text);
 	return check_done();
