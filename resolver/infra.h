@@ -19,6 +19,7 @@
 
 #define INFRA_MAX_SERVERS 16384   /* servers remembered; bounds memory */
 #define INFRA_RTO_MAX_MS 5000     /* a timed-out server's RTO stops doubling here */
+#define INFRA_RTO_MIN_MS 200      /* the least timeout, however fast a server has been */
 #define INFRA_LAME_MS (15 * 60000) /* how long a lame server is skipped for a zone */
 
 struct infra;

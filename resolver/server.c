@@ -18,6 +18,9 @@
 #include "server_priv.h"
 
 #define EXPIRE_EVERY_MS 60000 /* how often worker 0 reclaims expired cache entries */
+/* Connections the kernel completes before we accept them: a burst of clients (or a pause of
+ * a few ms in the worker) must not cost a newcomer its SYN and a second of retransmission. */
+#define TCP_BACKLOG 1024
 #define SCRATCH_FIRST 65536   /* cache copies on the hit path; grows if an entry needs it */
 
 static struct snapshot *snapshot_new(const struct config *cfg, struct server *s)
@@ -86,7 +89,7 @@ static int open_socket(const struct sockaddr_storage *addr, uint16_t port, int t
 			(ss.ss_family == AF_INET6 &&
 			 setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
 			bind(fd, (struct sockaddr *)&ss, len) < 0 ||
-			(type == SOCK_STREAM && listen(fd, 128) < 0))) {
+			(type == SOCK_STREAM && listen(fd, TCP_BACKLOG) < 0))) {
 		int e = errno;
 		close(fd);
 		fd = -1;

@@ -316,8 +316,12 @@ static void tcp_read(struct upstream_query *q)
 	if (!tcp_fill(q, q->in, q->in_len, &failed))
 		return;
 	if (match(q, q->in, q->in_len) != M_YES) {
+		/* Not the reply: drop it and read on, as over UDP; the timer still bounds it. */
 		COUNT(q->u, mismatched);
-		fail(q, UPSTREAM_FAILED, "TCP reply does not match the query");
+		free(q->in);
+		q->in = NULL;
+		q->off = 0;
+		q->phase = P_READ_LEN;
 		return;
 	}
 	struct upstream_result r = { .status = UPSTREAM_REPLY, .reply = q->in, .len = q->in_len };
