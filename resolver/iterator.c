@@ -488,8 +488,10 @@ static void send_query(struct iter *it, struct iter_target *t, int srv, bool tcp
 	act->tcp = tcp;
 	act->exact_case = it->cur_0x20;
 	act->timeout_ms = infra_rto_ms(it->env->infra, sa);
-	if (tcp && act->timeout_ms < TCP_TIMEOUT_MIN_MS)
-		act->timeout_ms = TCP_TIMEOUT_MIN_MS;
+	/* TCP: a few round trips at the least, twice as long after each timeout. */
+	uint32_t tcp_min = TCP_TIMEOUT_MIN_MS << t->srv[srv].timeouts;
+	if (tcp && act->timeout_ms < tcp_min)
+		act->timeout_ms = tcp_min;
 	/* No query may outlive the time budget: answer within it, not after it. */
 	uint64_t used = now_ms - it->start_ms, budget = it->env->limits.budget_ms;
 	uint64_t left = used < budget ? budget - used : 1;
@@ -590,6 +592,9 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 			fail_limit(it, "too many upstream queries");
 			return false;
 		}
+		/* The TCP query goes on with this try: a TCP timeout counts as one of the
+		 * server's timeouts, and it may be asked again. */
+		t->srv[it->cur].done = false;
 		send_query(it, t, it->cur, true, now_ms, act);
 		return true;
 	}
