@@ -24,7 +24,7 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
-from syslib import (TMP, TOP, QDIG, RESOLVERD, check, done_testing, free_port, start_bg,
+from syslib import (TMP, TOP, QDIG, RESOLVERD, SLOW, check, done_testing, free_port, start_bg,
                     wait_dns)
 
 SERVER = "127.53.91.1"
@@ -52,7 +52,7 @@ def row(label, transport, rule, rcode="NOERROR", within=1.5, txt=None, client_tc
 def forged(kind, extra=None):
     act = {"do": "forge", "kind": kind}
     act.update(extra or {})
-    return [act, {"do": "reply", "delay_ms": 100}]
+    return [act, {"do": "reply", "delay_ms": 30}]
 
 
 # Over UDP: the hostile side is in the UDP actions.
@@ -174,7 +174,7 @@ def judge(rw, r, dt, err, threads):
         return
     got = dns.rcode.to_text(r.rcode())
     detail = "rcode %s after %.2f s" % (got, dt)
-    ok = got == rw["rcode"] and rw["at_least"] <= dt <= rw["within"]
+    ok = got == rw["rcode"] and rw["at_least"] <= dt <= rw["within"] * SLOW
     if ok and rw["rcode"] == "NOERROR":
         rrs = [rr for s in r.answer for rr in s]
         if rw["txt"] is None:
@@ -214,10 +214,12 @@ def matrix(threads, up_port):
     print("# %d threads: cached name during the faults: median %.2f ms, max %.2f ms (%d asks)"
           % (threads, lat[len(lat) // 2] * 1e3, lat[-1] * 1e3, len(lat)))
     # As in upstream_flood.py: 19 asks in 20 within 5 ms, none over 50 ms (this script's
-    # threads share the machine's two cores with the daemon and the server).
-    check("%d threads: cached name answered within 5 ms while every fault is in flight "
-          "(95th %.2f ms, max %.2f ms)" % (threads, lat[len(lat) * 19 // 20] * 1e3, lat[-1] * 1e3),
-          len(lat) >= 20 and lat[len(lat) * 19 // 20] < 0.005 and lat[-1] < 0.05)
+    # processes share the machine's two cores with the daemon and the server); times SLOW
+    # under make asan.
+    check("%d threads: cached name answered within %d ms while every fault is in flight "
+          "(95th %.2f ms, max %.2f ms)" % (threads, 5 * SLOW, lat[len(lat) * 19 // 20] * 1e3,
+                                          lat[-1] * 1e3),
+          len(lat) >= 20 and lat[len(lat) * 19 // 20] < 0.005 * SLOW and lat[-1] < 0.05 * SLOW)
     for w in workers:
         w.join(15)
     for rw in ROWS:
@@ -237,7 +239,7 @@ def matrix(threads, up_port):
         rc = None
     dt = time.monotonic() - t0
     check("%d threads: SIGTERM with questions in flight stops resolverd in %.2f s, status 0"
-          % (threads, dt), rc == 0 and dt < 1.0, "status %s" % rc)
+          % (threads, dt), rc == 0 and dt < 1.0, "status %s" % rc)  # 1 s even under asan
     for w in stalled:
         w.join(10)
 

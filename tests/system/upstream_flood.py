@@ -18,7 +18,8 @@ import dns.flags
 import dns.message
 import dns.rrset
 
-from syslib import (TMP, RESOLVERD, check, done_testing, free_port, start_bg, wait_dns)
+from syslib import (TMP, RESOLVERD, SANITIZED, SLOW, check, done_testing, free_port, skip,
+                    start_bg, wait_dns)
 
 DELAY_S = 1.5
 FLOOD = 5000
@@ -149,7 +150,8 @@ def main():
     s3 = flood(port2, "c", 500)
     time.sleep(0.5)
     rc, dt = ask(port2, "fast.slow.", 1.0)
-    check("cached name still answered at the cap (%.2f ms)" % (dt * 1e3), rc == 0 and dt < 0.005)
+    check("cached name still answered at the cap (%.2f ms)" % (dt * 1e3),
+          rc == 0 and dt < 0.005 * SLOW)
     rc, dt = ask(port2, "newcomer.slow.", DELAY_S + 2)
     check("a new question gets in by jostling an old one out", rc == 0, "rcode %s" % rc)
     line = counters(p, log)
@@ -173,24 +175,36 @@ def main():
           % (base, peak1, FLOOD, per_kb))
     print("# cached name during the flood: median %.2f ms, max %.2f ms over %d asks"
           % (lat1[len(lat1) // 2] * 1e3, lat1[-1] * 1e3, len(lat1)))
-    check("memory per resolution in flight under 16 KB (%.1f KB)" % per_kb, 0 < per_kb < 16)
+    if SANITIZED:  # ASan's allocator adds redzones and keeps freed memory in quarantine
+        skip("memory per resolution in flight (%.1f KB): not measurable under make asan"
+             % per_kb)
+    else:
+        check("memory per resolution in flight under 16 KB (%.1f KB)" % per_kb, 0 < per_kb < 16)
     # Every ask, bar one in twenty (this script shares two cores with the daemon and the slow
     # server), within 5 ms; none over 50 ms (a worker that waits on a socket takes seconds).
     p95 = lat1[len(lat1) * 19 // 20]
-    check("cached name answered within 5 ms during the flood (95th %.2f ms, max %.2f ms)"
-          % (p95 * 1e3, lat1[-1] * 1e3), len(lat1) >= 20 and p95 < 0.005 and lat1[-1] < 0.05)
+    check("cached name answered within %d ms during the flood (95th %.2f ms, max %.2f ms)"
+          % (5 * SLOW, p95 * 1e3, lat1[-1] * 1e3),
+          len(lat1) >= 20 and p95 < 0.005 * SLOW and lat1[-1] < 0.05 * SLOW)
     time.sleep(DELAY_S * 3 + 4)  # every resolution answered or given up (3 tries at most)
     line = counters(p, log)
     check("the flood is over: nothing in flight", " (0 in flight" in line, line)
     after = rss_kb(p.pid)
     print("# RSS after the flood: %d KB" % after)
-    check("memory given back after the flood (%d KB, peak %d KB)" % (after, peak1),
-          after - base < (peak1 - base) / 2)
+    if SANITIZED:
+        skip("memory given back after the flood: not measurable under make asan")
+    else:
+        check("memory given back after the flood (%d KB, peak %d KB)" % (after, peak1),
+              after - base < (peak1 - base) / 2)
     s1.close()
     s2 = flood(port, "b", FLOOD)
     peak2, _ = sample_during(p, port, DELAY_S * 0.8)
     print("# second flood: peak %d KB (first %d KB)" % (peak2, peak1))
-    check("a second flood costs no more than the first", peak2 - base <= (peak1 - base) * 1.2 + 1024)
+    if SANITIZED:
+        skip("a second flood costs no more than the first: not measurable under make asan")
+    else:
+        check("a second flood costs no more than the first",
+              peak2 - base <= (peak1 - base) * 1.2 + 1024)
     s2.close()
     p.terminate()
     p.wait(5)
