@@ -35,6 +35,9 @@
 #define PORT_TRIES 16      /* random ports tried before leaving it to the kernel */
 #define UDP_READS 16       /* datagrams read per wakeup: a flood of forgeries cannot pin us */
 #define UDP_MAX 65535      /* the largest datagram read whole */
+#define CASE_GRACE_MS 100  /* after a reply in the wrong case (0x20), how much longer the real
+			      one may take: a server that does not keep case is then found out
+			      at once, not after a whole timeout */
 
 enum phase { P_UDP, P_CONNECT, P_WRITE, P_READ_LEN, P_READ_MSG, P_DONE };
 
@@ -246,8 +249,11 @@ static void on_udp(struct upstream_query *q)
 		}
 		COUNT(u, mismatched);
 		if (m == M_CASE) {
+			uint64_t due = loop_now_ms(u->l) + CASE_GRACE_MS;
 			COUNT(u, case_dropped);
 			q->case_mismatch = true;
+			if (due < q->timer.due_ms)
+				loop_timer_set(u->l, &q->timer, due);
 		}
 	}
 }

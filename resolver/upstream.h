@@ -7,7 +7,8 @@
  * datagrams from any other address or port. A datagram that does arrive is the reply only
  * when its ID, QR bit, question type, class and name match the query (RFC 5452 §9.1); the
  * name without regard to case, or exactly when UPSTREAM_0X20 says its case was randomised.
- * Anything else is dropped and counted, and the query goes on waiting for the real reply.
+ * Anything else is dropped and counted, and the query goes on waiting for the real reply;
+ * after one that differs only in case, for 100 ms more at most (the server may not keep case).
  * UDP replies are read whole up to 65,535 bytes; TCP replies (RFC 7766 length-prefixed) up
  * to 65,535 bytes too, within the same timeout for connect, write and the whole reply. TC=1,
  * rcodes and retries are the caller's business: a reply is handed back as it came.
