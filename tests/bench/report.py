@@ -4,7 +4,9 @@
 Each line of the file is "PROGRAM ROUND KEY VALUE". A cell is the median over the rounds with
 the range [min-max]; a ratio is taken within each round (the programs of one round ran minutes
 apart, the rounds further apart), and the cell is the median of those ratios with their range.
-Then each target of issue 7 is checked against the median ratio.
+Then each target of issue 7 is checked against the median ratio. With a "base" program (another
+resolverd binary: RESOLVERD_BASE in resolvers.sh) the table has its column and the ratio
+resolverd/base, and issue 11's bound on CPU per cached answer (at most 5% more) is checked too.
 
 SPDX-License-Identifier: MIT
 """
@@ -14,6 +16,17 @@ from collections import defaultdict
 
 PROGS = ["resolverd", "unbound", "prebuilt"]
 HEAD = ["resolverd", "Unbound", "pre-built", "resolverd/Unbound", "resolverd/pre-built"]
+PEERS = ["unbound", "prebuilt"]  # the ratios' denominators
+
+
+def with_base():
+    """Adds the column and the ratio of the base resolverd (once it is in the results)."""
+    if "base" in PROGS:
+        return
+    PROGS.insert(1, "base")
+    HEAD.insert(1, "base")
+    HEAD.append("resolverd/base")
+    PEERS.append("base")
 
 # key, label, format of one value
 ROWS = [
@@ -48,6 +61,8 @@ def load(path):
                 data[(parts[0], parts[2])][int(parts[1])] = float(parts[3])
             except ValueError:
                 pass
+    if any(prog == "base" for prog, _ in data):
+        with_base()
     for prog in PROGS:
         one, two = data.get((prog, "full_qps"), {}), data.get((prog, "threads2_qps"), {})
         for r in set(one) & set(two):
@@ -89,14 +104,14 @@ def table(data):
     rows = [HEAD]
     for key, label, how in ROWS:
         row = [label] + [cell(list(data.get((p, key), {}).values()), how) for p in PROGS]
-        row += [cell(ratios(data, key, "resolverd", b), "2") for b in ("unbound", "prebuilt")]
+        row += [cell(ratios(data, key, "resolverd", b), "2") for b in PEERS]
         if any(c != "-" for c in row[1:]):
             rows.append(row)
     names = [("noerror", min), ("servfail", max), ("lost", max)]
     rows.append(["cold: NOERROR / SERVFAIL / lost (worst round)"]
-                + [counts(data, p, "cold_", names) for p in PROGS] + ["", ""])
+                + [counts(data, p, "cold_", names) for p in PROGS] + [""] * len(PEERS))
     rows.append(["100k fill: SERVFAIL / lost (worst round)"]
-                + [counts(data, p, "fill_", names[1:]) for p in PROGS] + ["", ""])
+                + [counts(data, p, "fill_", names[1:]) for p in PROGS] + [""] * len(PEERS))
     rows[0] = ["measure"] + rows[0]
     print("| " + " | ".join(rows[0]) + " |")
     print("|" + "---|" * len(rows[0]))
@@ -127,7 +142,11 @@ def targets(data):
             ", SERVFAIL+lost over all rounds %d (target 0)" % bad)
     verdict("RSS after 100k names, resolverd/Unbound",
             ratios(data, "rss_mb", "resolverd", "unbound"), 0.5)
-    for p in ("resolverd", "unbound"):
+    if "base" in PROGS:
+        for key, how in (("full_cpu_us", "loadgen"), ("dnsperf_cpu_us", "dnsperf")):
+            verdict("CPU per cached answer (%s), resolverd/base (issue 11)" % how,
+                    ratios(data, key, "resolverd", "base"), 1.05)
+    for p in ("resolverd", "base", "unbound"):
         v = list(data.get((p, "scaling"), {}).values())
         if v:
             print("- threads: 2, %s: cached QPS x%.2f of 1 thread (measured; the load client "

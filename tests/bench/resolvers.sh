@@ -23,14 +23,24 @@
 #   threads2 a fresh resolver with 2 threads on both CPUs (the client shares CPU 1 with it):
 #            cached QPS and CPU per answer, beside the 1-thread figure of the same round
 # The pre-built server (tests/tools/udp_prebuilt.c) has only dnsperf, loadgen and paced.
+# RESOLVERD_BASE=PATH adds a fourth program, "base": another resolverd binary (an older
+# commit, say) with the same configuration and every measurement, interleaved with the others
+# in each round, so that the table has the ratio resolverd/base of the same run.
 # tests/bench/report.py prints medians with [min-max] and the ratios.
 #
 #   tests/bench/resolvers.sh        (as root: NSD binds port 53)
 #   ROUNDS=1 LOAD_SECONDS=2 tests/bench/resolvers.sh     a quick look
+#   RESOLVERD_BASE=/path/to/old/resolverd tests/bench/resolvers.sh     before / after
 #   PERF=1 tests/bench/resolvers.sh     then profiles resolverd and Unbound (perf record -g,
 #            in runs of their own after the rounds, so that the table is not slowed): the
 #            cached load (hit) and the cold names plus the 100k fill (miss); the reports, a
 #            flat profile and the share of each system call, go to $BUILD/bench/perf-*.txt
+#   CALLGRIND=1 tests/bench/resolvers.sh     then counts the instructions (user space only,
+#            valgrind --tool=callgrind, repeatable run to run) of resolverd (and base) for
+#            CALLGRIND_QUERIES (20,000) cached answers after a warm-up, in runs of their own;
+#            the per-function counts go to $BUILD/bench/callgrind-*-hit.txt (the raw data
+#            beside them, callgrind-*-hit.out; tests/bench/callgrind_cmp.py reads them), and
+#            with RESOLVERD_BASE the two side by side to stdout. ROUNDS=0 CALLGRIND=1: only that.
 #
 # Every wait and every run is bounded; a trap stops every process started here and removes
 # the temporary directory, whatever happens. Only 127.0.0.0/8 addresses are used.
@@ -47,14 +57,17 @@ SLDS=1000
 SLD_ADDRS=20
 TLDS=(com net org info)
 RESOLVER_PORT=5300
-declare -A ADDR=([resolverd]=127.54.255.1 [unbound]=127.54.255.2 [prebuilt]=127.54.255.3)
+declare -A ADDR=([resolverd]=127.54.255.1 [unbound]=127.54.255.2 [prebuilt]=127.54.255.3
+	[base]=127.54.255.4)
 LOADGEN=$BUILD/tests/loadgen
 PREBUILT=$BUILD/tests/udp_prebuilt
 RESOLVERD=$BUILD/resolverd
+RESOLVERD_BASE=${RESOLVERD_BASE:-}
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-resolvers.XXXXXX")
 RESULTS=$TMP/results
 PIDS=()
+UNDER=() # a command that runs resolverd (valgrind for CALLGRIND=1)
 
 cleanup() {
 	local p
@@ -210,10 +223,11 @@ start_nsd() {
 
 # ---- the resolvers ----
 
-resolverd_conf() { # THREADS
-	cat >"$TMP/resolverd.yaml" <<-EOF
+resolverd_conf() { # THREADS [PROG: resolverd or base]
+	local p=${2:-resolverd}
+	cat >"$TMP/$p.yaml" <<-EOF
 	server:
-	  listen: [${ADDR[resolverd]}]
+	  listen: [${ADDR[$p]}]
 	  port: $RESOLVER_PORT
 	  threads: $1
 	access:
@@ -227,7 +241,7 @@ resolverd_conf() { # THREADS
 	log:
 	  level: warn
 	EOF
-	echo "$TMP/resolverd.yaml"
+	echo "$TMP/$p.yaml"
 }
 
 unbound_conf() { # THREADS
@@ -261,7 +275,8 @@ unbound_conf() { # THREADS
 # start_prog PROG THREADS CPUS: starts it, waits for it; its PID in PROG_PID.
 start_prog() {
 	case $1 in
-	resolverd) start_bg "$1" "$3" "$RESOLVERD" -c "$(resolverd_conf "$2")" ;;
+	resolverd) start_bg "$1" "$3" "${UNDER[@]}" "$RESOLVERD" -c "$(resolverd_conf "$2")" ;;
+	base) start_bg "$1" "$3" "${UNDER[@]}" "$RESOLVERD_BASE" -c "$(resolverd_conf "$2" base)" ;;
 	unbound) start_bg "$1" "$3" unbound -d -p -c "$(unbound_conf "$2")" ;;
 	prebuilt) start_bg "$1" "$3" "$PREBUILT" "${ADDR[prebuilt]}" "$RESOLVER_PORT" ;;
 	esac
@@ -421,6 +436,35 @@ profile() {
 	say "profiles of $1 in $BUILD/bench/perf-$1-{hit,miss}.txt"
 }
 
+# ---- instruction counts (CALLGRIND=1) ----
+
+# callgrind PROG: a fresh resolverd under callgrind; the cold names once (not counted), then
+# CALLGRIND_QUERIES cached answers (counted: the counters are zeroed before, dumped after).
+callgrind() {
+	local pid out n f ir
+	n=${CALLGRIND_QUERIES:-20000}
+	mkdir -p "$BUILD/bench"
+	UNDER=(valgrind -q --tool=callgrind --compress-strings=no --callgrind-out-file="$TMP/cg-$1.%p")
+	start_prog "$1" 1 0
+	UNDER=()
+	pid=$PROG_PID
+	loadgen "$1" "$pid" -d "$TMP/cold.txt" -1 -w 20 -T 10000 -t 120 >/dev/null
+	callgrind_control -z "$pid" >/dev/null 2>&1
+	out=$(loadgen "$1" "$pid" -d "$TMP/cold.txt" -n "$n" -w 20 -T 10000 -t 120)
+	callgrind_control -d "$pid" >/dev/null 2>&1
+	stop_pid "$pid"
+	f=$(ls "$TMP"/cg-"$1".*.1 2>/dev/null | head -1)
+	[ -n "$f" ] || { say "callgrind of $1: no dump"; return; }
+	cp "$f" "$BUILD/bench/callgrind-$1-hit.out"
+	CG_ANSWERS[$1]=$(pick answered "$out")
+	/usr/bin/python3 "$TOP/tests/bench/callgrind_cmp.py" "$f" "${CG_ANSWERS[$1]}" \
+		>"$BUILD/bench/callgrind-$1-hit.txt"
+	ir=$(sed -n 's/^summary: //p' "$f")
+	say "  $1 callgrind: $out"
+	echo "callgrind $1: $ir instructions (user space) for ${CG_ANSWERS[$1]} cached answers:" \
+		"$(awk -v i="$ir" -v a="${CG_ANSWERS[$1]}" 'BEGIN { printf "%.0f", i / a }') per answer"
+}
+
 # ---- main ----
 
 check_setup() {
@@ -432,6 +476,8 @@ check_setup() {
 	for t in "$LOADGEN" "$PREBUILT" "$RESOLVERD"; do
 		[ -x "$t" ] || die "$t is missing: run make bench"
 	done
+	[ -z "$RESOLVERD_BASE" ] || [ -x "$RESOLVERD_BASE" ] ||
+		die "RESOLVERD_BASE=$RESOLVERD_BASE is not an executable"
 	[ "$(nproc)" -ge 2 ] || die "needs 2 CPUs: the resolver on one, the load on the other"
 	if ss -Hlnu | awk '{ print $4 }' | grep -q '^127\.54\.'; then
 		die "something listens on 127.54.x.x already: $(ss -Hlnup | grep '127\.54\.' | head -3)"
@@ -444,6 +490,7 @@ $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), \
 $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
 	echo "peers: $(unbound -V | sed -n "s/^Version /Unbound /p"), NSD $(nsd -v 2>&1 | sed -n 's/NSD version //p'), \
 dnsperf $(dnsperf -h 2>&1 | sed -n 's/^Version //p')"
+	[ -z "$RESOLVERD_BASE" ] || echo "base: $RESOLVERD_BASE (resolverd: $RESOLVERD)"
 }
 
 main() {
@@ -454,9 +501,10 @@ main() {
 	say "starting NSD: root, TLDs, SLDs"
 	start_nsd
 	local progs=(resolverd unbound prebuilt) r i p
+	[ -z "$RESOLVERD_BASE" ] || progs=(resolverd base unbound prebuilt)
 	for ((r = 1; r <= ROUNDS; r++)); do
-		for ((i = 0; i < 3; i++)); do
-			p=${progs[$(((i + r - 1) % 3))]}
+		for ((i = 0; i < ${#progs[@]}; i++)); do
+			p=${progs[$(((i + r - 1) % ${#progs[@]}))]}
 			say "round $r: $p"
 			if [ "$p" = prebuilt ]; then bench_prebuilt "$r"; else bench_resolver "$p" "$r"; fi
 		done
@@ -464,11 +512,24 @@ main() {
 	echo
 	machine_note
 	echo "rounds: $ROUNDS; full load ${LOAD_SECONDS}s per run, paced ${PACED_SECONDS}s"
-	/usr/bin/python3 "$TOP/tests/bench/report.py" "$RESULTS"
+	[ ! -s "$RESULTS" ] || /usr/bin/python3 "$TOP/tests/bench/report.py" "$RESULTS"
 	if [ "${PERF:-0}" = 1 ]; then
 		command -v perf >/dev/null || die "PERF=1 needs perf (Debian: linux-perf)"
 		profile resolverd
+		[ -z "$RESOLVERD_BASE" ] || profile base
 		profile unbound
+	fi
+	if [ "${CALLGRIND:-0}" = 1 ]; then
+		command -v callgrind_control >/dev/null || die "CALLGRIND=1 needs valgrind"
+		declare -A CG_ANSWERS=()
+		callgrind resolverd
+		if [ -n "$RESOLVERD_BASE" ]; then
+			callgrind base
+			echo "callgrind, resolverd beside base (self cost of each function):"
+			/usr/bin/python3 "$TOP/tests/bench/callgrind_cmp.py" \
+				"$BUILD/bench/callgrind-resolverd-hit.out" "${CG_ANSWERS[resolverd]}" \
+				"$BUILD/bench/callgrind-base-hit.out" "${CG_ANSWERS[base]}"
+		fi
 	fi
 }
 
