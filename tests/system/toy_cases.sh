@@ -256,22 +256,11 @@ rq -x 127.53.10.1
 expect "resolver: reverse (qdig -x)" NOERROR "ANSWER~ PTR ns1\.example\.com\.$"
 rq a.b.c.deep.org
 expect "resolver: four levels deep" NOERROR "ANSWER~ A 192\.0\.2\.4$"
-
-# Replies between 512 and 1232 bytes over UDP: today's upstream transport fails on them (issue
-# 11, finding 2), so these are skips until it is fixed; then they become plain expect lines.
-issue11() { # issue11 DESC CONDS...: expect, but a failure is a skip naming the issue
-	local before=$T_FAIL
-	expect "$@" >"$T_TMP/issue11.out"
-	if [ "$T_FAIL" != "$before" ]; then
-		T_FAIL=$before
-		skip "$1 (issue 11 finding 2, not fixed yet: $(sed -nE 's/.*status: ([A-Z]+),.*/\1/p' <<<"$OUT"))"
-	else
-		cat "$T_TMP/issue11.out"
-	fi
-}
+# Replies between 512 and 1232 bytes over UDP (issue 11, finding 2).
 rq www.nic.info
-issue11 "resolver: through a 13-server TLD (referral of 800+ bytes)" NOERROR "ANSWER~ A 192\.0\.2\.90$"
+expect "resolver: through a 13-server TLD (referral of 800+ bytes)" NOERROR \
+	"ANSWER~ A 192\.0\.2\.90$"
 rq medium.example.com TXT
-issue11 "resolver: an RRset between 512 and 1232 bytes" NOERROR an=10
+expect "resolver: an RRset between 512 and 1232 bytes" NOERROR an=10
 
 done_testing
