@@ -60,9 +60,14 @@ expect() {
 
 echo "# the toy servers, asked directly"
 dq 127.53.0.1 . NS
-expect "root: . NS from a.root-servers.net" NOERROR aa an=3 \
-	"ANSWER~^\. 518400 IN NS a\.root-servers\.net\.$" \
-	"ADDITIONAL~^a\.root-servers\.net\..* 127\.53\.0\.1$"
+expect "root: . NS from a.root-servers.net: 13 servers, A and AAAA glue" NOERROR aa -tc an=13 \
+	ar=26 "ANSWER~^\. 518400 IN NS a\.root-servers\.net\.$" \
+	"ANSWER~^\. 518400 IN NS m\.root-servers\.net\.$" \
+	"ADDITIONAL~^a\.root-servers\.net\..* A 127\.53\.0\.1$" \
+	"ADDITIONAL~^m\.root-servers\.net\..* AAAA ::ffff:127\.53\.0\.13$"
+dq 127.53.0.13 . NS +noedns
+expect "root: without EDNS, the priming reply from m.root-servers.net fits 512 bytes" \
+	NOERROR aa -tc an=13 "ADDITIONAL~^m\.root-servers\.net\..* A 127\.53\.0\.13$"
 dq 127.53.0.2 www.example.com A
 expect "root: referral to com with glue" NOERROR -aa an=0 ns=2 ar=2 \
 	"AUTHORITY~^com\. 172800 IN NS a\.gtld-servers\.net\.$" \
@@ -202,6 +207,8 @@ sized() { # sized DESC LOW HIGH: the reply's size is in [LOW, HIGH]
 		not_ok "$1: ${n:-no} bytes, not $2-$3"
 	fi
 }
+dq 127.53.0.1 . NS
+sized "root: the priming reply is the real root's 811 bytes" 811 811
 dq 127.53.0.1 www.nic.info A
 expect "info: the root refers to 13 servers, A and AAAA glue" NOERROR -aa -tc an=0 ns=13 ar=26 \
 	"AUTHORITY~^info\. 172800 IN NS m\.nic\.info\.$" "ADDITIONAL~^m\.nic\.info\. .* A 127\.53\.3\.13$" \
