@@ -12,7 +12,8 @@
 #include "iterator.h"
 
 #define ITER_MAX_NS 16    /* NS names considered per zone; more are ignored */
-#define ITER_MAX_SRV 24   /* server addresses considered per zone */
+#define ITER_MAX_SRV 32   /* server addresses considered per zone: 13 dual-stack servers (the
+			     root's, a big TLD's) have 26; more are ignored */
 #define ITER_MAX_DEPTH 6  /* nested sub-questions: priming, NS address of NS address... */
 #define ITER_SRV_TRIES 3  /* UDP tries of one server for one target, each timeout doubling (a
 			     lost datagram costs a retry, not the answer; a dead server 3 tries) */
@@ -24,7 +25,7 @@ struct iter_ns {
 	enum ns_state state;
 };
 
-/* A server address: 28 bytes where a sockaddr_storage takes 128 (24 of them per target). */
+/* A server address: 28 bytes where a sockaddr_storage takes 128 (ITER_MAX_SRV per target). */
 union iter_addr {
 	struct sockaddr sa;
 	struct sockaddr_in in;

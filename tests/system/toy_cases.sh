@@ -60,9 +60,14 @@ expect() {
 
 echo "# the toy servers, asked directly"
 dq 127.53.0.1 . NS
-expect "root: . NS from a.root-servers.net" NOERROR aa an=3 \
-	"ANSWER~^\. 518400 IN NS a\.root-servers\.net\.$" \
-	"ADDITIONAL~^a\.root-servers\.net\..* 127\.53\.0\.1$"
+expect "root: . NS from a.root-servers.net: 13 servers, A and AAAA glue" NOERROR aa -tc an=13 \
+	ar=26 "ANSWER~^\. 518400 IN NS a\.root-servers\.net\.$" \
+	"ANSWER~^\. 518400 IN NS m\.root-servers\.net\.$" \
+	"ADDITIONAL~^a\.root-servers\.net\..* A 127\.53\.0\.1$" \
+	"ADDITIONAL~^m\.root-servers\.net\..* AAAA ::ffff:127\.53\.0\.13$"
+dq 127.53.0.13 . NS +noedns
+expect "root: without EDNS, the priming reply from m.root-servers.net fits 512 bytes" \
+	NOERROR aa -tc an=13 "ADDITIONAL~^m\.root-servers\.net\..* A 127\.53\.0\.13$"
 dq 127.53.0.2 www.example.com A
 expect "root: referral to com with glue" NOERROR -aa an=0 ns=2 ar=2 \
 	"AUTHORITY~^com\. 172800 IN NS a\.gtld-servers\.net\.$" \
@@ -202,6 +207,8 @@ sized() { # sized DESC LOW HIGH: the reply's size is in [LOW, HIGH]
 		not_ok "$1: ${n:-no} bytes, not $2-$3"
 	fi
 }
+dq 127.53.0.1 . NS
+sized "root: the priming reply is the real root's 811 bytes" 811 811
 dq 127.53.0.1 www.nic.info A
 expect "info: the root refers to 13 servers, A and AAAA glue" NOERROR -aa -tc an=0 ns=13 ar=26 \
 	"AUTHORITY~^info\. 172800 IN NS m\.nic\.info\.$" "ADDITIONAL~^m\.nic\.info\. .* A 127\.53\.3\.13$" \
@@ -256,22 +263,11 @@ rq -x 127.53.10.1
 expect "resolver: reverse (qdig -x)" NOERROR "ANSWER~ PTR ns1\.example\.com\.$"
 rq a.b.c.deep.org
 expect "resolver: four levels deep" NOERROR "ANSWER~ A 192\.0\.2\.4$"
-
-# Replies between 512 and 1232 bytes over UDP: today's upstream transport fails on them (issue
-# 11, finding 2), so these are skips until it is fixed; then they become plain expect lines.
-issue11() { # issue11 DESC CONDS...: expect, but a failure is a skip naming the issue
-	local before=$T_FAIL
-	expect "$@" >"$T_TMP/issue11.out"
-	if [ "$T_FAIL" != "$before" ]; then
-		T_FAIL=$before
-		skip "$1 (issue 11 finding 2, not fixed yet: $(sed -nE 's/.*status: ([A-Z]+),.*/\1/p' <<<"$OUT"))"
-	else
-		cat "$T_TMP/issue11.out"
-	fi
-}
+# Replies between 512 and 1232 bytes over UDP (issue 11, finding 2).
 rq www.nic.info
-issue11 "resolver: through a 13-server TLD (referral of 800+ bytes)" NOERROR "ANSWER~ A 192\.0\.2\.90$"
+expect "resolver: through a 13-server TLD (referral of 800+ bytes)" NOERROR \
+	"ANSWER~ A 192\.0\.2\.90$"
 rq medium.example.com TXT
-issue11 "resolver: an RRset between 512 and 1232 bytes" NOERROR an=10
+expect "resolver: an RRset between 512 and 1232 bytes" NOERROR an=10
 
 done_testing

@@ -88,9 +88,14 @@ while read -r addr args; do
 	# shellcheck disable=SC2086 # the arguments are meant to split
 	compare "$addr" $args
 done <<'EOF'
-# root: its own data, referrals, NXDOMAIN, the zones the root servers also serve
+# root: its own data, referrals, NXDOMAIN, the zones the root servers also serve (arpa only
+# on a-c: the others refer to them)
 127.53.0.1 . SOA
 127.53.0.2 . NS
+127.53.0.13 . NS
+127.53.0.9 . NS +noedns
+127.53.0.6 d.root-servers.net AAAA
+127.53.0.4 1.10.53.127.in-addr.arpa PTR
 127.53.0.3 www.example.com A
 127.53.0.1 com NS
 127.53.0.1 com DS

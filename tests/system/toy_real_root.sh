@@ -1,35 +1,35 @@
 #!/usr/bin/env bash
-# tests/system/toy_real_root.sh: the toy internet with a root of the real size (zones/map-13.yaml).
+# tests/system/toy_real_root.sh: the toy internet's root has the real root's size.
 #
-# zones/map-13.yaml is zones/map.yaml with a root of 13 servers, a-m.root-servers.net, each
-# with A and AAAA (IPv4-mapped) glue: priming gets 811 bytes, as from the real root. Checked:
-# the two maps differ in the root's entries only; the new zones pass nsd-checkzone; the toy
-# servers' priming reply has the real size and layout, and NSD gives the same answers; then
-# resolverd and qdig +trace walk it from conf/toy-root-13.hints. Today both fail at priming
-# (issue 11 finding 2: UDP replies over 512 bytes), reported as skips until that is fixed;
-# then map-13.yaml becomes map.yaml (zones/README.md, "The real root's size").
+# zones/root.zone has 13 servers, a-m.root-servers.net on 127.53.0.1-13, each with A and AAAA
+# (IPv4-mapped) glue: priming gets 811 bytes, as from the real root. Checked: the hints name the
+# same 13 servers and addresses as root.zone and map.yaml; the toy servers' priming reply has
+# the real size and layout, and NSD gives the same answers; resolverd and qdig +trace walk it
+# from conf/toy-root.hints, priming from it (the 811-byte reply read whole over UDP, issue 11
+# finding 2) once for many cold-cache questions.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
 
-MAP13=$TOP/zones/map-13.yaml
-HINTS13=$TOP/conf/toy-root-13.hints
+MAP=$TOP/zones/map.yaml
+HINTS=$TOP/conf/toy-root.hints
 [ -x "$RESOLVERD" ] || { skip "resolverd is not built"; done_testing; }
 
-changed=$(diff <(sed '1,/^zones:/d' "$TOP/zones/map.yaml") <(sed '1,/^zones:/d' "$MAP13") |
-	grep -c '^[<>]')
-check "map-13.yaml is map.yaml but for the root's and root-servers.net's lines ($changed)" \
-	[ "$changed" = 8 ]
-for zf in ". root-13.zone" "root-servers.net root-servers.net-13.zone"; do
-	set -- $zf
-	check "nsd-checkzone $1 $2" nsd-checkzone "$1" "$TOP/zones/$2"
-done
-check "the hints name the 13 servers with A and AAAA" \
-	eval '[ "$(grep -c "	NS	" "$HINTS13")" = 13 ] && [ "$(grep -c "	AAAA	::ffff:127\.53\.0\." "$HINTS13")" = 13 ]'
+check "the hints name the 13 servers with A and AAAA" eval '[ "$(grep -c "	NS	" "$HINTS")" = 13 ] &&
+	[ "$(grep -c "	AAAA	::ffff:127\.53\.0\." "$HINTS")" = 13 ]'
+addrs() { # the names and addresses of the A and AAAA records of a master file
+	awk 'NF >= 3 && ($(NF - 1) == "A" || $(NF - 1) == "AAAA") { print $1, $NF }' "$1" | sort
+}
+check "the hints' 26 addresses are root.zone's glue for the root servers" eval \
+	'[ "$(addrs "$HINTS" | wc -l)" = 26 ] &&
+	[ "$(addrs "$HINTS")" = "$(addrs "$TOP/zones/root.zone" | grep root-servers)" ]'
+roots=$(grep -A2 -- '- name: \.$' "$MAP" | sed -nE 's/^ +servers: \[(.*)\]$/\1/p')
+check "map.yaml serves the root on the 13 servers' addresses, 127.53.0.1-13" \
+	test "$roots" = "$(seq -s ', ' -f '127.53.0.%g' 1 13)"
 
 TOY=$(free_port) || { not_ok "a free port"; done_testing; }
-printf 'toy-internet:\n  map: %s\n  port: %s\n' "$MAP13" "$TOY" >"$T_TMP/toy.yaml"
+printf 'toy-internet:\n  map: %s\n  port: %s\n' "$MAP" "$TOY" >"$T_TMP/toy.yaml"
 start_bg "$T_TMP/toy.log" "$RESOLVERD" --auth-only "$T_TMP/toy.yaml"
-wait_dns 127.53.0.13 "$TOY" 10 || { not_ok "resolverd --auth-only serves map-13.yaml"; done_testing; }
+wait_dns 127.53.0.13 "$TOY" 10 || { not_ok "resolverd --auth-only serves map.yaml"; done_testing; }
 
 OUT=""
 dq() { OUT=$(dig +norec +nocookie +tries=1 +time=2 -p "$TOY" "$@" 2>&1); }
@@ -55,8 +55,8 @@ check "d.root-servers.net AAAA from root-servers.net" \
 if command -v nsd >/dev/null; then
 	NSD_PORT=$(free_port)
 	while [ "$NSD_PORT" = "$TOY" ]; do NSD_PORT=$(free_port); done
-	if start_nsd 127.53.0.13 "$NSD_PORT" . "$TOP/zones/root-13.zone" \
-		root-servers.net "$TOP/zones/root-servers.net-13.zone"; then
+	if start_nsd 127.53.0.13 "$NSD_PORT" . "$TOP/zones/root.zone" \
+		root-servers.net "$TOP/zones/root-servers.net.zone"; then
 		for q in ". NS" ". NS +noedns" ". SOA" "www.nic.info A" "www.example.com A" \
 			"a.root-servers.net AAAA" "root-servers.net NS" "nope.zz A"; do
 			# shellcheck disable=SC2086 # the question's words are meant to split
@@ -72,36 +72,39 @@ else
 	skip "nsd is not installed: no comparison"
 fi
 
-echo "# walks from conf/toy-root-13.hints"
+echo "# walks from conf/toy-root.hints"
 RES=$(free_port)
 while [ "$RES" = "$TOY" ]; do RES=$(free_port); done
 TOY2=$(free_port)
 while [ "$TOY2" = "$TOY" ] || [ "$TOY2" = "$RES" ]; do TOY2=$(free_port); done
 printf 'toy-internet:\n  map: %s\n  port: %s\nserver:\n  listen: [127.0.0.1]\n  port: %s\n' \
-	"$MAP13" "$TOY2" "$RES" >"$T_TMP/res.yaml"
+	"$MAP" "$TOY2" "$RES" >"$T_TMP/res.yaml"
 printf 'resolver:\n  root-hints: %s\n  upstream-port: %s\n  query-special-addresses: true\n' \
-	"$HINTS13" "$TOY2" >>"$T_TMP/res.yaml"
+	"$HINTS" "$TOY2" >>"$T_TMP/res.yaml"
 printf 'log:\n  level: debug\n' >>"$T_TMP/res.yaml"
 start_bg "$T_TMP/res.log" "$RESOLVERD" "$T_TMP/res.yaml"
-wait_dns 127.0.0.1 "$RES" 10 || { not_ok "resolverd starts on map-13.yaml"; done_testing; }
+wait_dns 127.0.0.1 "$RES" 10 || { not_ok "resolverd starts on map.yaml"; done_testing; }
 
-# Today priming fails on every root server (the 811-byte reply is read as 512 bytes: "message
-# truncated inside a field"), and the walk goes on from the hints: the answers are right, the
-# priming is not. Until issue 11 (finding 2) is fixed, the priming checks are skips.
-issue11() { # issue11 DESC CMD...: ok when CMD succeeds, else a skip naming the issue
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else skip "$desc (issue 11 finding 2, not fixed yet)"; fi
-}
 OUT=$("$QDIG" +tries=1 +timeout=8 -p "$RES" @127.0.0.1 www.example.com 2>&1)
 check "resolverd resolves www.example.com from the 13 servers' hints" \
 	eval 'dig_section ANSWER <<<"$OUT" | grep -q " A 192\.0\.2\.10$"'
-bad=$(grep -c 'trace 1: \. NS: asked .* malformed' "$T_TMP/res.log")
-issue11 "resolverd primes: the 811-byte reply is read whole ($bad malformed replies to . NS)" \
+for q in www.example.org www.nic.info www.glueless.org "-x 127.53.10.1"; do
+	# shellcheck disable=SC2086 # the question's words are meant to split
+	"$QDIG" +tries=1 +timeout=8 -p "$RES" @127.0.0.1 $q >/dev/null 2>&1
+done
+bad=$(grep -c ': \. NS: asked .* malformed' "$T_TMP/res.log")
+check "resolverd primes: the 811-byte reply is read whole ($bad malformed replies to . NS)" \
 	[ "$bad" = 0 ]
-OUT=$(timeout 20 "$QDIG" +trace -p "$TOY2" www.example.com +root-hints="$HINTS13" 2>&1)
+primed=$(grep -Ec ': \. NS: asked [a-m]\.root-servers\.net\. for \. over UDP: answer' \
+	"$T_TMP/res.log")
+asked=$(grep -c ': \. NS: asked ' "$T_TMP/res.log")
+check "resolverd primes once for five cold-cache questions ($primed answers, $asked queries)" \
+	test "$primed" = 1 -a "$asked" = 1
+OUT=$(timeout 20 "$QDIG" +trace -p "$TOY2" www.example.com +root-hints="$HINTS" 2>&1)
 check "qdig +trace walks it to the answer" \
 	grep -Eq '^www\.example\.com\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+192\.0\.2\.10$' <<<"$OUT"
-bad=$(grep -c 'Bad reply: message truncated' <<<"$OUT")
-issue11 "qdig +trace primes: no bad reply ($bad)" [ "$bad" = 0 ]
+bad=$(grep -c 'Bad reply' <<<"$OUT")
+ns=$(grep -Ec '^ *\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+NS[[:space:]]' <<<"$OUT")
+check "qdig +trace primes: no bad reply ($bad), 13 root servers in the answer ($ns)" \
+	test "$bad" = 0 -a "$ns" = 13
 done_testing
