@@ -570,7 +570,7 @@ void iter_start(struct iter *it, uint64_t now_ms, struct iter_action *act)
 	advance(it, now_ms, act);
 }
 
-/* The question in the reply must be the one asked (c-ares checks too; this is cheap). */
+/* The question in the reply must be the one asked (the transport checks too; this is cheap). */
 static bool matches(const struct iter_target *t, uint16_t qclass, const struct wire_msg *m)
 {
 	return m->has_question && (m->flags & DNS_FLAG_QR) &&

@@ -2,7 +2,7 @@
  *
  * Pure logic: events go in (start, a reply, a timeout, a transport failure, each carrying
  * now), and each returns the next action: send this query to that server, or done. It never
- * touches a socket, c-ares or the clock, so the daemon (server.c) and qdig +trace drive the
+ * touches a socket or the clock, so the daemon (server.c) and qdig +trace drive the
  * same code, and tests can play scripted replies to it.
  *
  * A resolution walks from the closest zone cut in the cache (or the root hints, priming the

@@ -11,7 +11,7 @@
  * retries, compares the question without regard to case and drops a mismatch without a
  * word, and a channel costs about 75 KB. A resolver needs a fresh port per query, exact
  * 0x20 matching, counted drops and a few hundred bytes per query: this file is that, and
- * nothing more. qdig's one-shot stub queries still go through c-ares (client/query.c).
+ * nothing more. qdig sends its queries through it too (client/query.c).
  *
  * A query's struct is freed after the current wakeup (loop_defer), because epoll may still
  * hold an event for its socket in the batch being handled.

@@ -102,7 +102,7 @@ static void on_udp(void *arg, uint32_t ev)
 	sendto(udp.fd, r, len, 0, (struct sockaddr *)&from, fl);
 }
 
-/* TCP: one connection at a time, read when the loop says so (c-ares shares this loop). */
+/* TCP: one connection at a time, read when the loop says so (the upstream under test shares this loop). */
 static struct loop_fd conn = { .fd = -1 };
 
 static void on_conn(void *arg, uint32_t ev)
