@@ -35,6 +35,10 @@ PROGS := $(BUILD)/qdig $(if $(wildcard resolver/main.c),$(BUILD)/resolverd)
 DEPS_STAMP := $(BUILD)/.deps-build
 
 .PHONY: all run test asan fuzz bench clean deps-test mutate
+# The test and tool objects are intermediate files of pattern rules: keep them, so that make
+# does not delete them after the run (its "rm" line would follow the summary line) and later
+# builds do not redo them.
+.SECONDARY:
 all: $(PROGS) $(if $(filter build,$(BUILD)),$(notdir $(PROGS)))
 
 # The programs at the top of the tree are links into build/, so ./qdig works.
