@@ -16,6 +16,7 @@ void answer_req_from(struct answer_req *req, const struct wire_query *q, bool tc
 	req->qflags = q->flags;
 	req->q = q->q;
 	req->edns = q->edns.present;
+	req->dnssec_ok = q->edns.present && (q->edns.flags & DNS_EDNS_FLAG_DO);
 	req->our_udp_size = our_udp_size;
 	req->recursion = recursion;
 	size_t size = DNS_UDP_MIN_SIZE;
@@ -37,7 +38,8 @@ static size_t end(struct wire_builder *b, const struct answer_req *req, unsigned
 {
 	wire_build_reserve(b, 0);
 	if (req->edns)
-		wire_build_edns(b, req->our_udp_size, rcode, 0, NULL, 0);
+		wire_build_edns(b, req->our_udp_size, rcode, req->dnssec_ok ? DNS_EDNS_FLAG_DO : 0,
+				NULL, 0);
 	return wire_build_finish(b);
 }
 

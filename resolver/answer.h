@@ -23,6 +23,7 @@ struct answer_req {
 	uint16_t qflags;           /* the query's header flags */
 	struct wire_question q;    /* as the client wrote it */
 	bool edns;                 /* the query had an OPT record */
+	bool dnssec_ok;            /* with the DO bit, which the reply repeats (RFC 3225 §3) */
 	size_t max_size;           /* the reply must fit this: UDP limit, or 65535 over TCP */
 	uint16_t our_udp_size;     /* advertised in our OPT */
 	bool recursion;            /* RA=1: false on the toy authoritative listeners */

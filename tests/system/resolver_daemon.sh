@@ -54,6 +54,12 @@ check "dig gets the answer" in_answer ' IN A 192\.0\.2\.10$'
 check "RA and RD set, no AA" has '^;; flags: qr rd ra;'
 check "the question comes back in the client's case" has '^;WwW\.ExAmPlE\.cOm\.[[:space:]]+IN[[:space:]]+A$'
 check "EDNS answered with our size, 1232" has '^; EDNS: version: 0, flags:; udp: 1232$'
+dr www.example.com +dnssec
+check "DO asked, DO repeated in the reply (RFC 3225 section 3), with the answer" \
+	eval 'in_answer " IN A 192\.0\.2\.10$" && has "^; EDNS: version: 0, flags: do; udp: 1232$"'
+dr nowhere.example.com +dnssec
+check "DO repeated on a denial too" \
+	eval 'has "status: NXDOMAIN" && has "^; EDNS: version: 0, flags: do; udp: 1232$"'
 dr www.example.com +noedns
 check "no EDNS asked, none given (and the answer came)" \
 	eval 'in_answer " IN A 192\.0\.2\.10$" && ! has "OPT PSEUDOSECTION"'
