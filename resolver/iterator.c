@@ -241,8 +241,12 @@ static bool find_cut(struct iter *it, struct iter_target *t, uint64_t now_ms)
 {
 	size_t used;
 	enum cache_res r;
+	/* A DS RRset lives in the parent zone (RFC 4035 §3.1.4.1): at a zone's apex, its DS is
+	 * asked of the servers of the zone above, never of its own. */
+	const uint8_t *below = t->qtype == DNS_TYPE_DS && t->qname[0] ? name_parent(t->qname)
+								       : t->qname;
 	for (;;) {
-		r = cache_get_cut(it->env->cache, t->qname, it->qclass, (uint32_t)(now_ms / 1000),
+		r = cache_get_cut(it->env->cache, below, it->qclass, (uint32_t)(now_ms / 1000),
 				  (struct cache_rrset *)it->scratch, it->scratch_cap, &used);
 		if (r != CACHE_SPACE)
 			break;

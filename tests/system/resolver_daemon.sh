@@ -54,6 +54,9 @@ check "dig gets the answer" in_answer ' IN A 192\.0\.2\.10$'
 check "RA and RD set, no AA" has '^;; flags: qr rd ra;'
 check "the question comes back in the client's case" has '^;WwW\.ExAmPlE\.cOm\.[[:space:]]+IN[[:space:]]+A$'
 check "EDNS answered with our size, 1232" has '^; EDNS: version: 0, flags:; udp: 1232$'
+dr example.com DS
+check "DS is asked of the parent, example.com's servers cached or not (RFC 4035 3.1.4.1)" \
+	eval 'has "status: NOERROR" && has "^com\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+SOA[[:space:]]"'
 dr www.example.com +dnssec
 check "DO asked, DO repeated in the reply (RFC 3225 section 3), with the answer" \
 	eval 'in_answer " IN A 192\.0\.2\.10$" && has "^; EDNS: version: 0, flags: do; udp: 1232$"'

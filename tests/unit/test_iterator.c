@@ -704,6 +704,24 @@ static void test_big_rrset(void)
 	CHECKF(records == 100, "%u records cached", records);
 }
 
+/* 24. DS belongs to the parent (RFC 4035 §3.1.4.1): with example.com's servers cached, the
+ * DS of example.com is still asked of com's. */
+static void test_ds_from_parent(void)
+{
+	struct rule rules[] = {
+		{ COM, "example.com.", DNS_TYPE_DS, .flags = AA,
+		  .an = "example.com. DS 12345 8 2 "
+			"0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF" },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(cut_text(&w, "www.example.com."), "example.com.");
+	CHECK(resolve(&w, "example.com.", DNS_TYPE_DS) == DNS_RCODE_NOERROR);
+	CHECKF(w.n_sent == 1 && strcmp(w.sent[0].addr, COM) == 0, "%u sent, first to %s",
+	       w.n_sent, w.n_sent ? w.sent[0].addr : "-");
+	CHECK(w.n_an == 1 && w.an[0].type == DNS_TYPE_DS);
+}
+
 int main(void)
 {
 	RUN(test_walk_from_root);
@@ -712,6 +730,7 @@ int main(void)
 	RUN(test_0x20);
 	RUN(test_0x20_fallback);
 	RUN(test_big_rrset);
+	RUN(test_ds_from_parent);
 	RUN(test_out_of_bailiwick);
 	RUN(test_ttl_cap);
 	RUN(test_priming_without_glue);
