@@ -146,6 +146,34 @@ enum err wire_parse(const uint8_t *pkt, size_t len, struct arena *a, struct wire
 	return ERR_OK;
 }
 
+/* The header and the question into q. counts_fit: first check that every count fits the
+ * bytes that follow (a query must be whole); else only that QDCOUNT is 0 or 1. */
+static enum err parse_head(struct buf_in *in, struct wire_query *q, bool counts_fit)
+{
+	enum err e;
+	parse_header(in, &q->id, &q->flags, q->counts);
+	if (in->err)
+		return in->err;
+	if ((e = counts_fit ? check_counts(in, q->counts)
+			    : q->counts[0] > 1 ? ERR_QDCOUNT : ERR_OK))
+		return e;
+	if (q->counts[0]) {
+		if ((e = parse_question(in, &q->q, &q->qname_len)))
+			return e;
+		q->has_question = true;
+	}
+	q->question_end = in->pos;
+	return ERR_OK;
+}
+
+enum err wire_parse_head(const uint8_t *pkt, size_t len, struct wire_query *q)
+{
+	struct buf_in in;
+	memset(q, 0, sizeof(*q));
+	buf_in_init(&in, pkt, len);
+	return parse_head(&in, q, false);
+}
+
 enum err wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q)
 {
 	uint8_t scratch[RDATA_MAX_UNPACKED];
@@ -155,17 +183,8 @@ enum err wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q)
 
 	memset(q, 0, sizeof(*q));
 	buf_in_init(&in, pkt, len);
-	parse_header(&in, &q->id, &q->flags, q->counts);
-	if (in.err)
-		return in.err;
-	if ((e = check_counts(&in, q->counts)))
+	if ((e = parse_head(&in, q, true)))
 		return e;
-	if (q->counts[0]) {
-		if ((e = parse_question(&in, &q->q, &q->qname_len)))
-			return e;
-		q->has_question = true;
-	}
-	q->question_end = in.pos;
 	for (int s = 0; s < 3; s++) {
 		for (uint16_t i = 0; i < q->counts[s + 1]; i++) {
 			struct wire_rr rr;

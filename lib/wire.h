@@ -79,6 +79,13 @@ struct wire_query {
 };
 enum err wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q);
 
+/* The header and the question alone, what a client needs to match a reply to its query:
+ * fills q's id, flags, counts, has_question, q, qname_len and question_end (edns stays
+ * empty), reading nothing past the question and so neither checking the records nor the
+ * counts of the sections after it: a TC=1 reply may end inside them. Errors as wire_parse
+ * for what it reads. */
+enum err wire_parse_head(const uint8_t *pkt, size_t len, struct wire_query *q);
+
 /* Prints rr as one line of master-file text: owner, TTL, class, type, rdata, in the columns
  * dig uses (24, 32, 40, 48: tabs to reach them, one space past them). Appends to out; the
  * line starts where out ends. */

@@ -190,7 +190,7 @@ enum match { M_YES, M_NO, M_CASE };
 static enum match match(const struct upstream_query *q, const uint8_t *msg, size_t len)
 {
 	struct wire_query r;
-	wire_parse_query(msg, len, &r); /* what follows the question is the iterator's to judge */
+	wire_parse_head(msg, len, &r); /* what follows the question is the iterator's to judge */
 	if (len < DNS_HEADER_SIZE || r.id != q->id || !(r.flags & DNS_FLAG_QR))
 		return M_NO;
 	if (!r.has_question) /* TC=1 without a question, as some servers send: goes to TCP */
@@ -413,7 +413,7 @@ struct upstream_query *upstream_send(struct upstream *u, const struct sockaddr *
 {
 	struct wire_query wq;
 	if ((server->sa_family != AF_INET && server->sa_family != AF_INET6) || len > 65535 ||
-	    wire_parse_query(pkt, len, &wq) != ERR_OK || !wq.has_question)
+	    wire_parse_head(pkt, len, &wq) != ERR_OK || !wq.has_question)
 		return NULL;
 	struct upstream_query *q = calloc(1, sizeof(*q) + 2 + len);
 	if (!q)

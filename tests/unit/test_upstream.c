@@ -5,8 +5,9 @@
  * "tc", and stays silent for names starting "drop". It records the source port of each UDP
  * query, so the test can see that ports really vary (RFC 5452). Names starting "forge" get
  * five forged datagrams first (another ID, another name, empty, garbage, QR=0), then the
- * reply; "lower" a reply whose question is lower-cased; "big" a reply of BIG_UDP bytes, or
- * BIG_TCP over TCP; "stall" over TCP is read and never answered.
+ * reply; "tccut" a TC=1 reply whose ANCOUNT promises 5 records it does not carry; "lower" a
+ * reply whose question is lower-cased; "big" a reply of BIG_UDP bytes, or BIG_TCP over TCP;
+ * "stall" over TCP is read and never answered.
  * SPDX-License-Identifier: MIT
  */
 #include <arpa/inet.h>
@@ -54,6 +55,8 @@ static size_t reply_to(const uint8_t *q, size_t n, uint8_t *out, size_t big)
 	out[2] |= 0x80; /* QR */
 	if (n > 13 && q[12] >= 2 && q[13] == 't' && q[14] == 'c')
 		out[2] |= 0x02; /* TC */
+	if (starts(q, n, "tccut"))
+		out[7] = 5; /* ANCOUNT 5, and no record follows: cut short */
 	if (starts(q, n, "lower"))
 		for (size_t i = 13; i < n && out[i]; i++)
 			out[i] = name_fold(out[i]);
@@ -239,6 +242,16 @@ static void test_tc_then_tcp(void)
 	CHECK(!(o.flags & DNS_FLAG_TC));
 }
 
+/* A TC=1 reply cut short (its counts promise records that are not there) is still the reply:
+ * the caller goes to TCP at once instead of waiting for a timeout. */
+static void test_tc_cut_short(void)
+{
+	struct outcome o;
+	one("tccut.example.", false, 1000, (struct sockaddr *)&server, &o);
+	CHECKF(o.calls == 1 && o.r.status == UPSTREAM_REPLY && (o.flags & DNS_FLAG_TC),
+	       "status %d after %u ms", o.r.status, o.r.rtt_ms);
+}
+
 static void test_timeout(void)
 {
 	struct outcome o;
@@ -381,6 +394,7 @@ int main(void)
 	loop_watch(l, &tcp_listen, EPOLLIN);
 	RUN(test_ports_vary);
 	RUN(test_tc_then_tcp);
+	RUN(test_tc_cut_short);
 	RUN(test_timeout);
 	RUN(test_refused_port);
 	RUN(test_cancel);

@@ -42,6 +42,10 @@ static void put_hex(struct pkt *p, const char *hex)
 
 static void put_u16(struct pkt *p, unsigned v)
 {
+	if (p->n + 2 > sizeof(p->b)) {
+		CHECKF(0, "test message over %zu bytes", sizeof(p->b));
+		return;
+	}
 	p->b[p->n++] = (uint8_t)(v >> 8);
 	p->b[p->n++] = (uint8_t)v;
 }
@@ -247,6 +251,26 @@ static void chain_message(struct pkt *p, unsigned hops)
 		put_u16(p, 0xC000 | (unsigned)(first + 2 * (i - 1)));
 	put_u16(p, 0xC000 | (unsigned)(first + 2 * (hops - 1)));
 	put_hex(p, "00 01 00 01" TTL "00 04 7f 00 00 01");
+}
+
+/* wire_parse_head reads the header and the question and stops: a reply whose counts promise
+ * records that are not there (TC=1, cut short) still gives its question, which
+ * wire_parse_query refuses; what it cannot read it still refuses. */
+static void test_parse_head(void)
+{
+	uint8_t pkt[512];
+	size_t len = check_hex("ab cd 82 00 00 01 00 05 00 00 00 00 " Q, pkt, sizeof(pkt));
+	struct wire_query q;
+	CHECK(wire_parse_query(pkt, len, &q) == ERR_COUNT);
+	CHECK(wire_parse_head(pkt, len, &q) == ERR_OK);
+	CHECK(q.id == 0xabcd && (q.flags & DNS_FLAG_TC) && q.counts[1] == 5);
+	CHECK(q.has_question && q.q.type == DNS_TYPE_A && q.qname_len == 9 &&
+	      q.question_end == 25 && !q.edns.present);
+	CHECK(memcmp(q.q.name, "\x07" "example", 9) == 0);
+	for (size_t n = 0; n < len; n++) /* a header or question cut short is an error */
+		CHECKF(wire_parse_head(pkt, n, &q) != ERR_OK && !q.has_question, "prefix %zu", n);
+	len = check_hex(HDR4("00 02", "00 00", "00 00", "00 00") Q, pkt, sizeof(pkt));
+	CHECK(wire_parse_head(pkt, len, &q) == ERR_QDCOUNT);
 }
 
 static void test_hops(void)
@@ -722,6 +746,7 @@ int main(void)
 	RUN(test_bad_messages);
 	RUN(test_good_messages);
 	RUN(test_parse_fields);
+	RUN(test_parse_head);
 	RUN(test_hops);
 	RUN(test_namelen_via_pointers);
 	RUN(test_rebuild);
