@@ -85,6 +85,17 @@ static bool read_all(struct config_yaml *y, FILE *f, char **text, size_t *len)
 	return true;
 }
 
+/* A parser reading text; false (with the error in y) when libyaml has no memory for one. */
+static bool parser_on(struct config_yaml *y, yaml_parser_t *p, const char *text, size_t len)
+{
+	if (!yaml_parser_initialize(p)) {
+		snprintf(y->err, 256, "%s: out of memory", y->file);
+		return false;
+	}
+	yaml_parser_set_input_string(p, (const unsigned char *)text, len);
+	return true;
+}
+
 /* Walks the events of text, failing at the first collection nested deeper than
  * CONFIG_NEST_MAX, before libyaml's document loader sees it: the loader (its flow-level
  * bookkeeping) takes time quadratic in the depth, 23 s for 200 KB of "[". A syntax error
@@ -92,11 +103,8 @@ static bool read_all(struct config_yaml *y, FILE *f, char **text, size_t *len)
 static bool check_depth(struct config_yaml *y, const char *text, size_t len)
 {
 	yaml_parser_t p;
-	if (!yaml_parser_initialize(&p)) {
-		snprintf(y->err, 256, "%s: out of memory", y->file);
+	if (!parser_on(y, &p, text, len))
 		return false;
-	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	unsigned depth = 0;
 	bool ok = false;
 	for (;;) {
@@ -129,11 +137,8 @@ static bool check_depth(struct config_yaml *y, const char *text, size_t len)
 static bool load_text(struct config_yaml *y, const char *text, size_t len)
 {
 	yaml_parser_t p;
-	if (!yaml_parser_initialize(&p)) {
-		snprintf(y->err, 256, "%s: out of memory", y->file);
+	if (!parser_on(y, &p, text, len))
 		return false;
-	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	bool ok = false;
 	if (!yaml_parser_load(&p, &y->doc)) {
 		syntax_error(y, &p);

@@ -373,7 +373,9 @@ static struct iter_target *push(struct iter *it, const uint8_t *name, uint16_t t
 {
 	if (it->sp == ITER_MAX_DEPTH || on_stack(it, name, type))
 		return NULL; /* too deep, or a loop: this NS name cannot be resolved */
-	if (!it->stack[it->sp] && !(it->stack[it->sp] = arena_alloc(it->a, sizeof(struct iter_target))))
+	if (!it->stack[it->sp])
+		it->stack[it->sp] = arena_alloc(it->a, sizeof(struct iter_target));
+	if (!it->stack[it->sp])
 		return NULL;
 	struct iter_target *t = it->stack[it->sp++];
 	memset(t, 0, sizeof(*t));
@@ -503,6 +505,19 @@ static void send_query(struct iter *it, struct iter_target *t, int srv, bool tcp
 		act->timeout_ms = (uint32_t)left;
 }
 
+/* Sends to server srv of t within the limit on upstream queries: true when act holds the
+ * query, false when the limit ended the resolution. */
+static bool ask(struct iter *it, struct iter_target *t, int srv, bool tcp, uint64_t now_ms,
+		struct iter_action *act)
+{
+	if (it->n_upstream >= it->env->limits.upstream) {
+		fail_limit(it, "too many upstream queries");
+		return false;
+	}
+	send_query(it, t, srv, tcp, now_ms, act);
+	return true;
+}
+
 /* One step of the top target; true when act holds a query to send. */
 static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *act)
 {
@@ -521,14 +536,8 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 		t->state = T_QUERY;
 	}
 	int srv = pick(it, t, now_ms);
-	if (srv >= 0) {
-		if (it->n_upstream >= it->env->limits.upstream) {
-			fail_limit(it, "too many upstream queries");
-			return false;
-		}
-		send_query(it, t, srv, it->env->tcp_only, now_ms, act);
-		return true;
-	}
+	if (srv >= 0)
+		return ask(it, t, srv, it->env->tcp_only, now_ms, act);
 	if (resolve_ns(it, t))
 		return false;
 	it->cur = -1;
@@ -592,15 +601,7 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 	const struct sockaddr *sa = (const struct sockaddr *)&t->srv[it->cur].addr;
 	if ((m->flags & DNS_FLAG_TC) && !it->cur_tcp) {
 		s->kind = ITER_STEP_TRUNCATED;
-		if (it->n_upstream >= it->env->limits.upstream) {
-			fail_limit(it, "too many upstream queries");
-			return false;
-		}
-		/* The TCP query goes on with this try: a TCP timeout counts as one of the
-		 * server's timeouts, and it may be asked again. */
-		t->srv[it->cur].done = false;
-		send_query(it, t, it->cur, true, now_ms, act);
-		return true;
+		return ask(it, t, it->cur, true, now_ms, act);
 	}
 	if (m->rcode != DNS_RCODE_NOERROR && m->rcode != DNS_RCODE_NXDOMAIN) {
 		/* REFUSED: the server does not serve the zone (NSD and Knot answer so), lame for
@@ -657,7 +658,6 @@ void iter_reply(struct iter *it, const uint8_t *reply, size_t len, uint32_t rtt_
 	struct iter_target *t = top(it);
 	struct iter_step *s = add_step(it, ITER_STEP_MALFORMED, NULL);
 	struct wire_msg m;
-	t->srv[it->cur].done = true;
 	infra_rtt(it->env->infra, (struct sockaddr *)&t->srv[it->cur].addr, rtt_ms);
 	if (s) {
 		step_server(it, s);
@@ -675,6 +675,9 @@ void iter_reply(struct iter *it, const uint8_t *reply, size_t len, uint32_t rtt_
 	 * (the transport matched its ID): only the full reply over TCP is judged. */
 	bool tc = !it->cur_tcp && len >= DNS_HEADER_SIZE && (m.flags & DNS_FLAG_TC) &&
 		  (m.flags & DNS_FLAG_QR);
+	/* A reply ends the server's part in this target, whatever it says; after TC=1 the TCP
+	 * query carries on this try (a TCP timeout counts as one of its timeouts). */
+	t->srv[it->cur].done = !tc;
 	if (!tc && (e != ERR_OK || !matches(t, it->qclass, &m))) {
 		if (s)
 			s->note = e != ERR_OK ? err_str(e) : "reply does not match the question";
@@ -684,14 +687,21 @@ void iter_reply(struct iter *it, const uint8_t *reply, size_t len, uint32_t rtt_
 	advance(it, now_ms, act);
 }
 
-static void no_reply(struct iter *it, enum iter_step_kind kind, const char *why,
-		     uint32_t rtt_ms, uint64_t now_ms, struct iter_action *act)
+/* A step for the query in flight that brought no reply to judge. */
+static void server_step(struct iter *it, enum iter_step_kind kind, const char *why,
+			uint32_t rtt_ms)
 {
 	struct iter_step *s = add_step(it, kind, why);
-	struct iter_srv *v = &top(it)->srv[it->cur];
 	step_server(it, s);
 	if (s)
 		s->rtt_ms = rtt_ms;
+}
+
+static void no_reply(struct iter *it, enum iter_step_kind kind, const char *why,
+		     uint32_t rtt_ms, uint64_t now_ms, struct iter_action *act)
+{
+	struct iter_srv *v = &top(it)->srv[it->cur];
+	server_step(it, kind, why, rtt_ms);
 	/* A timeout may be a lost datagram: the server stays in the running (pick). A failure
 	 * (refused, unreachable) will not mend within this resolution. Both slow it down. */
 	if (kind == ITER_STEP_TIMEOUT)
@@ -717,18 +727,11 @@ void iter_case_mismatch(struct iter *it, uint32_t rtt_ms, uint64_t now_ms,
 			struct iter_action *act)
 {
 	struct iter_target *t = top(it);
-	struct iter_step *s = add_step(it, ITER_STEP_TIMEOUT,
-				       "replies in another case than the 0x20 query: asked without");
-	step_server(it, s);
-	if (s)
-		s->rtt_ms = rtt_ms;
+	server_step(it, ITER_STEP_TIMEOUT,
+		    "replies in another case than the 0x20 query: asked without", rtt_ms);
 	infra_set_no_0x20(it->env->infra, (struct sockaddr *)&t->srv[it->cur].addr);
-	if (it->n_upstream >= it->env->limits.upstream) {
-		fail_limit(it, "too many upstream queries");
+	if (!ask(it, t, it->cur, false, now_ms, act))
 		act->kind = ITER_DONE;
-		return;
-	}
-	send_query(it, t, it->cur, false, now_ms, act);
 }
 
 unsigned iter_result(const struct iter *it, const struct wire_rr **answer, size_t *n_answer,

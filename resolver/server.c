@@ -175,8 +175,8 @@ static void worker_fini(struct worker *w)
 	if (w->loop) {
 		query_drop_all(w);
 		io_close_all(w);
-		/* Cancelled queries defer the recycling of their transport state: it must run
-		 * while the upstream still exists (it crashed the exit with questions in flight). */
+		/* What the cancellations and closes above deferred (freeing query state,
+		 * resumes of closed connections) runs while the upstream and listeners exist. */
 		loop_run_deferred(w->loop);
 		upstream_free(w->up);
 		for (size_t i = 0; i < w->n_lis; i++) {

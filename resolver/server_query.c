@@ -175,19 +175,13 @@ static void log_limit(const struct flight *f)
 	log_msg(LOG_INFO, "SERVFAIL for %s: limit hit: %s", q, s[n - 1].note);
 }
 
-/* The resolution is over: every waiting client gets its reply. */
-static void flight_complete(struct flight *f)
+/* Every waiting client gets its reply (SERVFAIL, or the records given), and f is gone. */
+static void flight_answer(struct flight *f, unsigned rcode, const struct wire_rr *an,
+			  size_t n_an, const struct wire_rr *ns, size_t n_ns)
 {
 	static _Thread_local uint8_t out[REPLY_CAP];
-	const struct wire_rr *an, *ns;
-	size_t n_an, n_ns;
-	unsigned rcode = iter_result(f->it, &an, &n_an, &ns, &n_ns);
-	if (rcode == DNS_RCODE_SERVFAIL) {
+	if (rcode == DNS_RCODE_SERVFAIL)
 		atomic_fetch_add_explicit(&f->w->st.servfail, 1, memory_order_relaxed);
-		log_limit(f);
-	}
-	if (log_enabled(LOG_DEBUG))
-		log_trace(f);
 	flight_unlink(f);
 	for (struct waiter *wt = f->waiters; wt; wt = wt->next) {
 		size_t len = rcode == DNS_RCODE_SERVFAIL
@@ -199,16 +193,17 @@ static void flight_complete(struct flight *f)
 	flight_free(f);
 }
 
-/* The resolution is given up: SERVFAIL to every waiting client. */
-static void flight_fail(struct flight *f)
+/* The resolution is over: every waiting client gets its reply. */
+static void flight_complete(struct flight *f)
 {
-	static _Thread_local uint8_t out[512];
-	atomic_fetch_add_explicit(&f->w->st.servfail, 1, memory_order_relaxed);
-	flight_unlink(f);
-	for (struct waiter *wt = f->waiters; wt; wt = wt->next)
-		io_reply(f->w, &wt->c, out,
-			 answer_error(out, sizeof(out), &wt->req, true, DNS_RCODE_SERVFAIL));
-	flight_free(f);
+	const struct wire_rr *an, *ns;
+	size_t n_an, n_ns;
+	unsigned rcode = iter_result(f->it, &an, &n_an, &ns, &n_ns);
+	if (rcode == DNS_RCODE_SERVFAIL)
+		log_limit(f);
+	if (log_enabled(LOG_DEBUG))
+		log_trace(f);
+	flight_answer(f, rcode, an, n_an, ns, n_ns);
 }
 
 static void flight_run(struct flight *f, struct iter_action *act);
@@ -275,7 +270,7 @@ static bool jostle(struct worker *w)
 	if (f->uq)
 		upstream_cancel(w->up, f->uq);
 	f->uq = NULL;
-	flight_fail(f);
+	flight_answer(f, DNS_RCODE_SERVFAIL, NULL, 0, NULL, 0); /* given up */
 	return true;
 }
 

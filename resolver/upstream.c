@@ -118,8 +118,8 @@ static void query_end(struct upstream_query *q)
 	if (q->next)
 		q->next->prev = q->prev;
 	atomic_fetch_sub_explicit(&u->st.in_flight, 1, memory_order_relaxed);
-	if (!loop_defer(u->l, query_free, q))
-		q->cb = NULL; /* cannot free it safely now: keep it (memory is short anyway) */
+	/* Out of memory for the deferral: q cannot be freed safely now, and is left (leaked). */
+	loop_defer(u->l, query_free, q);
 }
 
 void upstream_free(struct upstream *u)
@@ -278,21 +278,19 @@ static void tcp_write(struct upstream_query *q)
 		fail(q, UPSTREAM_FAILED, "cannot watch the socket");
 }
 
-/* Reads into dst[off..want); true when complete. On EOF or an error, q is failed. */
-static bool tcp_fill(struct upstream_query *q, uint8_t *dst, size_t want, bool *failed)
+/* Reads into dst[off..want); true when complete, false when more must come or when q has
+ * failed (EOF or an error): either way the caller returns. */
+static bool tcp_fill(struct upstream_query *q, uint8_t *dst, size_t want)
 {
 	while (q->off < want) {
 		ssize_t n = recv(q->lf.fd, dst + q->off, want - q->off, 0);
 		if (n == 0) {
-			*failed = true;
 			fail(q, UPSTREAM_FAILED, "connection closed before the whole reply");
 			return false;
 		}
 		if (n < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-				*failed = true;
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				fail(q, UPSTREAM_FAILED, errno_text(errno));
-			}
 			return false;
 		}
 		q->off += (size_t)n;
@@ -302,9 +300,8 @@ static bool tcp_fill(struct upstream_query *q, uint8_t *dst, size_t want, bool *
 
 static void tcp_read(struct upstream_query *q)
 {
-	bool failed = false;
 	if (q->phase == P_READ_LEN) {
-		if (!tcp_fill(q, q->len_buf, 2, &failed))
+		if (!tcp_fill(q, q->len_buf, 2))
 			return;
 		q->in_len = (size_t)q->len_buf[0] << 8 | q->len_buf[1];
 		q->off = 0;
@@ -319,7 +316,7 @@ static void tcp_read(struct upstream_query *q)
 		}
 		q->phase = P_READ_MSG;
 	}
-	if (!tcp_fill(q, q->in, q->in_len, &failed))
+	if (!tcp_fill(q, q->in, q->in_len))
 		return;
 	if (match(q, q->in, q->in_len) != M_YES) {
 		/* Not the reply: drop it and read on, as over UDP; the timer still bounds it. */
