@@ -13,15 +13,14 @@
 # a log line naming it, if a worker ever were stuck.)
 # SPDX-License-Identifier: MIT
 import os
-import signal
 import socket
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from syslib import (TMP, check, dns_query, done_testing, free_port, not_ok, start_resolverd,
-                    tcp_connect)
+from syslib import (TMP, check, dns_query, done_testing, free_port, not_ok, sigterm,
+                    start_resolverd, tcp_connect)
 
 HINTS = """$TTL 3600000
 .        NS  ns.hole.
@@ -98,13 +97,7 @@ def run(tag, settle):
         return
     keep, stop, t = load(port, tag)
     time.sleep(settle)
-    t0 = time.monotonic()
-    p.send_signal(signal.SIGTERM)
-    try:
-        rc = p.wait(timeout=5)
-    except Exception:
-        rc = None
-    took = time.monotonic() - t0
+    rc, took = sigterm(p)
     stop.set()
     t.join(2)
     for s in keep:
@@ -148,13 +141,7 @@ def stuck():
         u.close()
     t.join(3)
     time.sleep(0.2)
-    t0 = time.monotonic()
-    p.send_signal(signal.SIGTERM)
-    try:
-        rc = p.wait(timeout=5)
-    except Exception:
-        rc = None
-    took = time.monotonic() - t0
+    rc, took = sigterm(p)
     bh.close()
     with open(log) as f:
         text = f.read()

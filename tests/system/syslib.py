@@ -5,9 +5,11 @@
 # test starts goes through start_bg() and is killed at exit. Waits are bounded. Addresses:
 # only 127.0.0.0/8. tests/run does not run this file itself. SPDX-License-Identifier: MIT
 import atexit
+import json
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -150,6 +152,50 @@ def start_resolverd(name, yaml_text, port, seconds=10):
     with open(cfg + ".log") as f:
         sys.stderr.write(f.read())
     return None, cfg + ".log"
+
+
+def start_root_resolverd(name, listen, port, root, root_port, server_extra="", extra=""):
+    """resolverd on listen#port whose only root server is root#root_port (a scripted server,
+    such as fakeauth.py): the hints and the configuration are written to TMP/name.*;
+    server_extra is added to its server: section, extra (whole YAML sections) after it.
+    Returns (process, log path) at once: the caller waits with wait_dns."""
+    hints = os.path.join(TMP, name + ".hints")
+    with open(hints, "w") as f:
+        f.write(". 3600000 NS a.root.\na.root. 3600000 A %s\n" % root)
+    cfg = os.path.join(TMP, name + ".yaml")
+    with open(cfg, "w") as f:
+        f.write("server:\n  listen: [%s]\n  port: %d\n%sresolver:\n  root-hints: %s\n"
+                "  upstream-port: %d\n  query-special-addresses: true\n%s"
+                % (listen, port, server_extra, hints, root_port, extra))
+    return start_bg(cfg + ".log", [RESOLVERD, "-c", cfg]), cfg + ".log"
+
+
+def start_fakeauth(name, scenario, port, seconds=300):
+    """tests/tools/fakeauth.py playing scenario (a dict, written to TMP/name.json) on port;
+    returns the path of its query log once it is ready, or None."""
+    sc = os.path.join(TMP, name + ".json")
+    with open(sc, "w") as f:
+        json.dump(scenario, f)
+    start_bg(sc + ".log", ["/usr/bin/python3", os.path.join(TOP, "tests/tools/fakeauth.py"),
+                           "--scenario", sc, "--port", str(port), "--log", sc + ".queries",
+                           "--max-seconds", str(seconds), "--ready-file", sc + ".ready"])
+    for _ in range(100):
+        if os.path.exists(sc + ".ready"):
+            return sc + ".queries"
+        time.sleep(0.05)
+    return None
+
+
+def sigterm(p, wait=5):
+    """Sends SIGTERM to p; returns (its exit status or None if still running after wait
+    seconds, the seconds it took to exit)."""
+    t0 = time.monotonic()
+    p.send_signal(signal.SIGTERM)
+    try:
+        rc = p.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        rc = None
+    return rc, time.monotonic() - t0
 
 
 def dns_query(name, qtype=1, flags=0x0100, qid=0xABCD):

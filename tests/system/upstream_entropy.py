@@ -3,15 +3,14 @@
 # the name (0x20). The queries are read back from the log of tests/tools/fakeauth.py, which
 # records each one's source port, ID and name exactly as received.
 # SPDX-License-Identifier: MIT
-import json
 import math
 import os
 import socket
-import time
 
 import dns.message
 
-from syslib import (TMP, TOP, RESOLVERD, check, done_testing, free_port, start_bg, wait_dns)
+from syslib import (check, done_testing, free_port, start_fakeauth, start_root_resolverd,
+                    wait_dns)
 
 SERVER = "127.53.92.1"
 RESOLVER = "127.53.92.2"
@@ -20,28 +19,12 @@ N = 1000
 
 def main():
     up, port = free_port(), free_port()
-    sc = os.path.join(TMP, "entropy.json")
-    with open(sc, "w") as f:
-        json.dump({"addresses": [SERVER], "rules": [
-            {"name": ".", "type": "NS", "reply": {"answer": [". 86400 IN NS a.root."],
-                                                  "additional": ["a.root. 86400 IN A " + SERVER]}}],
-            "default": {"reply": {"rcode": "NXDOMAIN"}}}, f)
-    qlog = sc + ".queries"
-    start_bg(sc + ".log", ["/usr/bin/python3", os.path.join(TOP, "tests/tools/fakeauth.py"),
-                           "--scenario", sc, "--port", str(up), "--log", qlog,
-                           "--max-seconds", "120", "--ready-file", sc + ".ready"])
-    for _ in range(100):
-        if os.path.exists(sc + ".ready"):
-            break
-        time.sleep(0.05)
-    hints = os.path.join(TMP, "hints")
-    with open(hints, "w") as f:
-        f.write(". 3600000 NS a.root.\na.root. 3600000 A %s\n" % SERVER)
-    cfg = os.path.join(TMP, "entropy.yaml")
-    with open(cfg, "w") as f:
-        f.write("server:\n  listen: [%s]\n  port: %d\nresolver:\n  root-hints: %s\n"
-                "  upstream-port: %d\n  query-special-addresses: true\n" % (RESOLVER, port, hints, up))
-    start_bg(cfg + ".log", [RESOLVERD, "-c", cfg])
+    qlog = start_fakeauth("entropy", {"addresses": [SERVER], "rules": [
+        {"name": ".", "type": "NS", "reply": {"answer": [". 86400 IN NS a.root."],
+                                              "additional": ["a.root. 86400 IN A " + SERVER]}}],
+        "default": {"reply": {"rcode": "NXDOMAIN"}}}, up, 120)
+    check("fakeauth starts", qlog is not None)
+    start_root_resolverd("entropy", RESOLVER, port, SERVER, up)
     check("resolverd answers", wait_dns(RESOLVER, port))
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(2)
@@ -56,7 +39,7 @@ def main():
             pass
     check("%d of %d questions answered" % (got, N), got == N)
     ports, ids, letters, upper, positions = [], [], 0, 0, {}
-    with open(qlog) as f:
+    with open(qlog or os.devnull) as f:
         for line in f:
             kv = dict(x.split("=", 1) for x in line.split() if "=" in x)
             if kv.get("proto") != "udp" or "entropy" not in kv.get("name", "").lower():

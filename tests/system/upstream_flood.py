@@ -18,8 +18,8 @@ import dns.flags
 import dns.message
 import dns.rrset
 
-from syslib import (TMP, RESOLVERD, SANITIZED, SLOW, check, done_testing, free_port, skip,
-                    start_bg, wait_dns)
+from syslib import (SANITIZED, SLOW, check, done_testing, free_port, sigterm, skip,
+                    start_root_resolverd, wait_dns)
 
 DELAY_S = 1.5
 FLOOD = 5000
@@ -98,18 +98,9 @@ def flood(port, tag, n):
 
 
 def start_resolver(port, up_port, per_thread):
-    hints = os.path.join(TMP, "hints")
-    with open(hints, "w") as f:
-        f.write(". 3600000 NS a.root.\na.root. 3600000 A %s\n" % SERVER)
-    cfg = os.path.join(TMP, "flood-%d.yaml" % per_thread)
-    with open(cfg, "w") as f:
-        f.write("server:\n  listen: [%s]\n  port: %d\n  threads: 1\n"
-                "  resolutions-per-thread: %d\n"
-                "resolver:\n  root-hints: %s\n  upstream-port: %d\n"
-                "  query-special-addresses: true\nlog:\n  level: info\n"
-                % (RESOLVER, port, per_thread, hints, up_port))
-    p = start_bg(cfg + ".log", [RESOLVERD, "-c", cfg])
-    return p, cfg + ".log"
+    return start_root_resolverd("flood-%d" % per_thread, RESOLVER, port, SERVER, up_port,
+                                "  threads: 1\n  resolutions-per-thread: %d\n" % per_thread,
+                                "log:\n  level: info\n")
 
 
 def sample_during(p, port, seconds):
@@ -158,8 +149,7 @@ def main():
     check("jostled resolutions are counted", "0 resolutions jostled" not in line and "jostled" in line,
           line)
     s3.close()
-    p.terminate()
-    p.wait(5)
+    sigterm(p)
     p, log = start_resolver(port, up_port, 8192)
     check("resolverd answers", wait_dns(RESOLVER, port))
     rc, _ = ask(port, "fast.slow.")
@@ -206,8 +196,7 @@ def main():
         check("a second flood costs no more than the first",
               peak2 - base <= (peak1 - base) * 1.2 + 1024)
     s2.close()
-    p.terminate()
-    p.wait(5)
+    sigterm(p)
 
     stop.set()
     t.join(5)
