@@ -14,13 +14,14 @@ CC ?= cc
 OPT ?= -O2
 SAN ?=
 CFLAGS_ALL = -std=c11 $(OPT) -g -Wall -Wextra -Werror $(SAN) -MMD -MP
-CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib -Iresolver -Iclient
+RES_INC = $(patsubst %/,-I%,$(sort $(dir $(wildcard resolver/*/*.h))))
+CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(RES_INC) -Iclient
 LIB_WARN = -Wconversion
 LDLIBS_ALL = -lyaml -lpthread
 FUZZ_SECONDS ?= 300
 
 LIB_SRC := $(wildcard lib/*.c)
-RES_SRC := $(filter-out resolver/main.c,$(wildcard resolver/*.c))
+RES_SRC := $(filter-out resolver/server/main.c,$(wildcard resolver/*/*.c))
 CLI_SRC := $(wildcard client/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
@@ -31,7 +32,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
 
-PROGS := $(BUILD)/qdig $(if $(wildcard resolver/main.c),$(BUILD)/resolverd)
+PROGS := $(BUILD)/qdig $(if $(wildcard resolver/server/main.c),$(BUILD)/resolverd)
 DEPS_STAMP := $(BUILD)/.deps-build
 
 .PHONY: all run test asan fuzz bench clean deps-test mutate
@@ -67,7 +68,7 @@ $(BUILD)/libresolver.a: $(RES_OBJ)
 $(BUILD)/qdig: $(CLI_OBJ) $(BUILD)/libresolver.a $(BUILD)/libdns.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/resolverd: $(BUILD)/resolver/main.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
+$(BUILD)/resolverd: $(BUILD)/resolver/server/main.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
@@ -81,7 +82,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(BUILD)/libresolver.a $(BUILD)/libdn
 # Fuzz targets: clang with libFuzzer, in a tree of their own.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-FUZZ_FLAGS = -std=c11 -O1 -g -D_GNU_SOURCE -Ilib -Iresolver \
+FUZZ_FLAGS = -std=c11 -O1 -g -D_GNU_SOURCE -Ilib \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) | deps-test
 	@mkdir -p $(@D)

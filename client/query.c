@@ -1,4 +1,4 @@
-/* client/query.c: one exchange with one server, waited for: resolver/upstream.c's transport
+/* client/query.c: one exchange with one server, waited for: resolver/iter/upstream.c's transport
  * (the daemon's own) driven by a loop of its own until the reply, a failure or the last try.
  * SPDX-License-Identifier: MIT
  */

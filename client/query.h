@@ -1,6 +1,6 @@
 /* client/query.h: sending one query to one server and waiting for its reply.
  *
- * The daemon's transport (resolver/upstream.h) carries it: a fresh random port per try, the
+ * The daemon's transport (resolver/iter/upstream.h) carries it: a fresh random port per try, the
  * reply matched by ID and question (anything else is dropped and the wait goes on), replies
  * read whole up to 65,535 bytes over UDP and TCP. UDP is retried on timeout; TC=1, SERVFAIL
  * and REFUSED replies are handed back as they came, so the caller decides on the TCP retry

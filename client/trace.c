@@ -1,7 +1,7 @@
 /* client/trace.c: qdig +trace, the walk and its printing.
  *
- * The walk is resolver/iterator.c's, driven here one query at a time through
- * resolver/upstream.c on an event loop of qdig's own; this file feeds the iterator its events
+ * The walk is resolver/iter/iterator.c's, driven here one query at a time through
+ * resolver/iter/upstream.c on an event loop of qdig's own; this file feeds the iterator its events
  * and prints the steps it records, in three layouts: dig's text (with lines of their own for
  * what dig +trace hides), +short (one line a step) and +json. Where the root servers come from
  * (a hints file, or a server's answer to ". NS") is settled here too. Records are laid out by

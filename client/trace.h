@@ -1,6 +1,6 @@
 /* client/trace.h: qdig +trace: walking the DNS tree from the root and showing every step.
  *
- * The walk is the daemon's own iterator (resolver/iterator.h) driven here through the same
+ * The walk is the daemon's own iterator (resolver/iter/iterator.h) driven here through the same
  * upstream module, with a cache of its own that starts empty, so qdig follows the same rules
  * the daemon does: bailiwick, glue, CNAME restarts, lame and dead servers, TC -> TCP, limits.
  * The root servers come from the server's answer to ". NS" (as dig +trace does) or from a hints

@@ -26,7 +26,7 @@
 #include "buf.h"
 #include "dns.h"
 
-#define BATCH 32 /* as UDP_BATCH in resolver/server_priv.h */
+#define BATCH 32 /* as UDP_BATCH in resolver/server/server_priv.h */
 #define BUF 4096 /* as UDP_BUF there */
 
 /* NAME (a pointer to the question), A, IN, TTL 3600, 4 bytes: 127.54.255.254. */

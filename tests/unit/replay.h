@@ -362,7 +362,7 @@ static void play(struct world *w, struct iter_action *act)
 		r->used++;
 	bool case_differs = r && r->echo && name_equal(N(r->echo), q.q.name) &&
 			    memcmp(N(r->echo), q.q.name, name_len(q.q.name)) != 0;
-	if (r && case_differs && act->exact_case) { /* what resolver/upstream.c does with it */
+	if (r && case_differs && act->exact_case) { /* what resolver/iter/upstream.c does with it */
 		w->now_ms += act->timeout_ms;
 		iter_case_mismatch(w->it, act->timeout_ms, w->now_ms, act);
 	} else if (!r || r->play == TIMEOUT) {

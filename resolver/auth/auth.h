@@ -1,0 +1,69 @@
+/* resolver/auth/auth.h: authoritative answers from loaded zones: the toy internet's servers.
+ *
+ * The zones of a toy-internet map (config_load_map) are loaded once; each server address of
+ * the map serves the zones the map lists for it. auth_answer answers one query that arrived
+ * at one of those addresses, as an authoritative server does: answers with AA, referrals at
+ * zone cuts with glue, CNAME chains inside the zone, wildcards (RFC 4592), NXDOMAIN and NODATA
+ * with the SOA (RFC 2308), REFUSED outside its zones, TC when a UDP reply does not fit.
+ *
+ * Replies are shaped like NSD's (zones/README.md and tests/system/toy_nsd_vs_auth.sh compare
+ * the two): a positive answer carries the zone's NS RRset in the authority section and the
+ * addresses of NS, MX and SRV targets in the additional section; ANY gets one RRset (RFC 8482).
+ * Lookup walks a hash table of the zone's names from the apex down, a probe per label, so its
+ * cost does not grow with the zone. Implemented in auth.c (loading, addresses, header checks),
+ * auth_zone.c (the index) and auth_answer.c (the sections); auth_zone.h is their shared
+ * internal header.
+ *
+ * Immutable after auth_load: auth_answer is thread-safe and allocates nothing.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RESOLVER_AUTH_H
+#define RESOLVER_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "config.h"
+#include "wire.h"
+
+/* The EDNS payload size we advertise, and the most a UDP reply is made to fit: 1232 avoids IP
+ * fragmentation (DNS Flag Day 2020), as NSD's default does. */
+#define AUTH_EDNS_SIZE 1232
+
+struct auth;
+
+/* Loads every zone file of map (and checks it, lib/zonecheck). false with "file:line:
+ * reason" in err when a zone does not load; nothing is kept then. The map is not kept: it may
+ * be freed once this returns. */
+bool auth_load(const struct config_map *map, struct auth **out, char err[static 256]);
+
+/* Frees everything; auth_free(NULL) does nothing. */
+void auth_free(struct auth *a);
+
+/* The distinct server addresses of the map (port 0), for the listeners; valid while a lives. */
+const struct sockaddr_storage *auth_addresses(const struct auth *a, size_t *n);
+
+/* The size a UDP reply to q must fit, to pass as auth_answer's max_size: 512 without EDNS
+ * (RFC 1035 §4.2.1), else the client's EDNS payload size, raised to 512 (RFC 6891 §6.2.5)
+ * and cut to AUTH_EDNS_SIZE. */
+size_t auth_udp_limit(const struct wire_query *q);
+
+/* Answers the query q (parsed from pkt, len bytes) that arrived at local address `local`
+ * (its port ignored; an IPv4-mapped IPv6 address counts as the IPv4 one). local NULL means
+ * every zone of the map, as if one server served them all (for tests and benchmarks). The
+ * reply goes into out (cap bytes, at least 512); max_size is the size the reply must fit
+ * (auth_udp_limit(q) over UDP, 65535 over TCP; below 512 counts as 512). A reply that does
+ * not fit has TC=1 and only the RRsets that fitted. The question is echoed as received;
+ * names from the zones keep the case of the zone file. Errors are answers: FORMERR without
+ * exactly one question or for QTYPE OPT, NOTIMP for an opcode other than QUERY, BADVERS for
+ * EDNS version above 0, REFUSED for a class other than IN, AXFR/IXFR and names outside the
+ * address's zones; none has RA or AA. q should come from a wire_parse_query that succeeded
+ * (the caller answers malformed packets). Returns the reply length, or 0 when no reply
+ * should be sent (q is a response). Thread-safe; allocates nothing. */
+size_t auth_answer(const struct auth *a, const struct sockaddr *local, const struct wire_query *q,
+		   const uint8_t *pkt, size_t len, size_t max_size, uint8_t *out, size_t cap);
+
+#endif

@@ -1,0 +1,56 @@
+/* resolver/iter/infra.h: what the resolver has learnt about authoritative servers: round-trip
+ * times, timeouts, and lameness per zone.
+ *
+ * Keyed by server address. Round-trip times follow RFC 6298 (smoothed RTT and variance, RTO =
+ * SRTT + 4 RTTVAR); a timeout doubles a server's RTO (up to INFRA_RTO_MAX_MS) until it answers
+ * again. A server that does not repeat the case of a question name is remembered, to be asked
+ * without 0x20. A server found lame for a zone is skipped for that zone for INFRA_LAME_MS. The table
+ * is bounded (INFRA_MAX_SERVERS; when full it starts over, which only forgets RTTs). Shared by
+ * all workers: one mutex, held for a few instructions per call. Time is passed in.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RESOLVER_INFRA_H
+#define RESOLVER_INFRA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define INFRA_MAX_SERVERS 16384   /* servers remembered; bounds memory */
+#define INFRA_RTO_MAX_MS 5000     /* a timed-out server's RTO stops doubling here */
+#define INFRA_RTO_MIN_MS 200      /* the least timeout, however fast a server has been */
+#define INFRA_LAME_MS (15 * 60000) /* how long a lame server is skipped for a zone */
+
+struct infra;
+
+/* A new table; first_timeout_ms is the RTO of a server never heard from. NULL when memory
+ * is short. */
+struct infra *infra_new(uint32_t first_timeout_ms);
+void infra_free(struct infra *in);
+
+/* The timeout to use for the next query to addr. */
+uint32_t infra_rto_ms(struct infra *in, const struct sockaddr *addr);
+
+/* A reply came from addr after rtt_ms: updates SRTT/RTTVAR and ends any backoff. */
+void infra_rtt(struct infra *in, const struct sockaddr *addr, uint32_t rtt_ms);
+
+/* addr did not answer in time: doubles its RTO. */
+void infra_timeout(struct infra *in, const struct sockaddr *addr);
+
+/* Marks addr lame for zone (a name) until now_ms + INFRA_LAME_MS. */
+void infra_set_lame(struct infra *in, const struct sockaddr *addr, const uint8_t *zone,
+		    uint64_t now_ms);
+
+/* True when addr is marked lame for zone at now_ms. */
+bool infra_is_lame(struct infra *in, const struct sockaddr *addr, const uint8_t *zone,
+		   uint64_t now_ms);
+
+/* addr answered a query whose name had random case (0x20) with the name in another case:
+ * ask it without 0x20 from now on. */
+void infra_set_no_0x20(struct infra *in, const struct sockaddr *addr);
+
+/* False once infra_set_no_0x20 was called for addr (until the table starts over). */
+bool infra_keeps_case(struct infra *in, const struct sockaddr *addr);
+
+#endif

@@ -1,0 +1,216 @@
+/* resolver/server/main.c: resolverd: arguments, start-up, signals.
+ *
+ * Runs in the foreground and logs to stderr. SIGTERM and SIGINT stop it within a second (exit
+ * 0; 1 if a worker was stuck and had to be left behind: a bug, and the log names it); SIGHUP
+ * reads the configuration file again and uses it if it is good, or keeps the one in force and
+ * says why. SIGUSR1 logs the counters. Only this file exits.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "config.h"
+#include "log.h"
+#include "server.h"
+
+#define RESOLVERD_VERSION "0.1"
+#define STOP_WAIT_MS 700 /* how long the workers get to stop: the exit comes within 1 s */
+
+static void usage(FILE *f)
+{
+	fputs("usage: resolverd [-c] CONFIG [--auth-only]\n"
+	      "\n"
+	      "A recursive DNS resolver with a TTL cache. It answers on the addresses of\n"
+	      "server.listen in CONFIG (a YAML file: see conf/README.md) and resolves from the\n"
+	      "root servers of resolver.root-hints. When CONFIG names toy-internet.map, it also\n"
+	      "serves the offline toy internet's zones on their loopback addresses.\n"
+	      "\n"
+	      "  -c CONFIG     the configuration file (conf/offline.yaml, conf/internet.yaml)\n"
+	      "  --auth-only   serve only the toy internet (for other resolvers to walk it)\n"
+	      "  -h, --help    this help\n"
+	      "  -V            version\n"
+	      "\n"
+	      "Signals: SIGTERM/SIGINT stop it within 1 s; SIGHUP reloads CONFIG, keeping the\n"
+	      "cache (and the configuration in force if the new one is bad); SIGUSR1 logs the\n"
+	      "counters (queries, cache hits, resolutions, upstream queries...), as the exit does.\n",
+	      f);
+}
+
+/* Keeps every configuration loaded until exit: resolutions in flight may use an old one. */
+struct configs {
+	struct config **v;
+	size_t n;
+};
+
+static bool keep(struct configs *cs, struct config *c)
+{
+	struct config **v = realloc(cs->v, (cs->n + 1) * sizeof(*v));
+	if (!v)
+		return false;
+	cs->v = v;
+	cs->v[cs->n++] = c;
+	return true;
+}
+
+static void announce(const struct config *cfg, bool auth_only)
+{
+	char a[INET6_ADDRSTRLEN];
+	for (size_t i = 0; !auth_only && i < cfg->server.n_listen; i++) {
+		const struct sockaddr_storage *ss = &cfg->server.listen[i];
+		const void *p = ss->ss_family == AF_INET
+					? (const void *)&((const struct sockaddr_in *)ss)->sin_addr
+					: (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+		inet_ntop(ss->ss_family, p, a, sizeof(a));
+		log_msg(LOG_INFO, "listening on %s#%u (UDP and TCP), %u worker%s", a,
+			cfg->server.port, cfg->server.threads, cfg->server.threads == 1 ? "" : "s");
+	}
+	if (cfg->toy.map[0])
+		log_msg(LOG_INFO, "serving the toy internet of %s on port %u", cfg->toy.map,
+			cfg->toy.port);
+}
+
+static void log_stats(const struct server *s)
+{
+	struct server_stats st;
+	server_stats(s, &st);
+	log_msg(LOG_INFO,
+		"%llu queries, %llu cache hits, %llu resolutions (%llu joined), %llu servfail, "
+		"%llu refused, %llu formerr, %llu dropped, %llu upstream queries (%llu in flight, "
+		"%llu datagrams dropped), %llu resolutions jostled out",
+		(unsigned long long)st.queries, (unsigned long long)st.cache_hits,
+		(unsigned long long)st.resolutions, (unsigned long long)st.joined,
+		(unsigned long long)st.servfail, (unsigned long long)st.refused,
+		(unsigned long long)st.formerr, (unsigned long long)st.dropped,
+		(unsigned long long)st.upstream, (unsigned long long)st.in_flight,
+		(unsigned long long)st.upstream_dropped, (unsigned long long)st.jostled);
+}
+
+/* Every upstream query has a socket of its own: as many descriptors as the system lets us
+ * (the soft limit is often 1,024, the hard one far higher). */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Waits for signals: HUP reloads, USR1 logs the counters, TERM/INT end the wait. */
+static void wait_signals(const char *path, struct server *s, struct configs *cs,
+			 const sigset_t *set)
+{
+	for (;;) {
+		int sig;
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig == SIGUSR1) {
+			log_stats(s);
+			continue;
+		}
+		if (sig != SIGHUP) {
+			log_msg(LOG_INFO, "stopping (signal %d)", sig);
+			return;
+		}
+		struct config *c;
+		char err[256] = "";
+		if (!config_load(path, &c, err)) {
+			log_msg(LOG_ERROR, "reload failed, keeping the configuration in force: %s",
+				err);
+			continue;
+		}
+		if (!keep(cs, c)) {
+			config_free(c);
+			log_msg(LOG_ERROR, "reload failed: out of memory");
+			continue;
+		}
+		log_set_level(c->log_level);
+		server_reload(s, c);
+		log_msg(LOG_INFO, "reloaded %s", path);
+	}
+}
+
+enum args { ARGS_RUN, ARGS_DONE, ARGS_BAD };
+
+/* Parses the arguments: run, or exit at once (after -h or -V), or a usage error. */
+static enum args arguments(int argc, char **argv, const char **path, bool *auth_only)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return ARGS_DONE;
+		} else if (!strcmp(a, "-V")) {
+			printf("resolverd " RESOLVERD_VERSION "\n");
+			return ARGS_DONE;
+		} else if (!strcmp(a, "--auth-only")) {
+			*auth_only = true;
+		} else if (!strcmp(a, "-c") && i + 1 < argc && !*path) {
+			*path = argv[++i];
+		} else if (a[0] != '-' && !*path) {
+			*path = a;
+		} else {
+			fprintf(stderr, "resolverd: unexpected argument '%s' (resolverd -h for help)\n",
+				a);
+			return ARGS_BAD;
+		}
+	}
+	if (!*path) {
+		fprintf(stderr, "resolverd: no configuration file (resolverd -h for help)\n");
+		return ARGS_BAD;
+	}
+	return ARGS_RUN;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = NULL;
+	bool auth_only = false;
+	enum args a = arguments(argc, argv, &path, &auth_only);
+	if (a != ARGS_RUN)
+		return a == ARGS_DONE ? 0 : 1;
+	struct configs cs = { 0 };
+	struct config *cfg;
+	struct server *s = NULL;
+	char err[256] = "";
+	if (!config_load(path, &cfg, err)) {
+		fprintf(stderr, "resolverd: %s\n", err);
+		return 1;
+	}
+	keep(&cs, cfg);
+	log_set_level(cfg->log_level);
+	raise_fd_limit();
+	/* The workers inherit this mask: signals reach only sigwait below. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int rc = 1;
+	if (!server_new(cfg, auth_only, &s, err) || !server_start(s, err)) {
+		fprintf(stderr, "resolverd: %s\n", err);
+	} else {
+		announce(cfg, auth_only);
+		wait_signals(path, s, &cs, &set);
+		log_stats(s);
+		if (!server_join(s, STOP_WAIT_MS)) {
+			/* A stuck worker still uses the server: free nothing, exit now. */
+			log_msg(LOG_ERROR, "exiting without waiting for it");
+			return 1;
+		}
+		rc = 0;
+	}
+	server_free(s);
+	for (size_t i = 0; i < cs.n; i++)
+		config_free(cs.v[i]);
+	free(cs.v);
+	return rc;
+}

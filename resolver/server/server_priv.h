@@ -1,0 +1,161 @@
+/* resolver/server/server_priv.h: the service's internals, shared by server.c (set-up, threads),
+ * server_io.c (UDP and TCP) and server_query.c (answering: checks, cache, resolutions).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RESOLVER_SERVER_PRIV_H
+#define RESOLVER_SERVER_PRIV_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "answer.h"
+#include "cache.h"
+#include "hints.h"
+#include "infra.h"
+#include "iterator.h"
+#include "loop.h"
+#include "server.h"
+#include "upstream.h"
+
+#define UDP_BATCH 32         /* datagrams per recvmmsg/sendmmsg */
+#define UDP_BUF 4096         /* the largest datagram read or written */
+#define TCP_PIPELINE 64      /* questions one TCP connection may have in flight (RFC 7766 §6.2.1.1) */
+#define TCP_OUT_MAX 65536    /* reply bytes queued for a client before its questions wait */
+#define JOSTLE_MS 200        /* a resolution older than this may make room for a new one */
+#define WAITERS_MAX 256      /* clients waiting for one resolution */
+#define FLIGHT_BUCKETS 4096
+
+/* A configuration in force, with what the resolutions derive from it. Kept until exit once
+ * replaced: resolutions in flight point at the one they started with. */
+struct snapshot {
+	const struct config *cfg;
+	struct iter_env env;
+	struct snapshot *older;
+};
+
+struct worker;
+
+enum lis_kind { LIS_UDP, LIS_TCP };
+
+struct listener {
+	struct loop_fd lf;
+	struct worker *w;
+	enum lis_kind kind;
+	bool auth;                     /* a toy-internet server address */
+	struct sockaddr_storage local;
+};
+
+struct outbuf {
+	struct outbuf *next;
+	size_t len, off;
+	uint8_t data[];
+};
+
+/* A TCP client (RFC 7766): length-prefixed messages, pipelined, replies in any order. */
+struct conn {
+	struct loop_fd lf;
+	struct worker *w;
+	struct listener *lis;
+	struct loop_timer idle;
+	struct loop_timer deadline; /* armed while a message is partly read */
+	uint64_t last_question_ms;  /* when it opened, or its last whole message came */
+	uint8_t *in;
+	size_t in_len;
+	struct outbuf *out_head, *out_tail;
+	size_t out_bytes;   /* queued in out_head..out_tail, not yet sent */
+	uint32_t events;    /* what epoll watches for now */
+	unsigned pending;   /* replies still owed by resolutions, and a deferred resume */
+	bool resuming;      /* a resume is deferred (and counted in pending) */
+	bool closed;        /* the socket is gone; the struct waits for pending to drain */
+	struct conn *prev, *next;
+	struct sockaddr_storage peer;
+};
+
+/* Where a reply goes. */
+struct client {
+	struct listener *lis;          /* UDP: send from this socket */
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	struct conn *conn;             /* TCP: queue on this connection */
+};
+
+struct waiter {
+	struct waiter *next;
+	struct client c;
+	struct answer_req req;
+};
+
+/* One resolution in flight and the clients waiting for it. */
+struct flight {
+	struct flight *next;            /* hash chain */
+	struct flight *older, *newer;   /* the worker's flights in the order they started */
+	uint64_t start_ms;
+	uint32_t hash;
+	uint8_t qname[NAME_MAX_WIRE];   /* lower case */
+	uint16_t qtype, qclass;
+	struct worker *w;
+	struct snapshot *snap;
+	struct arena *a;
+	struct iter *it;
+	struct upstream_query *uq;
+	struct waiter *waiters;
+	unsigned n_waiters;
+};
+
+struct worker_stats {
+	atomic_uint_fast64_t queries, cache_hits, resolutions, joined, refused, formerr, dropped,
+		servfail, upstream, jostled;
+};
+
+struct worker {
+	struct server *s;
+	unsigned id;
+	pthread_t thread;
+	bool started, joined;
+	struct loop *loop;
+	struct upstream *up;
+	struct listener *lis;
+	size_t n_lis;
+	struct conn *conns;
+	unsigned n_conns;
+	struct flight *flights[FLIGHT_BUCKETS];
+	unsigned n_flights;
+	struct flight *oldest, *newest;
+	unsigned peak_flights;          /* since the last memory trim */
+	struct loop_timer expire;       /* worker 0: reclaims expired cache entries */
+	uint8_t *scratch;               /* cache copies on the hit path */
+	size_t scratch_cap;
+	struct worker_stats st;
+};
+
+struct server {
+	_Atomic(struct snapshot *) snap;
+	struct cache *cache;
+	struct infra *infra;
+	struct hints hints;
+	struct auth *auth;
+	bool auth_only;
+	struct worker *workers;
+	unsigned n_workers;
+};
+
+/* server_io.c: the sockets. */
+void io_on_udp(void *arg, uint32_t events);
+void io_on_accept(void *arg, uint32_t events);
+/* Sends a reply to a client (UDP datagram, or queued on its TCP connection). */
+void io_reply(struct worker *w, const struct client *c, const uint8_t *msg, size_t len);
+/* A resolution will not answer a TCP client after all: releases the connection's hold. */
+void io_conn_release(struct conn *conn);
+/* Closes every TCP connection of w (at shutdown). */
+void io_close_all(struct worker *w);
+
+/* server_query.c: answering. */
+/* Handles one query from c. Returns the length of a reply to send at once into out (cap
+ * bytes), or 0: nothing to send (dropped), or a resolution will answer later. */
+size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt, size_t len,
+		    uint8_t *out, size_t cap);
+/* Drops every resolution in flight (at shutdown). */
+void query_drop_all(struct worker *w);
+
+#endif

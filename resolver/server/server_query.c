@@ -1,0 +1,404 @@
+/* resolver/server/server_query.c: answering one query: the checks, the cache hit path, and the
+ * resolutions in flight that answer later.
+ *
+ * Order of checks (each failure has one response, STYLE §4): too short or a response (QR=1):
+ * dropped and counted; client not allowed (never on a toy-internet address): REFUSED for a
+ * well-formed QUERY, anything else dropped, so a stranger gets nothing but that one answer;
+ * malformed: FORMERR; not QUERY: NOTIMP; EDNS version above 0: BADVERS (RFC 6891 §6.1.3); not
+ * class IN, or a zone transfer: REFUSED.
+ * Then the cache answers, or with RD=0 the closest known delegation does (no upstream
+ * traffic), or a resolution starts, or joins one already in flight for the same question.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns.h"
+#include "log.h"
+#include "rdata.h"
+#include "server_priv.h"
+
+#define REPLY_CAP DNS_MSG_MAX
+
+static struct snapshot *snapshot(const struct worker *w)
+{
+	return atomic_load_explicit(&w->s->snap, memory_order_acquire);
+}
+
+/* A cache read into the worker's scratch buffer: the RRset of req's question (cut false), or
+ * the closest zone cut above its name (cut true). The buffer grows when an entry needs more;
+ * a miss when it cannot. */
+static enum cache_res cache_read(struct worker *w, const struct answer_req *req, bool cut,
+				 uint32_t now_s)
+{
+	struct cache_key k = { req->q.name, req->q.type, req->q.rclass };
+	size_t used;
+	for (;;) {
+		struct cache_rrset *set = (struct cache_rrset *)w->scratch;
+		enum cache_res r =
+			cut ? cache_get_cut(w->s->cache, k.name, k.rclass, now_s, set,
+					    w->scratch_cap, &used)
+			    : cache_get(w->s->cache, &k, CACHE_TRUST_ANSWER, now_s, set,
+					w->scratch_cap, &used);
+		if (r != CACHE_SPACE)
+			return r;
+		uint8_t *bigger = malloc(used);
+		if (!bigger)
+			return CACHE_MISS;
+		free(w->scratch);
+		w->scratch = bigger;
+		w->scratch_cap = used;
+	}
+}
+
+/* The hit path: the RRset, or a denial with its SOA, straight from the cache. */
+static size_t from_cache(struct worker *w, const struct answer_req *req, uint32_t now_s,
+			 uint8_t *out, size_t cap)
+{
+	enum cache_res r = cache_read(w, req, false, now_s);
+	if (r != CACHE_HIT && r != CACHE_NXDOMAIN && r != CACHE_NODATA)
+		return 0;
+	const struct cache_rrset *set = (const struct cache_rrset *)w->scratch;
+	atomic_fetch_add_explicit(&w->st.cache_hits, 1, memory_order_relaxed);
+	if (r == CACHE_HIT)
+		return answer_build(out, cap, req, DNS_RCODE_NOERROR, 0, set->rr, set->count, NULL,
+				    0);
+	return answer_build(out, cap, req,
+			    r == CACHE_NXDOMAIN ? DNS_RCODE_NXDOMAIN : DNS_RCODE_NOERROR, 0, NULL,
+			    0, set->rr, set->count);
+}
+
+/* RD=0: answer from the cache only; on a miss, with the closest delegation we know (as BIND
+ * does), never by asking upstream. */
+static size_t cache_only(struct worker *w, const struct answer_req *req, uint32_t now_s,
+			 uint8_t *out, size_t cap)
+{
+	enum cache_res r = cache_read(w, req, true, now_s);
+	const struct cache_rrset *set = (const struct cache_rrset *)w->scratch;
+	if (r != CACHE_HIT)
+		return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL);
+	return answer_build(out, cap, req, DNS_RCODE_NOERROR, 0, NULL, 0, set->rr, set->count);
+}
+
+/* ---- resolutions in flight ---- */
+
+static uint32_t flight_hash(const uint8_t *name, uint16_t type, uint16_t rclass)
+{
+	return name_hash(name) ^ ((uint32_t)type * 2654435761u) ^ rclass;
+}
+
+static struct flight *flight_find(struct worker *w, const struct answer_req *req, uint32_t h)
+{
+	for (struct flight *f = w->flights[h % FLIGHT_BUCKETS]; f; f = f->next)
+		if (f->hash == h && f->qtype == req->q.type && f->qclass == req->q.rclass &&
+		    name_equal(f->qname, req->q.name))
+			return f;
+	return NULL;
+}
+
+static void flight_unlink(struct flight *f)
+{
+	struct worker *w = f->w;
+	struct flight **pp = &w->flights[f->hash % FLIGHT_BUCKETS];
+	while (*pp != f)
+		pp = &(*pp)->next;
+	*pp = f->next;
+	*(f->older ? &f->older->newer : &w->oldest) = f->newer;
+	*(f->newer ? &f->newer->older : &w->newest) = f->older;
+	w->n_flights--;
+}
+
+#define TRIM_AFTER 256 /* resolutions in flight at once that make memory worth giving back */
+
+static void flight_free(struct flight *f)
+{
+	struct worker *w = f->w;
+	while (f->waiters) {
+		struct waiter *wt = f->waiters;
+		f->waiters = wt->next;
+		if (wt->c.conn)
+			io_conn_release(wt->c.conn);
+		free(wt);
+	}
+	arena_free(f->a);
+	free(f);
+	/* A flood is over: give its memory back to the system (glibc keeps freed memory). */
+	if (w->n_flights == 0 && w->peak_flights >= TRIM_AFTER) {
+		w->peak_flights = 0;
+		malloc_trim(0);
+	}
+}
+
+static void log_trace(const struct flight *f)
+{
+	size_t n;
+	const struct iter_step *s = iter_trace(f->it, &n);
+	for (size_t i = 0; i < n; i++, s++) {
+		char q[NAME_MAX_TEXT + 16], srv[NAME_MAX_TEXT + 64], z[NAME_MAX_TEXT];
+		struct buf_out bq, bs, bz;
+		buf_out_init(&bq, q, sizeof(q));
+		buf_out_init(&bs, srv, sizeof(srv));
+		buf_out_init(&bz, z, sizeof(z));
+		name_to_text(s->qname, &bq);
+		buf_puts(&bq, " ");
+		rdata_type_to_text(s->qtype, &bq);
+		name_to_text(s->zone, &bz);
+		if (s->server_name)
+			name_to_text(s->server_name, &bs);
+		else
+			buf_puts(&bs, "-");
+		log_msg(LOG_DEBUG, "trace %u: %s: asked %s for %s over %s: %s in %u ms%s%s", s->depth,
+			q, srv, z, s->tcp ? "TCP" : "UDP", iter_step_name(s->kind), s->rtt_ms,
+			s->note ? ": " : "", s->note ? s->note : "");
+	}
+}
+
+/* A resolution that hit a limit says so at level info, naming the limit and the question
+ * (the client's, or the sub-question of a name server's address) that hit it. */
+static void log_limit(const struct flight *f)
+{
+	size_t n;
+	const struct iter_step *s = iter_trace(f->it, &n);
+	while (n > 0 && s[n - 1].kind != ITER_STEP_LIMIT)
+		n--;
+	if (n == 0 || !log_enabled(LOG_INFO))
+		return;
+	char q[NAME_MAX_TEXT + 16];
+	struct buf_out b;
+	buf_out_init(&b, q, sizeof(q));
+	name_to_text(s[n - 1].qname, &b);
+	buf_puts(&b, " ");
+	rdata_type_to_text(s[n - 1].qtype, &b);
+	log_msg(LOG_INFO, "SERVFAIL for %s: limit hit: %s", q, s[n - 1].note);
+}
+
+/* Every waiting client gets its reply (SERVFAIL, or the records given), and f is gone. */
+static void flight_answer(struct flight *f, unsigned rcode, const struct wire_rr *an,
+			  size_t n_an, const struct wire_rr *ns, size_t n_ns)
+{
+	static _Thread_local uint8_t out[REPLY_CAP];
+	if (rcode == DNS_RCODE_SERVFAIL)
+		atomic_fetch_add_explicit(&f->w->st.servfail, 1, memory_order_relaxed);
+	flight_unlink(f);
+	for (struct waiter *wt = f->waiters; wt; wt = wt->next) {
+		size_t len = rcode == DNS_RCODE_SERVFAIL
+				     ? answer_error(out, sizeof(out), &wt->req, true, rcode)
+				     : answer_build(out, sizeof(out), &wt->req, rcode, 0, an, n_an,
+						    ns, n_ns);
+		io_reply(f->w, &wt->c, out, len);
+	}
+	flight_free(f);
+}
+
+/* The resolution is over: every waiting client gets its reply. */
+static void flight_complete(struct flight *f)
+{
+	const struct wire_rr *an, *ns;
+	size_t n_an, n_ns;
+	unsigned rcode = iter_result(f->it, &an, &n_an, &ns, &n_ns);
+	if (rcode == DNS_RCODE_SERVFAIL)
+		log_limit(f);
+	if (log_enabled(LOG_DEBUG))
+		log_trace(f);
+	flight_answer(f, rcode, an, n_an, ns, n_ns);
+}
+
+static void flight_run(struct flight *f, struct iter_action *act);
+
+static void on_upstream(void *arg, const struct upstream_result *r)
+{
+	struct flight *f = arg;
+	struct iter_action act;
+	uint64_t now = loop_now_ms(f->w->loop);
+	f->uq = NULL;
+	if (r->status == UPSTREAM_REPLY)
+		iter_reply(f->it, r->reply, r->len, r->rtt_ms, now, &act);
+	else if (r->status == UPSTREAM_TIMEOUT && r->case_mismatch)
+		iter_case_mismatch(f->it, r->rtt_ms, now, &act);
+	else if (r->status == UPSTREAM_TIMEOUT)
+		iter_timeout(f->it, r->rtt_ms, now, &act);
+	else
+		iter_failed(f->it, r->error, r->rtt_ms, now, &act);
+	flight_run(f, &act);
+}
+
+/* Carries out the iterator's actions until one is a query in flight or the end. */
+static void flight_run(struct flight *f, struct iter_action *act)
+{
+	while (act->kind == ITER_SEND) {
+		atomic_fetch_add_explicit(&f->w->st.upstream, 1, memory_order_relaxed);
+		unsigned flags = (act->tcp ? UPSTREAM_TCP : 0) | (act->exact_case ? UPSTREAM_0X20 : 0);
+		f->uq = upstream_send(f->w->up, (struct sockaddr *)&act->addr, act->query,
+				      act->query_len, flags, act->timeout_ms, on_upstream, f);
+		if (f->uq)
+			return;
+		iter_failed(f->it, "cannot send (no route, or out of sockets or memory)", 0,
+			    loop_now_ms(f->w->loop), act);
+	}
+	flight_complete(f);
+}
+
+static bool add_waiter(struct flight *f, const struct client *c, const struct answer_req *req)
+{
+	if (f->n_waiters >= WAITERS_MAX)
+		return false;
+	struct waiter *wt = malloc(sizeof(*wt));
+	if (!wt)
+		return false;
+	wt->c = *c;
+	wt->req = *req;
+	wt->next = f->waiters;
+	f->waiters = wt;
+	f->n_waiters++;
+	if (c->conn)
+		c->conn->pending++;
+	return true;
+}
+
+/* Every slot is taken: the oldest resolution gives its place up if it has run for JOSTLE_MS
+ * (its clients get SERVFAIL), as Unbound's jostle-timeout does, so that a flood of questions
+ * for slow zones cannot lock newcomers out. false when even the oldest is young. */
+static bool jostle(struct worker *w)
+{
+	struct flight *f = w->oldest;
+	if (!f || loop_now_ms(w->loop) - f->start_ms < JOSTLE_MS)
+		return false;
+	atomic_fetch_add_explicit(&w->st.jostled, 1, memory_order_relaxed);
+	if (f->uq)
+		upstream_cancel(w->up, f->uq);
+	f->uq = NULL;
+	flight_answer(f, DNS_RCODE_SERVFAIL, NULL, 0, NULL, 0); /* given up */
+	return true;
+}
+
+/* Starts a resolution for req, or joins the one in flight. false when neither can be done
+ * (limits, memory): the caller answers SERVFAIL. */
+static bool resolve(struct worker *w, struct snapshot *snap, const struct client *c,
+		    const struct answer_req *req)
+{
+	uint32_t h = flight_hash(req->q.name, req->q.type, req->q.rclass);
+	struct flight *f = flight_find(w, req, h);
+	if (f) {
+		atomic_fetch_add_explicit(&w->st.joined, 1, memory_order_relaxed);
+		return add_waiter(f, c, req);
+	}
+	if (w->n_flights >= snap->cfg->server.resolutions_per_thread && !jostle(w))
+		return false;
+	if (!(f = calloc(1, sizeof(*f))))
+		return false;
+	f->w = w;
+	f->snap = snap;
+	f->hash = h;
+	memcpy(f->qname, req->q.name, name_len(req->q.name));
+	name_lower(f->qname);
+	f->qtype = req->q.type;
+	f->qclass = req->q.rclass;
+	f->a = arena_new();
+	uint64_t now = loop_now_ms(w->loop);
+	f->it = f->a ? iter_new(f->a, &snap->env, f->qname, f->qtype, f->qclass, now) : NULL;
+	if (!f->it || !add_waiter(f, c, req)) {
+		flight_free(f);
+		return false;
+	}
+	f->next = w->flights[h % FLIGHT_BUCKETS];
+	w->flights[h % FLIGHT_BUCKETS] = f;
+	f->start_ms = now;
+	f->older = w->newest;
+	*(w->newest ? &w->newest->newer : &w->oldest) = f;
+	w->newest = f;
+	if (++w->n_flights > w->peak_flights)
+		w->peak_flights = w->n_flights;
+	atomic_fetch_add_explicit(&w->st.resolutions, 1, memory_order_relaxed);
+	struct iter_action act;
+	iter_start(f->it, now, &act);
+	flight_run(f, &act);
+	return true;
+}
+
+void query_drop_all(struct worker *w)
+{
+	for (size_t b = 0; b < FLIGHT_BUCKETS; b++) {
+		while (w->flights[b]) {
+			struct flight *f = w->flights[b];
+			w->flights[b] = f->next;
+			if (f->uq)
+				upstream_cancel(w->up, f->uq);
+			flight_free(f);
+		}
+	}
+	w->n_flights = 0;
+	w->oldest = w->newest = NULL;
+}
+
+/* ---- one query ---- */
+
+/* A client outside the access lists (issue 11, finding 7): REFUSED, no bigger than its query,
+ * only for a well-formed QUERY; malformed bytes and other opcodes are dropped. */
+static size_t refuse(struct worker *w, const struct wire_query *q, enum err e,
+		     const struct answer_req *req, uint8_t *out, size_t cap)
+{
+	atomic_fetch_add_explicit(&w->st.refused, 1, memory_order_relaxed);
+	if (e != ERR_OK || !q->has_question || DNS_OPCODE(q->flags) != DNS_OPCODE_QUERY)
+		return 0;
+	return answer_error(out, cap, req, true, DNS_RCODE_REFUSED);
+}
+
+/* The checks before any answer; returns an error reply's length, or 0 to go on. */
+static size_t check(struct worker *w, const struct client *c,
+		    const struct wire_query *q, enum err e, const struct answer_req *req,
+		    uint8_t *out, size_t cap)
+{
+	unsigned rcode = DNS_RCODE_NOERROR;
+	if (e != ERR_OK || !q->has_question) {
+		atomic_fetch_add_explicit(&w->st.formerr, 1, memory_order_relaxed);
+		return answer_error(out, cap, req, q->has_question, DNS_RCODE_FORMERR);
+	}
+	if (DNS_OPCODE(q->flags) != DNS_OPCODE_QUERY)
+		rcode = DNS_RCODE_NOTIMP;
+	else if (q->edns.present && q->edns.version > 0)
+		rcode = DNS_RCODE_BADVERS;
+	else if (c->lis->auth)
+		return 0;
+	else if (q->q.rclass != DNS_CLASS_IN || q->q.type == DNS_TYPE_AXFR ||
+		 q->q.type == DNS_TYPE_IXFR || q->q.type == DNS_TYPE_OPT)
+		rcode = DNS_RCODE_REFUSED;
+	if (rcode == DNS_RCODE_REFUSED)
+		atomic_fetch_add_explicit(&w->st.refused, 1, memory_order_relaxed);
+	return rcode ? answer_error(out, cap, req, true, rcode) : 0;
+}
+
+size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt, size_t len,
+		    uint8_t *out, size_t cap)
+{
+	struct snapshot *snap = snapshot(w);
+	struct wire_query q;
+	struct answer_req req;
+	enum err e = wire_parse_query(pkt, len, &q);
+	if (len < DNS_HEADER_SIZE || (q.flags & DNS_FLAG_QR)) {
+		atomic_fetch_add_explicit(&w->st.dropped, 1, memory_order_relaxed);
+		return 0; /* nothing to answer to; never answer a response (no loops) */
+	}
+	answer_req_from(&req, &q, c->conn != NULL, snap->cfg->server.udp_size, !c->lis->auth);
+	if (!c->lis->auth && !config_client_allowed(snap->cfg, (const struct sockaddr *)&c->peer))
+		return refuse(w, &q, e, &req, out, cap);
+	size_t n = check(w, c, &q, e, &req, out, cap);
+	if (n)
+		return n;
+	if (c->lis->auth)
+		return auth_answer(w->s->auth, (const struct sockaddr *)&c->lis->local, &q, pkt,
+				   len, req.max_size, out, cap);
+	atomic_fetch_add_explicit(&w->st.queries, 1, memory_order_relaxed);
+	uint32_t now_s = (uint32_t)(loop_now_ms(w->loop) / 1000);
+	n = from_cache(w, &req, now_s, out, cap);
+	if (n)
+		return n;
+	if (!(q.flags & DNS_FLAG_RD))
+		return cache_only(w, &req, now_s, out, cap);
+	if (resolve(w, snap, c, &req))
+		return 0;
+	atomic_fetch_add_explicit(&w->st.servfail, 1, memory_order_relaxed);
+	return answer_error(out, cap, &req, true, DNS_RCODE_SERVFAIL);
+}
