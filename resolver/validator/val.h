@@ -20,37 +20,37 @@ enum val_state {
 	VAL_INDETERMINATE = 0, /* no verdict: no trust anchor covers it, or it was not checked */
 	VAL_SECURE,            /* a chain of signatures from a trust anchor proves it */
 	VAL_INSECURE,          /* proven that no chain can exist (no DS, unsupported algorithms,
-				* NSEC3 opt-out or iterations over the limit) */
+	                        * NSEC3 opt-out or iterations over the limit) */
 	VAL_BOGUS,             /* a chain should exist and does not verify */
 };
 
 /* Why a verdict was reached. Each has a text (val_reason_str) and an EDE code
  * (val_reason_ede). */
 enum val_reason {
-	VAL_R_OK = 0,              /* secure: verified */
-	VAL_R_SIG_EXPIRED,         /* RRSIG expiration is before now (RFC 4034 §3.1.5) */
-	VAL_R_SIG_NOT_YET,         /* RRSIG inception is after now */
-	VAL_R_NO_KEY,              /* no DNSKEY of the RRSIG's tag, algorithm and signer (with
-				    * the zone-key bit and without the revoke bit) */
-	VAL_R_RRSIGS_MISSING,      /* no RRSIG of the zone with a supported algorithm covers it */
-	VAL_R_SIG_INVALID,         /* the signature does not verify with the key */
-	VAL_R_SIGNER,              /* RRSIG signer is not the zone, or not the owner's ancestor */
-	VAL_R_LABELS,              /* RRSIG labels field exceeds the owner's label count */
-	VAL_R_MALFORMED,           /* RRSIG, DNSKEY, DS, NSEC or NSEC3 rdata of the wrong shape,
-				    * or records of one RRset that differ in owner/type/class */
-	VAL_R_DS_MISMATCH,         /* no DS digest matches a DNSKEY that signs the DNSKEY set */
-	VAL_R_UNSUPPORTED_ALG,     /* insecure: the DS set has only algorithms not validated */
-	VAL_R_UNSUPPORTED_DIGEST,  /* insecure: the DS set has only digest types not supported */
-	VAL_R_NO_DS,               /* insecure: proven that the delegation has no DS */
-	VAL_R_NSEC_MISSING,        /* the NSEC/NSEC3 records do not prove the denial */
-	VAL_R_NSEC3_OPTOUT,        /* insecure: the name falls in an NSEC3 opt-out span */
-	VAL_R_NSEC3_ITERATIONS,    /* insecure: NSEC3 iterations over the limit (RFC 9276) */
-	VAL_R_LIMIT_KEYTAG,        /* bogus: more DNSKEYs of one tag than limits.keys_per_tag */
-	VAL_R_LIMIT_RRSIGS,        /* bogus: RRSIGs tried on one RRset hit rrsigs_per_rrset */
-	VAL_R_LIMIT_SIGS,          /* bogus: the resolution's signature checks are used up */
-	VAL_R_LIMIT_NSEC3,         /* bogus: the resolution's NSEC3 hashes are used up */
-	VAL_R_NOMEM,               /* indeterminate: memory ran out (answer SERVFAIL, no cache) */
-	VAL_R_COUNT                /* number of reasons, not a reason */
+	VAL_R_OK = 0,             /* secure: verified */
+	VAL_R_SIG_EXPIRED,        /* RRSIG expiration is before now (RFC 4034 §3.1.5) */
+	VAL_R_SIG_NOT_YET,        /* RRSIG inception is after now */
+	VAL_R_NO_KEY,             /* no DNSKEY of the RRSIG's tag, algorithm and signer (with
+	                           * the zone-key bit and without the revoke bit) */
+	VAL_R_RRSIGS_MISSING,     /* no RRSIG of the zone with a supported algorithm covers it */
+	VAL_R_SIG_INVALID,        /* the signature does not verify with the key */
+	VAL_R_SIGNER,             /* RRSIG signer is not the zone, or not the owner's ancestor */
+	VAL_R_LABELS,             /* RRSIG labels field exceeds the owner's label count */
+	VAL_R_MALFORMED,          /* RRSIG, DNSKEY, DS, NSEC or NSEC3 rdata of the wrong shape,
+	                           * or records of one RRset that differ in owner/type/class */
+	VAL_R_DS_MISMATCH,        /* no DS digest matches a DNSKEY that signs the DNSKEY set */
+	VAL_R_UNSUPPORTED_ALG,    /* insecure: the DS set has only algorithms not validated */
+	VAL_R_UNSUPPORTED_DIGEST, /* insecure: the DS set has only digest types not supported */
+	VAL_R_NO_DS,              /* insecure: proven that the delegation has no DS */
+	VAL_R_NSEC_MISSING,       /* the NSEC/NSEC3 records do not prove the denial */
+	VAL_R_NSEC3_OPTOUT,       /* insecure: the name falls in an NSEC3 opt-out span */
+	VAL_R_NSEC3_ITERATIONS,   /* insecure: NSEC3 iterations over the limit (RFC 9276) */
+	VAL_R_LIMIT_KEYTAG,       /* bogus: more DNSKEYs of one tag than limits.keys_per_tag */
+	VAL_R_LIMIT_RRSIGS,       /* bogus: RRSIGs tried on one RRset hit rrsigs_per_rrset */
+	VAL_R_LIMIT_SIGS,         /* bogus: the resolution's signature checks are used up */
+	VAL_R_LIMIT_NSEC3,        /* bogus: the resolution's NSEC3 hashes are used up */
+	VAL_R_NOMEM,              /* indeterminate: memory ran out (answer SERVFAIL, no cache) */
+	VAL_R_COUNT               /* number of reasons, not a reason */
 };
 
 /* A short static English text for r ("signature expired"), never NULL; for log lines and the
@@ -66,16 +66,16 @@ int val_reason_ede(enum val_reason r);
 
 /* Limits against KeyTrap and NSEC3 hash floods (CVE-2023-50387, CVE-2023-50868). */
 struct val_limits {
-	unsigned keys_per_tag;      /* DNSKEYs tried for one RRSIG among those sharing its key
-				     * tag and algorithm; stops KeyTrap's colliding-tag key sets */
-	unsigned rrsigs_per_rrset;  /* RRSIGs tried on one RRset; stops KeyTrap's many signatures
-				     * over one set */
-	unsigned sig_checks;        /* signature verifications in one resolution (all calls that
-				     * share a budget); stops the product of the two above */
-	unsigned nsec3_hashes;      /* NSEC3 name hashes in one resolution; stops CVE-2023-50868's
-				     * closest-encloser floods */
-	unsigned nsec3_iterations;  /* highest NSEC3 iteration count believed; above it a denial
-				     * is insecure (RFC 9276 §3.2); bounds each hash's cost */
+	unsigned keys_per_tag;     /* DNSKEYs tried for one RRSIG among those sharing its key
+	                            * tag and algorithm; stops KeyTrap's colliding-tag key sets */
+	unsigned rrsigs_per_rrset; /* RRSIGs tried on one RRset; stops KeyTrap's many signatures
+	                            * over one set */
+	unsigned sig_checks;       /* signature verifications in one resolution (all calls that
+	                            * share a budget); stops the product of the two above */
+	unsigned nsec3_hashes;     /* NSEC3 name hashes in one resolution; stops CVE-2023-50868's
+	                            * closest-encloser floods */
+	unsigned nsec3_iterations; /* highest NSEC3 iteration count believed; above it a denial
+	                            * is insecure (RFC 9276 §3.2); bounds each hash's cost */
 };
 
 /* Defaults, in line with the resolvers patched for KeyTrap (2024): Unbound 1.19.1 tries at most

@@ -31,12 +31,12 @@
 
 /* The fields of an RRSIG record (RFC 4034 §3.1), host order. */
 struct val_rrsig {
-	uint16_t covered;               /* type covered */
+	uint16_t covered; /* type covered */
 	uint8_t algorithm, labels;
 	uint32_t orig_ttl, expiration, inception;
 	uint16_t key_tag;
-	uint8_t signer[NAME_MAX_WIRE];  /* lowercased */
-	const uint8_t *sig;             /* the signature: points into the record's rdata */
+	uint8_t signer[NAME_MAX_WIRE]; /* lowercased */
+	const uint8_t *sig;            /* the signature: points into the record's rdata */
 	uint16_t sig_len;
 };
 
@@ -50,22 +50,22 @@ bool val_rrsig_parse(const struct wire_rr *rr, struct val_rrsig *out);
 struct val_info {
 	enum val_reason reason; /* VAL_R_OK when secure; otherwise why not */
 	/* The RRSIG that verified (secure), or for a failure the one that got furthest: */
-	uint8_t signer[NAME_MAX_WIRE]; /* its signer name (the root "." when none was seen) */
-	uint16_t key_tag;              /* its key tag field */
-	uint8_t algorithm;             /* its algorithm */
+	uint8_t signer[NAME_MAX_WIRE];  /* its signer name (the root "." when none was seen) */
+	uint16_t key_tag;               /* its key tag field */
+	uint8_t algorithm;              /* its algorithm */
 	uint32_t inception, expiration; /* its times, as in the record (RFC 4034 §3.1.5) */
 	/* Secure only: */
 	uint32_t ttl_s; /* the highest TTL the RRset may be cached with (RFC 4035 §5.3.3): the
-			 * least of the records' TTLs, the RRSIG's TTL, its original TTL and
-			 * expiration - now */
+	                 * least of the records' TTLs, the RRSIG's TTL, its original TTL and
+	                 * expiration - now */
 	bool wildcard;  /* the RRset was expanded from a wildcard: the RRSIG's labels field is
-			 * below the owner's label count (a leading "*" label not counted, so the
-			 * wildcard's own RRset, asked for by name, is not an expansion) */
+	                 * below the owner's label count (a leading "*" label not counted, so the
+	                 * wildcard's own RRset, asked for by name, is not an expansion) */
 	uint8_t source[NAME_MAX_WIRE]; /* wildcard only: the wildcard's owner "*.<encloser>";
-					* the closest encloser is name_parent(source). The caller
-					* must then prove that the owner itself does not exist
-					* (val_denial.h, VAL_DENY_WILDCARD) before calling the
-					* answer secure (RFC 4035 §5.3.4) */
+	                                * the closest encloser is name_parent(source). The caller
+	                                * must then prove that the owner itself does not exist
+	                                * (val_denial.h, VAL_DENY_WILDCARD) before calling the
+	                                * answer secure (RFC 4035 §5.3.4) */
 };
 
 /* Verifies an RRset of n records (n >= 1) with its RRSIGs against keys, the DNSKEY records of
@@ -91,9 +91,9 @@ struct val_info {
  * VAL_R_LIMIT_* when a limit stopped the search before a signature verified. Also
  * VAL_INDETERMINATE with VAL_R_NOMEM when memory ran out. info may be NULL. */
 enum val_state val_verify_rrset(const struct wire_rr *rrset, size_t n, const struct wire_rr *rrsigs,
-				size_t n_sigs, const struct wire_rr *keys, size_t n_keys,
-				const uint8_t *zone, uint32_t now_s, struct val_budget *budget,
-				struct val_info *info);
+                                size_t n_sigs, const struct wire_rr *keys, size_t n_keys,
+                                const uint8_t *zone, uint32_t now_s, struct val_budget *budget,
+                                struct val_info *info);
 
 /* Proves the DNSKEY set of one zone (keys, n >= 1 records of type DNSKEY, the zone being their
  * owner) from ds, the n_ds DS records of the parent side (already proven by the parent's keys)
@@ -110,9 +110,10 @@ enum val_state val_verify_rrset(const struct wire_rr *rrset, size_t n, const str
  * the reason of val_verify_rrset for the matched keys (VAL_R_RRSIGS_MISSING,
  * VAL_R_SIG_EXPIRED, ...). n_ds == 0 gives VAL_BOGUS, VAL_R_DS_MISMATCH: a proven absence of
  * DS is a denial (val_denial.h), not an empty set. info may be NULL. */
-enum val_state val_verify_dnskeys(const struct wire_rr *keys, size_t n, const struct wire_rr *rrsigs,
-				  size_t n_sigs, const struct wire_rr *ds, size_t n_ds,
-				  uint32_t now_s, struct val_budget *budget, struct val_info *info);
+enum val_state val_verify_dnskeys(const struct wire_rr *keys, size_t n,
+                                  const struct wire_rr *rrsigs, size_t n_sigs,
+                                  const struct wire_rr *ds, size_t n_ds, uint32_t now_s,
+                                  struct val_budget *budget, struct val_info *info);
 
 /* The key tag of DNSKEY rdata (RFC 4034 Appendix B; RFC 6840 §5.5: no special case for any
  * algorithm but 1, which is the only one computed otherwise). rdlen below 4 gives 0. */
