@@ -17,7 +17,7 @@ CFLAGS_ALL = -std=c11 $(OPT) -g -Wall -Wextra -Werror $(SAN) -MMD -MP
 RES_INC = $(patsubst %/,-I%,$(sort $(dir $(wildcard resolver/*/*.h))))
 CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(RES_INC) -Iclient
 LIB_WARN = -Wconversion
-LDLIBS_ALL = -lyaml -lpthread
+LDLIBS_ALL = -lyaml -lpthread -lcrypto
 FUZZ_SECONDS ?= 300
 
 LIB_SRC := $(wildcard lib/*.c)
