@@ -219,6 +219,8 @@ done <<'EOF'
 127.53.0.1 . DNSKEY +dnssec
 127.53.0.1 dnssec DS +dnssec
 127.53.0.3 optout DS +dnssec
+127.53.0.1 arpa DS +dnssec
+127.53.0.2 arpa NS +dnssec
 127.53.0.1 www.ed25519.dnssec A +dnssec
 127.53.0.1 www.example.com A +dnssec
 127.53.0.1 com DS +dnssec

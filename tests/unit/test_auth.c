@@ -61,8 +61,8 @@ static const char ZONE_OTHER[] = "$ORIGIN other.\n$TTL 60\n@ SOA ns host 1 2 3 4
  * the NSEC3 parameters and hashes of RFC 5155 Appendix A (salt aabbccdd, 12 iterations):
  * H(example) = 0p9mhave..., H(ns1) = 2t7b4g4v..., H(x.w) = b4um86eg..., H(w) = k8udemvp...,
  * H(*.w) = r53bq7cc..., H(sub) = rh67q1qc...; plain is an unsigned delegation the chain
- * skips (opt-out). Names asked, with their hashes: nope (tls64j1l...), *.example
- * (jhsv97ro...), b.x.w (b87lo9qr...), *.x.w (92pqneeg...), z.w (qlu7gtfa...), plain
+ * skips (opt-out). Names asked, with their hashes: nope (tls64j1l...), ac (0m1amssj...),
+ * *.example (jhsv97ro...), b.x.w (b87lo9qr...), *.x.w (92pqneeg...), z.w (qlu7gtfa...), plain
  * (qc7g4spd...). */
 #define SIG(t, l) " RRSIG " t " 8 " l " 3600 20600101000000 20260101000000 1 example. AAAA\n"
 #define NSEC3(h, next, types) h " NSEC3 1 1 12 aabbccdd " next " " types "\n" h SIG("NSEC3", "2")
@@ -842,6 +842,11 @@ static void test_nsec3_proofs(void)
 	EXPECT(r, NXDOMAIN, 0, 8, 0);
 	CHECK(has3(&r, 1, H_APEX) && has3(&r, 1, H_SUB) && has3(&r, 1, H_XW));
 	done(&r);
+	/* ac (0m1ams...) lies before the first hash: the last NSEC3 covers it, round the end. */
+	r = ask_how(a, SG, "ac.example.", DNS_TYPE_A, &d);
+	EXPECT(r, NXDOMAIN, 0, 8, 0);
+	CHECK(has3(&r, 1, H_APEX) && has3(&r, 1, H_SUB) && has3(&r, 1, H_XW));
+	done(&r);
 	/* Closest encloser x.w (an existing name, matched); next closer b.x.w (b87lo9...) is
 	 * covered by x.w's own NSEC3, *.x.w (92pqne...) by ns1's. */
 	r = ask_how(a, SG, "a.b.x.w.example.", DNS_TYPE_A, &d);
@@ -884,6 +889,33 @@ static void test_nsec3_proofs(void)
 	done(&r);
 	r = ask_how(a, SG, "sub.example.", DNS_TYPE_DS, &d);
 	EXPECT(r, NOERROR, 2, 0, 0);
+	done(&r);
+	auth_free(a);
+}
+
+/* One address serving a signed parent and its unsigned child: DS (and its RRSIG) comes from
+ * the parent (RFC 4035 §3.1.4.1), the rest from the child, which adds nothing for DO. */
+static void test_dnssec_ds_parent(void)
+{
+	char err[256];
+	struct tzone tz[] = { { "example.", ZONE_SIGNED, SG, 0 },
+			      { "sub.example.",
+				"$ORIGIN sub.example.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n"
+				"ns A 192.0.2.4\n",
+				SG, 0 } };
+	struct auth *a = load_zones(tz, 2, err);
+	CHECKF(a != NULL, "zones do not load: %s", err);
+	if (!a)
+		return;
+	struct how d = { .edns = true, .udp_size = 1232, .do_bit = true };
+	struct reply r = ask_how(a, SG, "sub.example.", DNS_TYPE_DS, &d);
+	EXPECT(r, NOERROR, 2, 0, 0);
+	CHECK(aa(&r) && has(&r, 0, "sub.example.", DNS_TYPE_DS, NULL) &&
+	      has(&r, 0, "sub.example.", DNS_TYPE_RRSIG, NULL));
+	done(&r);
+	r = ask_how(a, SG, "www.sub.example.", DNS_TYPE_A, &d);
+	EXPECT(r, NXDOMAIN, 0, 1, 0);
+	CHECK(aa(&r) && has(&r, 1, "sub.example.", DNS_TYPE_SOA, NULL));
 	done(&r);
 	auth_free(a);
 }
@@ -1010,6 +1042,7 @@ int main(void)
 	RUN(test_toy_addresses);
 	RUN(test_dnssec_do);
 	RUN(test_nsec3_proofs);
+	RUN(test_dnssec_ds_parent);
 	RUN(test_big_zone);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
