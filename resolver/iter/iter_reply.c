@@ -38,7 +38,7 @@ void iter_cache_rrset(struct iter *it, const struct wire_msg *m, enum wire_secti
 		if (same_set(&m->rr[s][i], rr))
 			set[n++] = m->rr[s][i];
 	if (n)
-		cache_put(it->env->cache, set, n, trust, (uint32_t)(now_ms / 1000));
+		cache_put(it->env->cache, set, n, NULL, trust, (uint32_t)(now_ms / 1000));
 }
 
 void iter_reply_restore_case(struct wire_msg *m, const uint8_t *sent, const uint8_t *orig)
@@ -133,7 +133,7 @@ static void synthesize_cname(struct iter *it, const struct iter_target *t,
 	};
 	if (!c.owner || !c.rdata)
 		return;
-	cache_put(it->env->cache, &c, 1, CACHE_TRUST_ANSWER, (uint32_t)(now_ms / 1000));
+	cache_put(it->env->cache, &c, 1, NULL, CACHE_TRUST_ANSWER, (uint32_t)(now_ms / 1000));
 	if (t == it->stack[0])
 		iter_list_add(it, &it->answer, &c);
 }
@@ -203,7 +203,7 @@ static enum iter_reply_kind denial(struct iter *it, struct iter_target *t,
 	const struct wire_rr *soa = denial_soa(t, m);
 	if (soa) {
 		struct cache_key k = { t->qname, t->qtype, it->qclass };
-		cache_put_negative(it->env->cache, &k, nxdomain, soa, CACHE_TRUST_AUTHORITY_AUTH,
+		cache_put_negative(it->env->cache, &k, nxdomain, soa, NULL, CACHE_TRUST_AUTHORITY_AUTH,
 				   (uint32_t)(now_ms / 1000));
 		if (t == it->stack[0])
 			iter_list_add(it, &it->authority, soa);
