@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cache.h"
 #include "dns.h"
@@ -606,7 +607,8 @@ int trace_run(const struct qdig_opts *o, const struct query_server *server, FILE
 		rc = 9;
 		goto done;
 	}
-	struct iter *it = iter_new(t.a, &t.env, o->qname, o->qtype, o->qclass, loop_clock_ms());
+	struct iter *it = iter_new(t.a, &t.env, o->qname, o->qtype, o->qclass, loop_clock_ms(),
+				    (uint32_t)time(NULL));
 	if (!it)
 		goto done;
 	if (o->json)

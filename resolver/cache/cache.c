@@ -85,6 +85,7 @@ struct entry {
 	uint8_t trust;           /* enum cache_trust */
 	uint8_t kind;            /* enum kind */
 	uint8_t security;        /* enum cache_security */
+	uint8_t reason;          /* struct cache_sec's reason */
 	atomic_uchar referenced; /* CLOCK bit: set by readers, cleared by the evictor */
 	uint8_t bytes[];
 };
@@ -412,6 +413,7 @@ static void put_sec(struct entry *e, const struct cache_sec *sec)
 	if (!sec)
 		return;
 	e->security = (uint8_t)sec->security;
+	e->reason = sec->reason;
 	e->n_extra = (uint16_t)sec->n_extra;
 	uint8_t *d = entry_data(e) + e->data_len;
 	for (size_t i = 0; i < sec->n_extra; i++) {
@@ -524,6 +526,7 @@ static enum cache_res copy_out(const struct cache *c, const struct entry *e, uin
 	out->n_extra = e->n_extra;
 	out->trust = e->trust;
 	out->security = e->security;
+	out->reason = e->reason;
 	const uint8_t *d = p + olen;
 	for (unsigned i = 0; i < e->count; i++) {
 		uint16_t rdlen;

@@ -83,6 +83,8 @@ enum cache_security {
 /* The DNSSEC side of a put, kept with the entry and given back with it. */
 struct cache_sec {
 	enum cache_security security;
+	uint8_t reason;              /* why not secure, in the validator's terms (enum
+	                                val_reason; opaque here): for the EDE of a bogus hit */
 	const struct wire_rr *extra; /* records travelling with the entry to DO=1 clients: the
 	                                RRSIGs of an RRset; for a denial its proof (the SOA's
 	                                RRSIGs, NSEC or NSEC3 records and their RRSIGs) */
@@ -125,6 +127,7 @@ struct cache_rrset {
 	                      its own owner and type, all with ttl_s */
 	uint8_t trust;     /* the enum cache_trust it was stored with */
 	uint8_t security;  /* the enum cache_security it was stored with */
+	uint8_t reason;    /* and struct cache_sec's reason */
 	struct wire_rr rr[];
 };
 

@@ -129,8 +129,9 @@ static void wait_signals(const char *path, struct server *s, struct configs *cs,
 			log_msg(LOG_ERROR, "reload failed: out of memory");
 			continue;
 		}
+		if (!server_reload(s, c))
+			continue; /* kept for server_free all the same: keep() took it */
 		log_set_level(c->log_level);
-		server_reload(s, c);
 		log_msg(LOG_INFO, "reloaded %s", path);
 	}
 }

@@ -743,7 +743,7 @@ static void test_security_and_extras(void)
 		{.owner = N("x.www.example.com."), .type = DNS_TYPE_NSEC, .rclass = DNS_CLASS_IN,
 		 .ttl = 300, .rdlen = 1, .rdata = sig2},
 	};
-	struct cache_sec sec = {CACHE_SEC_SECURE, extra, 2, 100};
+	struct cache_sec sec = {CACHE_SEC_SECURE, 0, extra, 2, 100};
 	CHECK(cache_put(c, &a, 1, &sec, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_STORED);
 	CHECK(get(c, "www.example.com.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0) == CACHE_HIT);
 	const struct cache_rrset *s = &ob.set;
@@ -756,7 +756,7 @@ static void test_security_and_extras(void)
 	CHECK(s->rr[2].rdlen == 1 && s->rr[2].rdata[0] == 9 && s->rr[2].rclass == DNS_CLASS_IN);
 
 	/* a bogus copy of the same trust is dropped while the proven one lives */
-	struct cache_sec bogus = {CACHE_SEC_BOGUS, NULL, 0, 60};
+	struct cache_sec bogus = {CACHE_SEC_BOGUS, 7, NULL, 0, 60};
 	CHECK(cache_put(c, &a, 1, &bogus, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_KEPT);
 	CHECK(get(c, "www.example.com.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0) == CACHE_HIT);
 	CHECK(ob.set.security == CACHE_SEC_SECURE);
@@ -764,6 +764,7 @@ static void test_security_and_extras(void)
 	CHECK(cache_put(c, &a, 1, &bogus, CACHE_TRUST_ANSWER_AUTH, T0 + 100) == CACHE_PUT_STORED);
 	CHECK(get(c, "www.example.com.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0 + 100) == CACHE_HIT);
 	CHECK(ob.set.security == CACHE_SEC_BOGUS && ob.set.ttl_s == 60 && ob.set.n_extra == 0);
+	CHECK(ob.set.reason == 7);
 	CHECK(cache_put(c, &a, 1, &sec, CACHE_TRUST_ANSWER_AUTH, T0 + 101) == CACHE_PUT_STORED);
 
 	/* a denial keeps its proof */
@@ -788,7 +789,7 @@ static void test_security_and_extras(void)
 	struct wire_rr huge[2] = {extra[0], extra[0]};
 	huge[0].rdata = huge[1].rdata = big;
 	huge[0].rdlen = huge[1].rdlen = sizeof(big);
-	struct cache_sec too_big = {CACHE_SEC_SECURE, huge, 2, 0};
+	struct cache_sec too_big = {CACHE_SEC_SECURE, 0, huge, 2, 0};
 	CHECK(cache_put(c, &a, 1, &too_big, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_SKIPPED);
 	cache_free(c);
 }
