@@ -607,9 +607,10 @@ static bool read_source(struct reader *r, struct source *s)
 
 /* ---- the readers ---- */
 
-static bool reader_init(struct reader *r, const uint8_t *origin, const char *name, char *err)
+static bool reader_init(struct reader *r, const uint8_t *origin, const char *name,
+			unsigned flags, char *err)
 {
-	*r = (struct reader){ .err = err };
+	*r = (struct reader){ .err = err, .has_default = flags & ZONEFILE_NO_TTL };
 	r->z = calloc(1, sizeof(*r->z));
 	if (r->z)
 		r->z->arena = arena_new();
@@ -644,7 +645,7 @@ bool zonefile_read_text(const char *name, const char *text, size_t len, const ui
 			unsigned flags, struct zonefile_zone **out, char err[static 256])
 {
 	struct reader r;
-	if (!reader_init(&r, origin, name, err))
+	if (!reader_init(&r, origin, name, flags, err))
 		return reader_end(&r, false, name, flags, out);
 	struct source s = { .name = arena_dup(r.z->arena, name, strlen(name) + 1),
 			    .p = text, .end = text + len, .line = 1 };
@@ -660,7 +661,7 @@ bool zonefile_read(const char *path, const uint8_t *origin, unsigned flags,
 {
 	struct reader r;
 	struct source s;
-	if (!reader_init(&r, origin, path, err))
+	if (!reader_init(&r, origin, path, flags, err))
 		return reader_end(&r, false, path, flags, out);
 	const char *why = source_open(&r, path, 0, &s);
 	if (why) {

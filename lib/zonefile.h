@@ -50,6 +50,8 @@
 
 /* Flags for the readers. */
 #define ZONEFILE_NOCHECK 1u /* skip zonecheck_run: for root hints and other fragments */
+#define ZONEFILE_NO_TTL 2u  /* a record with no TTL to take gets TTL 0 instead of an error: for
+			       trust anchors, whose TTL means nothing (IANA's list has none) */
 
 /* A zone read from text. Records are in the order of the text, class IN unless the text says
  * otherwise, with uncompressed owners and rdata in the arena (records in a row with the same

@@ -39,7 +39,7 @@ bool val_anchors_load(struct val_anchors *a, const char *path, char err[static 2
 {
 	static const uint8_t root[1] = { 0 };
 	struct zonefile_zone *z;
-	if (!zonefile_read(path, root, ZONEFILE_NOCHECK, &z, err))
+	if (!zonefile_read(path, root, ZONEFILE_NOCHECK | ZONEFILE_NO_TTL, &z, err))
 		return false;
 	a->file = z;
 	if (z->n == 0)

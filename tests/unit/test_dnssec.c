@@ -13,7 +13,10 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "auth.h"
@@ -412,6 +415,70 @@ static void test_trace_shows_chain(void)
 	world_free(&w);
 }
 
+/* Writes text to a temporary file and returns its path. */
+static const char *temp_file(const char *text)
+{
+	static char path[64];
+	snprintf(path, sizeof(path), "/tmp/test_dnssec.XXXXXX");
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+		close(fd);
+	}
+	return path;
+}
+
+/* Trust anchor files: DS records with or without TTL (IANA's list has none), several zones;
+ * a DNSKEY or another type is refused with file:line; the closest anchor and negative anchors
+ * are found by name. */
+static void test_anchor_files(void)
+{
+	struct val_anchors a;
+	char err[256];
+	memset(&a, 0, sizeof(a));
+	const char *p = temp_file("; the root's two keys, IANA style\n"
+				  ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC6834"
+				  "57104237C7F8EC8D\n"
+				  "example. 3600 IN DS 1 13 2 0000000000000000000000000000000000000000"
+				  "000000000000000000000000\n"
+				  ". IN DS 38696 8 2 683D2D0ACB8C9B712A1948B27F741219298D0A450D612C48"
+				  "3AF444A4C0FB2B16\n");
+	CHECKF(val_anchors_load(&a, p, err), "%s", err);
+	CHECK(a.n == 2 && a.a[0].n_ds == 2 && a.a[1].n_ds == 1);
+	const struct val_anchor *f = val_anchor_find(&a, N("www.example."));
+	CHECK(f && name_equal(f->zone, N("example.")));
+	f = val_anchor_find(&a, N("www.example.com."));
+	CHECK(f && f->zone[0] == 0 && f->n_ds == 2);
+	CHECK(val_anchors_add_negative(&a, N("Broken.Example.")));
+	CHECK(val_anchor_negative(&a, N("www.broken.example.")));
+	CHECK(!val_anchor_negative(&a, N("example.")));
+	val_anchors_fini(&a);
+	unlink(p);
+
+	p = temp_file(". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237"
+		      "C7F8EC8D\n. IN DNSKEY 257 3 8 AwEAAQ==\n");
+	CHECK(!val_anchors_load(&a, p, err));
+	CHECKF(strstr(err, ":2: DNSKEY trust anchors are not supported") != NULL, "%s", err);
+	CHECK(a.n == 0);
+	unlink(p);
+	p = temp_file(". IN NS a.root-servers.net.\n");
+	CHECK(!val_anchors_load(&a, p, err));
+	CHECKF(strstr(err, ":1: not a DS record") != NULL, "%s", err);
+	unlink(p);
+	/* the shipped anchors read: the real root's two keys, the toy root's */
+	CHECKF(val_anchors_load(&a, "conf/root.anchor", err), "%s", err);
+	CHECK(a.n == 1 && a.a[0].zone[0] == 0 && a.a[0].n_ds == 2);
+	for (size_t i = 0; a.n == 1 && i < a.a[0].n_ds; i++) {
+		const uint8_t *rd = a.a[0].ds[i].rdata;
+		unsigned tag = (unsigned)rd[0] << 8 | rd[1];
+		CHECKF(tag == 20326 || tag == 38696, "key tag %u", tag);
+	}
+	val_anchors_fini(&a);
+	CHECK(!val_anchors_load(&a, "/nonexistent/anchor", err));
+	CHECKF(strstr(err, "/nonexistent/anchor: cannot read") != NULL, "%s", err);
+}
+
 static bool loaded;
 
 /* The signed toy internet, its root hints and its trust anchor load. */
@@ -428,6 +495,7 @@ static void test_toy_loads(void)
 
 int main(void)
 {
+	RUN(test_anchor_files);
 	RUN(test_toy_loads);
 	if (!loaded)
 		return check_done();
