@@ -153,6 +153,8 @@ MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 MAN_PAGES := $(BUILD)/man/qdig.1 man/resolverd.8 man/resolverd.yaml.5
+DATA_CONF := conf/internet.yaml conf/offline.yaml conf/root.hints conf/toy-root.hints conf/README.md
+DATA_ZONES := $(wildcard zones/*)
 .PHONY: man install uninstall
 man: $(MAN_PAGES)
 
@@ -171,9 +173,8 @@ install: $(PROGS) $(MAN_PAGES)
 	install -m 644 $(BUILD)/man/qdig.1 $(DESTDIR)$(MANDIR)/man1/qdig.1
 	install -m 644 man/resolverd.yaml.5 $(DESTDIR)$(MANDIR)/man5/resolverd.yaml.5
 	install -m 644 man/resolverd.8 $(DESTDIR)$(MANDIR)/man8/resolverd.8
-	install -m 644 conf/internet.yaml conf/offline.yaml conf/root.hints conf/toy-root.hints \
-		conf/README.md $(DESTDIR)$(DATADIR)/conf
-	install -m 644 zones/* $(DESTDIR)$(DATADIR)/zones
+	install -m 644 $(DATA_CONF) $(DESTDIR)$(DATADIR)/conf
+	install -m 644 $(DATA_ZONES) $(DESTDIR)$(DATADIR)/zones
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		packaging/resolverd.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/resolverd.service
 	@f=$(DESTDIR)$(SYSCONFDIR)/resolverd/resolverd.yaml; if [ -e "$$f" ]; then \
@@ -186,7 +187,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/qdig $(DESTDIR)$(SBINDIR)/resolverd \
 		$(DESTDIR)$(MANDIR)/man1/qdig.1 $(DESTDIR)$(MANDIR)/man5/resolverd.yaml.5 \
 		$(DESTDIR)$(MANDIR)/man8/resolverd.8 $(DESTDIR)$(SYSTEMDUNITDIR)/resolverd.service
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/,$(DATA_CONF) $(DATA_ZONES))
+	rmdir $(DESTDIR)$(DATADIR)/conf $(DESTDIR)$(DATADIR)/zones $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 clean:
 	rm -rf build build-asan build-fuzz build-tsan build-mutate qdig resolverd
