@@ -8,17 +8,20 @@
 # --version. server.user: started as root, the daemon runs as nobody (/proc/PID/status) and
 # still resolves; SIGHUP of a file nobody cannot read fails and changes nothing; a failed drop
 # stops the start. sd_notify: READY=1 once it answers, RELOADING=1 and READY=1 on SIGHUP,
-# STOPPING=1, on a Unix datagram socket of ours as NOTIFY_SOCKET. Then make install
-# DESTDIR=... PREFIX=/usr, laid over /usr and /etc in this mount namespace: the source tree
-# hidden, the installed resolverd serves the installed toy internet, the installed pages are
-# found by man, and systemd-analyze verify takes the installed unit without a word.
-# Runs in a network and mount namespace of its own (port 53 free).
+# STOPPING=1, on a Unix datagram socket of ours as NOTIFY_SOCKET. Every system call resolverd
+# makes (strace, while it resolves, reloads and stops) passes the unit's SystemCallFilter.
+# Then make install DESTDIR=... PREFIX=/usr, laid over /usr and /etc with the source tree
+# hidden: the installed resolverd serves the installed toy internet, man finds the installed
+# pages, and systemd-analyze verify takes the installed unit without a word.
+# Runs in a network namespace of its own (port 53 free); each command that sees the installed
+# tree runs in a mount namespace made for it alone, so the host's /usr and /etc are never
+# touched, however the file is started.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
-CHECKS=38
+CHECKS=39
 
 [ -x "$RESOLVERD" ] || skip_all $CHECKS "resolverd is not built"
-own_netns $CHECKS -mn
+own_netns $CHECKS
 MAN=$BUILD/man
 [ -f "$MAN/qdig.1" ] || skip_all $CHECKS "$MAN/qdig.1 is not built (make man)"
 
@@ -201,6 +204,41 @@ kill -TERM "$PID"
 wait "$PID"
 check "SIGTERM: STOPPING=1" note STOPPING=1
 
+# --- the unit's system call filter against the calls resolverd makes
+# expand NAME...: the system calls of each group (@name, nested groups opened) or name.
+expand() {
+	local x
+	for x in "$@"; do
+		case "$x" in
+		@*) expand $(systemd-analyze syscall-filter "$x" | sed -e 's/#.*//' -e 1d) ;;
+		*) echo "$x" ;;
+		esac
+	done
+}
+if ldd "$RESOLVERD" | grep -q 'libasan\|libtsan'; then
+	skip "system calls: not with a sanitizer build (its runtime makes calls of its own)"
+else
+	unit=$TOP/packaging/resolverd.service.in
+	allow=$(expand $(sed -n 's/^SystemCallFilter=\([^~]\)/\1/p' "$unit") | sort -u)
+	deny=$(expand $(sed -n 's/^SystemCallFilter=~//p' "$unit") | sort -u)
+	allowed=$(comm -23 <(echo "$allow") <(echo "$deny"))
+	start_bg "$T_TMP/strace.log" strace -f -qq -o "$T_TMP/calls" "$RESOLVERD" -c "$TOP/conf/offline.yaml"
+	PID=$LAST_PID
+	wait_dns 127.0.0.1 53 20
+	dig +tries=1 +time=5 @127.0.0.1 big.example.com TXT >/dev/null # UDP, TC, then TCP
+	dig +short +tries=1 +time=5 @127.0.0.1 www.glueless.org >/dev/null
+	dig +tcp +short +tries=1 +time=5 @127.0.0.1 www.shop.com >/dev/null
+	traced=$(cat "/proc/$PID/task/$PID/children")
+	kill -HUP $traced; sleep 0.5
+	kill -USR1 $traced; sleep 0.5
+	kill -TERM $traced
+	wait "$PID"
+	used=$(sed -nE 's/^[0-9]+ +([a-z0-9_]+)\(.*/\1/p' "$T_TMP/calls" | sort -u)
+	outside=$(comm -23 <(echo "$used") <(echo "$allowed") | tr '\n' ' ')
+	check "the unit's SystemCallFilter allows every call resolverd made ($(wc -l <<<"$used") calls)${outside:+; not: $outside}" \
+		eval '[ "$(wc -l <<<"$used")" -gt 20 ] && [ -z "$outside" ]'
+fi
+
 # --- the installed tree
 ROOT=$T_TMP/root
 missing=""
@@ -214,34 +252,40 @@ for f in usr/bin/qdig usr/share/man/man1/qdig.1 usr/share/man/man5/resolverd.yam
 done
 check "installed: binaries, pages, examples, zones, unit, configuration${missing:+ (missing:$missing)}" \
 	[ -z "$missing" ]
-mount -t overlay overlay -o "lowerdir=$ROOT/usr:/usr" /usr &&
-	mount -t overlay overlay -o "lowerdir=$ROOT/etc:/etc" /etc ||
-	{ not_ok "the installed tree laid over /usr and /etc"; done_testing; }
-w=$(for p in qdig.1 resolverd.8 resolverd.yaml.5; do man -w "$p" 2>&1; done | tr '\n' ' ')
+# installed CMD...: CMD with the installed tree laid over /usr and /etc and the source tree
+# hidden under an empty tmpfs, in a mount namespace made for that command alone: nothing is
+# ever laid over the host's own /usr and /etc, however this file was started. It execs (so
+# that in the background $! is CMD's PID): call it only in a subshell, $(...), ( ) or &.
+installed() {
+	exec unshare -m --propagation private sh -c '
+		mount -t overlay overlay -o "lowerdir=$1/usr:/usr" /usr &&
+		mount -t overlay overlay -o "lowerdir=$1/etc:/etc" /etc &&
+		mount -t tmpfs none "$2" && shift 2 && exec "$@"' sh "$ROOT" "$TOP" "$@"
+}
+(installed true) || { not_ok "the installed tree laid over /usr and /etc"; done_testing; }
+w=$(for p in qdig.1 resolverd.8 resolverd.yaml.5; do (installed man -w "$p") 2>&1; done | tr '\n' ' ')
 check "man finds the installed pages ($w)" \
 	eval '[ "$(grep -o /usr/share/man/ <<<"$w" | wc -l)" = 3 ]'
-out=$(/usr/sbin/resolverd -t -c /etc/resolverd/resolverd.yaml 2>&1)
+out=$(installed /usr/sbin/resolverd -t -c /etc/resolverd/resolverd.yaml 2>&1)
 check "the installed /etc/resolverd/resolverd.yaml is good ($out)" [ $? = 0 ]
-out=$(systemd-analyze verify /usr/lib/systemd/system/resolverd.service 2>&1)
+out=$(installed systemd-analyze verify /usr/lib/systemd/system/resolverd.service 2>&1)
 rc=$?
 check "systemd-analyze verify resolverd.service: exit 0, nothing said${out:+ ($out)}" \
 	eval '[ $rc = 0 ] && [ -z "$out" ]'
-# The source tree hidden: only the installed files are there to read.
-start_bg "$T_TMP/installed.log" unshare -m sh -c 'mount -t tmpfs none "$1" && exec "$2" -c "$3"' \
-	sh "$TOP" /usr/sbin/resolverd /usr/share/resolverd/conf/offline.yaml
+hidden=$(installed ls -A "$TOP")
+check "the source tree is hidden there" [ -z "$hidden" ]
+start_bg "$T_TMP/installed.log" installed /usr/sbin/resolverd -c /usr/share/resolverd/conf/offline.yaml
 PID=$LAST_PID
 if wait_dns 127.0.0.1 53 20; then
-	q=$(/usr/bin/qdig +short +timeout=5 @127.0.0.1 www.shop.com | tail -n 1)
+	q=$(installed /usr/bin/qdig +short +timeout=5 @127.0.0.1 www.shop.com | tail -n 1)
 	check "the installed resolverd serves the installed toy internet: www.shop.com $q" \
 		[ "$q" = 198.51.100.42 ]
-	q=$(/usr/bin/qdig +trace +root-hints=/usr/share/resolverd/conf/toy-root.hints www.example.com |
-		grep -cP '\tA\t192\.0\.2\.10$')
+	q=$(installed /usr/bin/qdig +trace +root-hints=/usr/share/resolverd/conf/toy-root.hints \
+		www.example.com | grep -cP '\tA\t192\.0\.2\.10$')
 	check "installed qdig +trace from the installed toy root hints" [ "$q" -ge 1 ]
-	check "the source tree was hidden from it" \
-		eval '[ "$(unshare -m sh -c "mount -t tmpfs none $TOP && ls -A $TOP")" = "" ]'
 else
 	sed 's/^/    /' "$T_TMP/installed.log"
-	for _ in 1 2 3; do not_ok "the installed resolverd starts"; done
+	for _ in 1 2; do not_ok "the installed resolverd starts"; done
 fi
 kill -TERM "$PID"
 wait "$PID"
