@@ -19,7 +19,7 @@ CFLAGS_ALL = -std=c11 $(OPT) -g -Wall -Wextra -Werror $(SAN) -MMD -MP
 RES_INC = $(patsubst %/,-I%,$(sort $(dir $(wildcard resolver/*/*.h))))
 CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(RES_INC) -Iclient
 LIB_WARN = -Wconversion
-LDLIBS_ALL = -lyaml -lpthread
+LDLIBS_ALL = -lyaml -lpthread -lcrypto
 FUZZ_SECONDS ?= 300
 
 LIB_SRC := $(wildcard lib/*.c)
@@ -84,11 +84,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(BUILD)/libresolver.a $(BUILD)/libdn
 # Fuzz targets: clang with libFuzzer, in a tree of their own.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-FUZZ_FLAGS = -std=c11 -O1 -g -D_GNU_SOURCE -Ilib \
+# The validator (pure logic over lib/ and libcrypto) is linked into them too.
+VAL_SRC := $(wildcard resolver/validator/*.c)
+FUZZ_FLAGS = -std=c11 -O1 -g -D_GNU_SOURCE -Ilib -Iresolver/validator \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) | deps-test
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(VAL_SRC) $(wildcard lib/*.h resolver/validator/*.h) \
+		| deps-test
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC)
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(VAL_SRC) -lcrypto
 
 deps-test:
 	@sh scripts/deps.sh test
@@ -144,7 +147,7 @@ tsan:
 # Installing. The examples and the toy internet go to DATADIR/conf and DATADIR/zones side by
 # side, so that conf/offline.yaml's relative paths (toy-root.hints, ../zones/map.yaml) hold
 # there as in the source tree. The unit reads SYSCONFDIR/resolverd/resolverd.yaml, installed
-# from conf/internet.yaml (root hints from DATADIR) only when there is none yet.
+# from conf/internet.yaml (root hints and trust anchors from DATADIR) only when there is none.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
@@ -153,8 +156,11 @@ MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 MAN_PAGES := $(BUILD)/man/qdig.1 man/resolverd.8 man/resolverd.yaml.5
-DATA_CONF := conf/internet.yaml conf/offline.yaml conf/root.hints conf/toy-root.hints conf/README.md
-DATA_ZONES := $(wildcard zones/*)
+DATA_CONF := conf/internet.yaml conf/offline.yaml conf/root.hints conf/toy-root.hints \
+	conf/root.anchor conf/toy-root.anchor conf/README.md
+# What the map names and the README; not the signer's keys (zones/keys/, sign.sh).
+DATA_ZONES := $(filter-out zones/sign.sh,$(wildcard zones/*.zone zones/*.signed zones/*.yaml \
+	zones/*.md))
 .PHONY: man install uninstall
 man: $(MAN_PAGES)
 
@@ -179,7 +185,8 @@ install: $(PROGS) $(MAN_PAGES)
 		packaging/resolverd.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/resolverd.service
 	@f=$(DESTDIR)$(SYSCONFDIR)/resolverd/resolverd.yaml; if [ -e "$$f" ]; then \
 		echo "keeping $$f"; else \
-		sed 's|^  root-hints: root.hints$$|  root-hints: $(DATADIR)/conf/root.hints|' \
+		sed -e 's|^  root-hints: root.hints$$|  root-hints: $(DATADIR)/conf/root.hints|' \
+			-e 's|^  trust-anchor-file: root.anchor$$|  trust-anchor-file: $(DATADIR)/conf/root.anchor|' \
 			conf/internet.yaml >"$$f" && chmod 644 "$$f" && echo "wrote $$f"; fi
 
 # The configuration in SYSCONFDIR is the operator's: it stays.

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cache.h"
 #include "dns.h"
@@ -376,7 +377,7 @@ static void take_addresses(struct tracer *t, const struct wire_msg *m, enum wire
 		set[n++] = *rr;
 	}
 	if (n)
-		cache_put(t->cache, set, n, CACHE_TRUST_GLUE, (uint32_t)(loop_clock_ms() / 1000));
+		cache_put(t->cache, set, n, NULL, CACHE_TRUST_GLUE, (uint32_t)(loop_clock_ms() / 1000));
 }
 
 /* The root servers from the server's ". NS" answer and their addresses (from its additional
@@ -400,7 +401,7 @@ static bool roots_from_server(struct tracer *t, const struct query_server *serve
 		if (m.rr[WIRE_ANSWER][i].type == DNS_TYPE_NS && m.rr[WIRE_ANSWER][i].owner[0] == 0)
 			ns[n_ns++] = m.rr[WIRE_ANSWER][i];
 	if (n_ns)
-		cache_put(t->cache, ns, n_ns, CACHE_TRUST_AUTHORITY, (uint32_t)(loop_clock_ms() / 1000));
+		cache_put(t->cache, ns, n_ns, NULL, CACHE_TRUST_AUTHORITY, (uint32_t)(loop_clock_ms() / 1000));
 	for (size_t i = 0; i < n_ns; i++) {
 		size_t before = t->hints.n;
 		take_addresses(t, &m, WIRE_ADDITIONAL, ns[i].rdata);
@@ -606,7 +607,8 @@ int trace_run(const struct qdig_opts *o, const struct query_server *server, FILE
 		rc = 9;
 		goto done;
 	}
-	struct iter *it = iter_new(t.a, &t.env, o->qname, o->qtype, o->qclass, loop_clock_ms());
+	struct iter *it = iter_new(t.a, &t.env, o->qname, o->qtype, o->qclass, loop_clock_ms(),
+				    (uint32_t)time(NULL));
 	if (!it)
 		goto done;
 	if (o->json)

@@ -4,7 +4,9 @@
  * name, type, class). A shard is a chained hash table indexed by the low bits, a CLOCK list
  * for eviction and a byte count. An entry is one malloc'd block: the header, the key's owner
  * name, for a denial the SOA's owner name, then per record a host-order u16 length and the
- * uncompressed rdata. Copying out is two memcpy calls and a walk to fill the wire_rr array.
+ * uncompressed rdata, then the extra records of struct cache_sec, each as its owner name, a
+ * u16 type, a u16 length and the rdata. Copying out is two memcpy calls and a walk to fill the
+ * wire_rr array.
  *
  * Locks ("big-reader" locks): each shard has one slot per CPU (up to READ_SLOTS_MAX, CPUs
  * beyond share them), each a pthread rwlock that prefers writers plus the hit and miss
@@ -76,10 +78,14 @@ struct entry {
 	uint16_t type, rclass;   /* type TYPE_NXDOMAIN for KIND_NXDOMAIN */
 	uint16_t count;          /* records */
 	uint16_t data_len;       /* bytes of lengths and rdata after the names */
+	uint16_t n_extra;        /* extra records (struct cache_sec) after the data */
+	uint16_t extra_len;      /* their bytes */
 	uint8_t owner_len;       /* the key's owner name, first in bytes[] */
 	uint8_t soa_owner_len;   /* denials: the SOA owner follows the key owner; else 0 */
 	uint8_t trust;           /* enum cache_trust */
 	uint8_t kind;            /* enum kind */
+	uint8_t security;        /* enum cache_security */
+	uint8_t reason;          /* struct cache_sec's reason */
 	atomic_uchar referenced; /* CLOCK bit: set by readers, cleared by the evictor */
 	uint8_t bytes[];
 };
@@ -354,10 +360,11 @@ static void shrink(struct shard *s, const struct entry *keep, uint32_t now_s,
 
 /* A new entry with its names in place and its data left for the caller; NULL when memory is
  * short. */
-static struct entry *entry_new(const uint8_t *owner, const uint8_t *soa_owner, size_t data_len)
+static struct entry *entry_new(const uint8_t *owner, const uint8_t *soa_owner, size_t data_len,
+                               size_t extra_len)
 {
 	size_t olen = name_len(owner), slen = soa_owner ? name_len(soa_owner) : 0;
-	struct entry *e = malloc(sizeof(*e) + olen + slen + data_len);
+	struct entry *e = malloc(sizeof(*e) + olen + slen + data_len + extra_len);
 	if (!e)
 		return NULL;
 	memset(e, 0, sizeof(*e));
@@ -368,6 +375,7 @@ static struct entry *entry_new(const uint8_t *owner, const uint8_t *soa_owner, s
 	e->owner_len = (uint8_t)olen;
 	e->soa_owner_len = (uint8_t)slen;
 	e->data_len = (uint16_t)data_len;
+	e->extra_len = (uint16_t)extra_len;
 	return e;
 }
 
@@ -381,6 +389,46 @@ static uint8_t *put_record(uint8_t *d, const struct wire_rr *rr)
 	memcpy(d, &rr->rdlen, 2);
 	memcpy(d + 2, rr->rdata, rr->rdlen);
 	return d + 2 + rr->rdlen;
+}
+
+/* The bytes the extra records of sec take, in *len; false when they are too many or too big. */
+static bool extra_check(const struct cache_sec *sec, size_t *len)
+{
+	*len = 0;
+	if (!sec)
+		return true;
+	if (sec->n_extra > UINT16_MAX || sec->security > CACHE_SEC_BOGUS)
+		return false;
+	for (size_t i = 0; i < sec->n_extra; i++) {
+		*len += name_len(sec->extra[i].owner) + 4 + (size_t)sec->extra[i].rdlen;
+		if (*len > DATA_MAX)
+			return false;
+	}
+	return true;
+}
+
+/* Writes the DNSSEC side of sec into e, after its data. */
+static void put_sec(struct entry *e, const struct cache_sec *sec)
+{
+	if (!sec)
+		return;
+	e->security = (uint8_t)sec->security;
+	e->reason = sec->reason;
+	e->n_extra = (uint16_t)sec->n_extra;
+	uint8_t *d = entry_data(e) + e->data_len;
+	for (size_t i = 0; i < sec->n_extra; i++) {
+		const struct wire_rr *rr = &sec->extra[i];
+		size_t olen = name_len(rr->owner);
+		memcpy(d, rr->owner, olen);
+		memcpy(d + olen, &rr->type, 2);
+		d = put_record(d + olen + 2, rr);
+	}
+}
+
+/* The TTL an entry gets: ttl within the floor and cap, and sec's own cap. */
+static uint32_t sec_ttl(uint32_t ttl, const struct cache_sec *sec)
+{
+	return sec && sec->ttl_cap_s ? min_u32(ttl, sec->ttl_cap_s) : ttl;
 }
 
 /* Stores e in its shard unless a live entry of higher trust holds the key. Takes ownership of
@@ -401,8 +449,11 @@ static enum cache_put_res insert(struct cache *c, struct entry *e, uint32_t now_
 	struct ikey k = {e->bytes, e->owner_len, e->type, e->rclass, e->hash};
 	struct entry **pp = find(s, &k);
 	struct entry *old = *pp;
-	if (old && live(old, now_s) && old->trust > e->trust) {
-		/* RFC 2181 §5.4.1: less trusted data does not replace more trusted data. */
+	if (old && live(old, now_s) &&
+	    (old->trust > e->trust ||
+	     (old->security == CACHE_SEC_SECURE && e->security == CACHE_SEC_BOGUS))) {
+		/* RFC 2181 §5.4.1: less trusted data does not replace more trusted data; nor does
+		 * a bogus copy replace a proven one (a forger could otherwise evict it). */
 		res = CACHE_PUT_KEPT;
 		e->hnext = NULL;
 		garbage = e;
@@ -456,10 +507,10 @@ static bool rrset_check(const struct wire_rr *rrs, size_t n, size_t *data_len, u
 static enum cache_res copy_out(const struct cache *c, const struct entry *e, uint32_t now_s,
                                struct cache_rrset *out, size_t cap, size_t *used)
 {
-	size_t head = sizeof(*out) + (size_t)e->count * sizeof(struct wire_rr);
+	size_t head = sizeof(*out) + ((size_t)e->count + e->n_extra) * sizeof(struct wire_rr);
 	const uint8_t *owner = e->bytes + (e->soa_owner_len ? e->owner_len : 0);
 	size_t olen = e->soa_owner_len ? e->soa_owner_len : e->owner_len;
-	*used = head + olen + e->data_len;
+	*used = head + olen + e->data_len + e->extra_len;
 	if (*used > cap)
 		return CACHE_SPACE;
 
@@ -468,10 +519,14 @@ static enum cache_res copy_out(const struct cache *c, const struct entry *e, uin
 	uint32_t ttl = min_u32(e->expiry_s - now_s, cap_s);
 	uint8_t *p = (uint8_t *)out + head;
 	memcpy(p, owner, olen);
-	memcpy(p + olen, e->bytes + e->owner_len + e->soa_owner_len, e->data_len);
+	memcpy(p + olen, e->bytes + e->owner_len + e->soa_owner_len,
+	       (size_t)e->data_len + e->extra_len);
 	out->ttl_s = ttl;
 	out->count = e->count;
+	out->n_extra = e->n_extra;
 	out->trust = e->trust;
+	out->security = e->security;
+	out->reason = e->reason;
 	const uint8_t *d = p + olen;
 	for (unsigned i = 0; i < e->count; i++) {
 		uint16_t rdlen;
@@ -485,6 +540,17 @@ static enum cache_res copy_out(const struct cache *c, const struct entry *e, uin
 		    .rdata = d + 2,
 		};
 		d += 2 + rdlen;
+	}
+	for (unsigned i = e->count; i < (unsigned)e->count + e->n_extra; i++) {
+		struct wire_rr *rr = &out->rr[i];
+		rr->owner = d;
+		d += name_len(d);
+		memcpy(&rr->type, d, 2);
+		memcpy(&rr->rdlen, d + 2, 2);
+		rr->rclass = e->rclass;
+		rr->ttl = ttl;
+		rr->rdata = d + 4;
+		d += 4 + rr->rdlen;
 	}
 	if (e->kind == KIND_NXDOMAIN)
 		return CACHE_NXDOMAIN;
@@ -665,17 +731,18 @@ uint32_t cache_ttl(const struct cache *c, uint32_t ttl, bool negative)
 }
 
 enum cache_put_res cache_put(struct cache *c, const struct wire_rr *rrs, size_t n,
-                             enum cache_trust trust, uint32_t now_s)
+                             const struct cache_sec *sec, enum cache_trust trust, uint32_t now_s)
 {
-	size_t data_len;
+	size_t data_len, extra_len;
 	uint32_t ttl;
-	if (!trust_valid(trust) || !rrset_check(rrs, n, &data_len, &ttl))
+	if (!trust_valid(trust) || !rrset_check(rrs, n, &data_len, &ttl) ||
+	    !extra_check(sec, &extra_len))
 		return CACHE_PUT_SKIPPED;
-	ttl = ttl_limit(ttl, c->lim.min_ttl_s, c->lim.max_ttl_s);
+	ttl = sec_ttl(ttl_limit(ttl, c->lim.min_ttl_s, c->lim.max_ttl_s), sec);
 	if (ttl == 0)
 		return CACHE_PUT_SKIPPED; /* RFC 1035 §3.2.1: TTL 0 is not to be cached */
 
-	struct entry *e = entry_new(rrs[0].owner, NULL, data_len);
+	struct entry *e = entry_new(rrs[0].owner, NULL, data_len, extra_len);
 	if (!e)
 		return CACHE_PUT_SKIPPED;
 	e->hash = ikey_make(c, rrs[0].owner, rrs[0].type, rrs[0].rclass).hash;
@@ -688,15 +755,18 @@ enum cache_put_res cache_put(struct cache *c, const struct wire_rr *rrs, size_t 
 	uint8_t *d = entry_data(e);
 	for (size_t i = 0; i < n; i++)
 		d = put_record(d, &rrs[i]);
+	put_sec(e, sec);
 	return insert(c, e, now_s);
 }
 
 enum cache_put_res cache_put_negative(struct cache *c, const struct cache_key *k, bool nxdomain,
-                                      const struct wire_rr *soa, enum cache_trust trust,
-                                      uint32_t now_s)
+                                      const struct wire_rr *soa, const struct cache_sec *sec,
+                                      enum cache_trust trust, uint32_t now_s)
 {
 	uint16_t type = nxdomain ? TYPE_NXDOMAIN : k->type;
-	if (!trust_valid(trust) || soa->type != DNS_TYPE_SOA || soa->rdlen < SOA_RDATA_MIN ||
+	size_t extra_len;
+	if (!trust_valid(trust) || !extra_check(sec, &extra_len) || soa->type != DNS_TYPE_SOA ||
+	    soa->rdlen < SOA_RDATA_MIN ||
 	    soa->rclass != k->rclass || !name_is_subdomain(k->name, soa->owner) ||
 	    (!nxdomain && (type == TYPE_NXDOMAIN || type == DNS_TYPE_OPT)))
 		return CACHE_PUT_SKIPPED;
@@ -706,10 +776,11 @@ enum cache_put_res cache_put_negative(struct cache *c, const struct cache_key *k
 	buf_in_init(&in, soa->rdata + soa->rdlen - 4, 4);
 	uint32_t ttl = min_u32(ttl_31(soa->ttl), ttl_31(buf_get_u32(&in)));
 	ttl = ttl_limit(ttl, c->lim.min_ttl_s, min_u32(c->lim.max_neg_ttl_s, c->lim.max_ttl_s));
+	ttl = sec_ttl(ttl, sec);
 	if (ttl == 0)
 		return CACHE_PUT_SKIPPED; /* RFC 2308 §5: a zero negative TTL is not cached */
 
-	struct entry *e = entry_new(k->name, soa->owner, 2 + (size_t)soa->rdlen);
+	struct entry *e = entry_new(k->name, soa->owner, 2 + (size_t)soa->rdlen, extra_len);
 	if (!e)
 		return CACHE_PUT_SKIPPED;
 	e->hash = ikey_make(c, k->name, type, k->rclass).hash;
@@ -720,6 +791,7 @@ enum cache_put_res cache_put_negative(struct cache *c, const struct cache_key *k
 	e->trust = (uint8_t)trust;
 	e->kind = nxdomain ? KIND_NXDOMAIN : KIND_NODATA;
 	put_record(entry_data(e), soa);
+	put_sec(e, sec);
 	return insert(c, e, now_s);
 }
 

@@ -69,6 +69,30 @@ enum cache_trust {
 	CACHE_TRUST_ANSWER_AUTH,    /* answer section of an authoritative reply */
 };
 
+/* DNSSEC (RFC 4035 §4.3): what validation made of an entry when it was stored. The cache only
+ * keeps it; the validator decides it. A live SECURE entry is never replaced by a BOGUS one,
+ * whatever the trust: a forged reply must not push out what was proven. */
+enum cache_security {
+	CACHE_SEC_UNCHECKED = 0, /* not validated: validation off, or data no chain covers
+	                            (glue, a referral's NS set) */
+	CACHE_SEC_SECURE,        /* a chain of trust from an anchor signs it */
+	CACHE_SEC_INSECURE,      /* proven to lie below an unsigned delegation */
+	CACHE_SEC_BOGUS,         /* it should have been signed and is not, or not right */
+};
+
+/* The DNSSEC side of a put, kept with the entry and given back with it. */
+struct cache_sec {
+	enum cache_security security;
+	uint8_t reason;              /* why not secure, in the validator's terms (enum
+	                                val_reason; opaque here): for the EDE of a bogus hit */
+	const struct wire_rr *extra; /* records travelling with the entry to DO=1 clients: the
+	                                RRSIGs of an RRset; for a denial its proof (the SOA's
+	                                RRSIGs, NSEC or NSEC3 records and their RRSIGs) */
+	size_t n_extra;
+	uint32_t ttl_cap_s;          /* the TTL is capped by it too when not 0: the validator's
+	                                limit (RRSIG expiry, original TTL, bogus-ttl) */
+};
+
 struct cache_key {
 	const uint8_t *name; /* uncompressed wire form, any case */
 	uint16_t type, rclass;
@@ -97,9 +121,13 @@ enum cache_put_res {
  * ttl is ttl_s. For CACHE_NXDOMAIN and CACHE_NODATA, count is 1 and rr[0] is the SOA: its owner
  * is the zone apex and its TTL the negative TTL left. */
 struct cache_rrset {
-	uint32_t ttl_s; /* seconds left: the stored TTL counted down to now_s */
-	uint16_t count; /* records in rr */
-	uint8_t trust;  /* the enum cache_trust it was stored with */
+	uint32_t ttl_s;    /* seconds left: the stored TTL counted down to now_s */
+	uint16_t count;    /* records in rr */
+	uint16_t n_extra;  /* struct cache_sec's extra records, after them in rr: each with
+	                      its own owner and type, all with ttl_s */
+	uint8_t trust;     /* the enum cache_trust it was stored with */
+	uint8_t security;  /* the enum cache_security it was stored with */
+	uint8_t reason;    /* and struct cache_sec's reason */
 	struct wire_rr rr[];
 };
 
@@ -133,23 +161,24 @@ uint32_t cache_ttl(const struct cache *c, uint32_t ttl, bool negative);
 void cache_free(struct cache *c);
 
 /* Stores the RRset rrs[0..n-1] (n >= 1, all with the same owner, type and class; not type 0 or
- * OPT), learnt with the given trust at now_s. Its TTL is the smallest of the records' TTLs
+ * OPT), learnt with the given trust at now_s, with its DNSSEC side sec (NULL: unchecked, no
+ * extra records; extra records over 65535 bytes in all make the put SKIPPED). Its TTL is the smallest of the records' TTLs
  * (RFC 2181 §5.2), floored by min_ttl_s and capped by max_ttl_s. The RRset replaces any entry
  * for its key (including a NODATA denial) unless a live one of higher trust holds the key.
  * Returns CACHE_PUT_STORED, CACHE_PUT_KEPT or CACHE_PUT_SKIPPED. The records are copied;
  * nothing of rrs is kept. Takes one shard's write lock; may evict other entries. */
 enum cache_put_res cache_put(struct cache *c, const struct wire_rr *rrs, size_t n,
-                             enum cache_trust trust, uint32_t now_s);
+                             const struct cache_sec *sec, enum cache_trust trust, uint32_t now_s);
 
 /* Stores a denial proven by soa (type SOA, owner an ancestor of k->name or k->name itself,
- * the SOA of the zone that denied it): NXDOMAIN for the whole name when nxdomain is true
+ * the SOA of the zone that denied it), with its DNSSEC side sec as for cache_put: NXDOMAIN for the whole name when nxdomain is true
  * (k->type is then ignored), otherwise NODATA for k->type. Its TTL is min(SOA TTL, SOA MINIMUM)
  * (RFC 2308 §5), floored by min_ttl_s and capped by max_neg_ttl_s. Replacement and trust are
  * as for cache_put. Returns as cache_put; CACHE_PUT_SKIPPED too for an SOA that does not fit
  * the name. The SOA is copied. */
 enum cache_put_res cache_put_negative(struct cache *c, const struct cache_key *k, bool nxdomain,
-                                      const struct wire_rr *soa, enum cache_trust trust,
-                                      uint32_t now_s);
+                                      const struct wire_rr *soa, const struct cache_sec *sec,
+                                      enum cache_trust trust, uint32_t now_s);
 
 /* Looks k up at now_s and copies what is live, with trust at least min_trust, into out (cap
  * bytes, aligned as struct cache_rrset: from malloc, or declared with

@@ -83,6 +83,15 @@ struct config {
 		bool use_0x20;                    /* random case in upstream query names */
 	} resolver;
 	struct iter_limits limits;
+	struct {
+		bool validate;                      /* DNSSEC validation of what is cached */
+		char trust_anchor_file[CONFIG_PATH_MAX]; /* DS records; empty: no anchor, so
+							    nothing can be validated */
+		uint8_t negative[VAL_ANCHOR_MAX][NAME_MAX_WIRE]; /* RFC 7646 */
+		size_t n_negative;
+		uint32_t bogus_ttl_s;               /* bogus data kept and refused this long */
+		struct val_limits limits;           /* KeyTrap and NSEC3 bounds */
+	} dnssec;
 	enum log_level log_level;
 	struct {
 		char map[CONFIG_PATH_MAX]; /* the map file, usable from the current directory;

@@ -14,7 +14,11 @@
 #define ITER_MAX_NS 16    /* NS names considered per zone; more are ignored */
 #define ITER_MAX_SRV 32   /* server addresses considered per zone: 13 dual-stack servers (the
 			     root's, a big TLD's) have 26; more are ignored */
-#define ITER_MAX_DEPTH 6  /* nested sub-questions: priming, NS address of NS address... */
+#define ITER_MAX_DEPTH 12 /* nested sub-questions: priming, NS address of NS address, and
+			     with validation the DS and DNSKEY of each zone up to an anchor */
+#define ITER_BOGUS_RETRIES 2 /* a client's question asked again after a reply that does not
+			     validate, as Unbound does: a forged reply that won the race costs
+			     a query, not SERVFAIL for bogus-ttl */
 #define ITER_SRV_TRIES 3  /* UDP tries of one server for one target, each timeout doubling (a
 			     lost datagram costs a retry, not the answer; a dead server 3 tries) */
 
@@ -53,6 +57,29 @@ struct iter_target {
 	unsigned n_srv;
 	enum target_state state;
 	bool priming;                /* the ". NS" question of RFC 8109 */
+	bool validate;               /* its answer is validated: the client's question, and the
+					DS and DNSKEY questions of the chain (not NS addresses) */
+	bool zone_known;             /* the security of zone (and signer) has been settled */
+	bool signer_asked;           /* signer's keys were fetched once for this target */
+	uint8_t signer[NAME_MAX_WIRE]; /* a zone below zone whose keys the answer needs (a
+					server of both parent and child answered for the
+					child); empty (0) when none */
+};
+
+/* What the resolution knows of one zone's keys (iter_val.c), whoever asked. */
+struct iter_zone_keys {
+	const uint8_t *zone;
+	enum val_state ds_state;  /* INDETERMINATE: not known yet; SECURE: ds holds the proven
+				     DS set; INSECURE: proven without; BOGUS */
+	const struct wire_rr *ds;
+	size_t n_ds;
+	enum val_state key_state; /* INDETERMINATE: not known yet; SECURE: keys holds the
+				     proven DNSKEY set; INSECURE, BOGUS: the zone's data is so */
+	bool settled;             /* key_state is final (INDETERMINATE then: no anchor) */
+	enum val_reason reason;   /* for BOGUS and INSECURE */
+	const struct wire_rr *keys;
+	size_t n_keys;
+	bool ds_asked, key_asked; /* each is asked once per resolution */
 };
 
 struct rr_list {
@@ -67,13 +94,21 @@ struct iter {
 	struct iter_target *stack[ITER_MAX_DEPTH]; /* allocated when first reached, then reused */
 	unsigned sp;                 /* targets on the stack; stack[sp - 1] is being resolved */
 	uint64_t start_ms;
-	unsigned n_referrals, n_cnames, n_upstream, n_glueless;
+	unsigned n_referrals, n_cnames, n_upstream, n_glueless, n_bogus;
 	bool prime_failed;           /* priming failed: start from the hints themselves */
 	/* the query in flight */
 	int cur;                     /* index in the top target's srv[] */
 	bool cur_tcp;
 	bool cur_0x20;               /* the name went out in sent_qname's random case */
 	uint8_t sent_qname[NAME_MAX_WIRE];
+	/* validation */
+	uint32_t wall_s;             /* real time for signature validity */
+	struct val_budget budget;
+	struct iter_zone_keys *zkeys;
+	size_t n_zkeys, cap_zkeys;
+	enum val_state sec;          /* the worst of what went into the client's answer */
+	enum val_reason sec_reason;
+	const uint8_t *sec_zone;
 	/* the result */
 	bool done;
 	unsigned rcode;
@@ -93,6 +128,7 @@ enum iter_reply_kind {
 	REPLY_NODATA,
 	REPLY_LAME,
 	REPLY_LIMIT,    /* the CNAME chain limit was hit */
+	REPLY_RETRY,    /* validation needs keys of a zone below first: ask again after */
 };
 
 /* Reads the reply m of the zone t->zone's server for target t: drops what is out of
@@ -112,8 +148,66 @@ void iter_reply_restore_case(struct wire_msg *m, const uint8_t *sent, const uint
 bool iter_list_add(struct iter *it, struct rr_list *l, const struct wire_rr *rr);
 
 /* Caches the records of section s of m that have the owner, type and class of rr, as one
- * RRset with the given trust. */
-void iter_cache_rrset(struct iter *it, const struct wire_msg *m, enum wire_section s,
-		      const struct wire_rr *rr, enum cache_trust trust, uint64_t now_ms);
+ * RRset with the given trust, validated for target t when it validates (iter_val_rrset);
+ * when t is the client's question and answer is true, they go into the client's answer too,
+ * with their RRSIGs. *sec is the security given. false when validation needs the keys of a
+ * zone below t's first (iter_val_rrset): nothing was cached, the query is to be repeated. */
+bool iter_cache_rrset(struct iter *it, struct iter_target *t, const struct wire_msg *m,
+		      enum wire_section s, const struct wire_rr *rr, enum cache_trust trust,
+		      bool answer, uint64_t now_ms, enum cache_security *sec);
+
+/* iterator.c's cache lookup into the scratch buffer, and its push of a sub-question. */
+enum cache_res iter_lookup(struct iter *it, const uint8_t *name, uint16_t type,
+			   enum cache_trust trust, uint64_t now_ms, struct cache_rrset **out);
+struct iter_target *iter_push(struct iter *it, const uint8_t *name, uint16_t type);
+
+/* Records a verdict of validation in the trace (ITER_STEP_VERDICT). */
+void iter_trace_verdict(struct iter *it, const uint8_t *owner, uint16_t type, bool denial,
+			const uint8_t *zone, enum val_state st, enum val_reason reason,
+			uint16_t key_tag, uint8_t algorithm);
+
+/* A copy in the arena of n records (owners and rdata too), e.g. out of the scratch buffer;
+ * NULL when memory is short. */
+struct wire_rr *iter_copy_rrs(struct iter *it, const struct wire_rr *rr, size_t n);
+
+/* ---- validation (iter_val.c) ---- */
+
+/* What validating a reply's RRset or denial gave: the security and the records that go with
+ * it (RRSIGs; for a denial its proof), in the arena. */
+struct iter_val_out {
+	struct cache_sec sec;
+	struct wire_rr *extra;
+	size_t n_extra;
+};
+
+/* Settles the security of t's zone (and of t->signer when set) before t's query goes out:
+ * true when known (from this resolution, the cache or a trust anchor), false when a DS or
+ * DNSKEY sub-question was pushed and must be answered first. */
+bool iter_val_zone_ready(struct iter *it, struct iter_target *t, uint64_t now_ms);
+
+/* Validates the RRset set[0..n) of section s of m, from t's zone, into out. Returns false
+ * when its signer is a zone below t->zone whose keys are not known yet: t->signer names it
+ * and the query must be asked again once they are (iter_val_zone_ready fetches them). */
+bool iter_val_rrset(struct iter *it, struct iter_target *t, const struct wire_msg *m,
+		    enum wire_section s, const struct wire_rr *set, size_t n,
+		    struct iter_val_out *out);
+
+/* Validates the denial in m (NXDOMAIN when nxdomain, else NODATA) of t's question, whose
+ * SOA is soa, into out (extra: the SOA's RRSIGs, NSEC, NSEC3 and their RRSIGs). false as
+ * for iter_val_rrset, when the SOA is of a zone below t->zone whose keys are not known. */
+bool iter_val_denial(struct iter *it, struct iter_target *t, const struct wire_msg *m,
+		     const struct wire_rr *soa, bool nxdomain, struct iter_val_out *out);
+
+/* After a referral from t->zone to child: validates the DS RRset (or the proof of its
+ * absence) in m's authority section and records the child's DS state for the resolution. */
+void iter_val_referral(struct iter *it, struct iter_target *t, const struct wire_msg *m,
+		       const uint8_t *child, uint64_t now_ms);
+
+/* The security of t's zone as settled (UNCHECKED when t does not validate or it is not). */
+enum cache_security iter_val_zone_security(struct iter *it, const struct iter_target *t);
+
+/* Folds the security of a part of the client's answer into the whole. */
+void iter_val_fold(struct iter *it, enum cache_security sec, enum val_reason reason,
+		   const uint8_t *zone);
 
 #endif

@@ -28,17 +28,39 @@ static bool same_set(const struct wire_rr *a, const struct wire_rr *b)
 	return a->type == b->type && a->rclass == b->rclass && name_equal(a->owner, b->owner);
 }
 
-void iter_cache_rrset(struct iter *it, const struct wire_msg *m, enum wire_section s,
-		      const struct wire_rr *rr, enum cache_trust trust, uint64_t now_ms)
+/* Adds records to the client's answer list. */
+static void add_all(struct iter *it, struct rr_list *l, const struct wire_rr *rr, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		iter_list_add(it, l, &rr[i]);
+}
+
+bool iter_cache_rrset(struct iter *it, struct iter_target *t, const struct wire_msg *m,
+		      enum wire_section s, const struct wire_rr *rr, enum cache_trust trust,
+		      bool answer, uint64_t now_ms, enum cache_security *sec)
 {
 	/* The whole RRset or nothing: a part of one would be served as if it were all. */
 	struct wire_rr *set = arena_alloc(it->a, (size_t)m->n[s] * sizeof(*set));
 	size_t n = 0;
+	*sec = CACHE_SEC_UNCHECKED;
 	for (uint16_t i = 0; set && i < m->n[s]; i++)
 		if (same_set(&m->rr[s][i], rr))
 			set[n++] = m->rr[s][i];
-	if (n)
-		cache_put(it->env->cache, set, n, trust, (uint32_t)(now_ms / 1000));
+	if (!n)
+		return true;
+	struct iter_val_out v;
+	if (!iter_val_rrset(it, t, m, s, set, n, &v))
+		return false;
+	*sec = v.sec.security;
+	cache_put(it->env->cache, set, n, &v.sec, trust, (uint32_t)(now_ms / 1000));
+	if (answer && t == it->stack[0]) {
+		size_t k = iter_extra_answer(set, v.extra, v.n_extra);
+		add_all(it, &it->answer, set, n);
+		add_all(it, &it->answer, v.extra, k);
+		add_all(it, &it->authority, v.extra + k, v.n_extra - k);
+		iter_val_fold(it, v.sec.security, v.sec.reason, t->zone);
+	}
+	return true;
 }
 
 void iter_reply_restore_case(struct wire_msg *m, const uint8_t *sent, const uint8_t *orig)
@@ -62,15 +84,17 @@ static bool in_zone(const uint8_t *name, const uint8_t *zone)
 	return name_is_subdomain(name, zone);
 }
 
-/* Adds the records of one RRset to the client's answer when t is the client's question. */
-static void add_answer(struct iter *it, const struct iter_target *t, const struct wire_msg *m,
-		       const struct wire_rr *rr)
+/* Adds the records of an ANY answer (not cached, not validated) to the client's answer when t
+ * is the client's question: all the records of rr's owner name. */
+static void add_any(struct iter *it, const struct iter_target *t, const struct wire_msg *m,
+		    const struct wire_rr *rr)
 {
 	if (t != it->stack[0])
 		return;
 	for (uint16_t i = 0; i < m->n[WIRE_ANSWER]; i++)
-		if (same_set(&m->rr[WIRE_ANSWER][i], rr))
+		if (name_equal(m->rr[WIRE_ANSWER][i].owner, rr->owner))
 			iter_list_add(it, &it->answer, &m->rr[WIRE_ANSWER][i]);
+	iter_val_fold(it, CACHE_SEC_UNCHECKED, VAL_R_OK, t->zone);
 }
 
 /* The first record of section s owned by name with the given type (any with DNS_TYPE_ANY). */
@@ -121,7 +145,7 @@ static bool dname_rewrite(uint8_t *name, const struct wire_rr *dname)
  * and the cache. from is the name before the rewrite, to after it. */
 static void synthesize_cname(struct iter *it, const struct iter_target *t,
 			     const struct wire_rr *dname, const uint8_t *from, const uint8_t *to,
-			     uint64_t now_ms)
+			     enum cache_security sec, uint64_t now_ms)
 {
 	struct wire_rr c = {
 		.owner = arena_dup(it->a, from, name_len(from)),
@@ -133,7 +157,9 @@ static void synthesize_cname(struct iter *it, const struct iter_target *t,
 	};
 	if (!c.owner || !c.rdata)
 		return;
-	cache_put(it->env->cache, &c, 1, CACHE_TRUST_ANSWER, (uint32_t)(now_ms / 1000));
+	/* As trustworthy as the DNAME it comes from (RFC 6672 §5.3.1: it carries no RRSIG). */
+	struct cache_sec cs = { .security = sec };
+	cache_put(it->env->cache, &c, 1, &cs, CACHE_TRUST_ANSWER, (uint32_t)(now_ms / 1000));
 	if (t == it->stack[0])
 		iter_list_add(it, &it->answer, &c);
 }
@@ -150,11 +176,14 @@ static enum iter_reply_kind follow_answer(struct iter *it, struct iter_target *t
 		if (!in_zone(t->qname, t->zone))
 			break; /* the chain left the server's bailiwick: ask elsewhere */
 		const struct wire_rr *rr = find(m, WIRE_ANSWER, t->qname, t->qtype, it->qclass);
+		enum cache_security sec;
 		if (rr && (t->qtype == DNS_TYPE_CNAME || rr->type != DNS_TYPE_CNAME ||
 			   t->qtype == DNS_TYPE_ANY)) {
-			if (t->qtype != DNS_TYPE_ANY)
-				iter_cache_rrset(it, m, WIRE_ANSWER, rr, trust, now_ms);
-			add_answer(it, t, m, rr);
+			if (t->qtype == DNS_TYPE_ANY)
+				add_any(it, t, m, rr);
+			else if (!iter_cache_rrset(it, t, m, WIRE_ANSWER, rr, trust, true, now_ms,
+						   &sec))
+				return REPLY_RETRY;
 			return REPLY_ANSWER;
 		}
 		/* A DNAME before the CNAME a server synthesized from it (RFC 6672 §3 has it send
@@ -167,19 +196,17 @@ static enum iter_reply_kind follow_answer(struct iter *it, struct iter_target *t
 		if (++it->n_cnames > it->env->limits.cname_chain)
 			return REPLY_LIMIT;
 		*followed = true;
+		if (!iter_cache_rrset(it, t, m, WIRE_ANSWER, c ? c : d, trust, true, now_ms, &sec))
+			return REPLY_RETRY;
 		if (c) {
-			iter_cache_rrset(it, m, WIRE_ANSWER, c, trust, now_ms);
-			add_answer(it, t, m, c);
 			memcpy(t->qname, c->rdata, name_len(c->rdata));
 			continue;
 		}
 		uint8_t from[NAME_MAX_WIRE];
 		memcpy(from, t->qname, name_len(t->qname));
-		iter_cache_rrset(it, m, WIRE_ANSWER, d, trust, now_ms);
-		add_answer(it, t, m, d);
 		if (!dname_rewrite(t->qname, d))
 			return REPLY_LIMIT;
-		synthesize_cname(it, t, d, from, t->qname, now_ms);
+		synthesize_cname(it, t, d, from, t->qname, sec, now_ms);
 	}
 	return *followed ? REPLY_CNAME : REPLY_LAME;
 }
@@ -202,11 +229,22 @@ static enum iter_reply_kind denial(struct iter *it, struct iter_target *t,
 {
 	const struct wire_rr *soa = denial_soa(t, m);
 	if (soa) {
+		struct iter_val_out v;
+		if (!iter_val_denial(it, t, m, soa, nxdomain, &v))
+			return REPLY_RETRY;
 		struct cache_key k = { t->qname, t->qtype, it->qclass };
-		cache_put_negative(it->env->cache, &k, nxdomain, soa, CACHE_TRUST_AUTHORITY_AUTH,
-				   (uint32_t)(now_ms / 1000));
-		if (t == it->stack[0])
+		cache_put_negative(it->env->cache, &k, nxdomain, soa, &v.sec,
+				   CACHE_TRUST_AUTHORITY_AUTH, (uint32_t)(now_ms / 1000));
+		if (t == it->stack[0]) {
 			iter_list_add(it, &it->authority, soa);
+			add_all(it, &it->authority, v.extra, v.n_extra);
+			iter_val_fold(it, v.sec.security, v.sec.reason, t->zone);
+		}
+	} else if (t == it->stack[0]) {
+		/* No SOA: nothing to cache, and in a signed zone nothing proven. */
+		enum cache_security z = iter_val_zone_security(it, t);
+		iter_val_fold(it, z == CACHE_SEC_SECURE ? CACHE_SEC_BOGUS : z, VAL_R_NSEC_MISSING,
+			      t->zone);
 	}
 	return nxdomain ? REPLY_NXDOMAIN : REPLY_NODATA;
 }
@@ -218,7 +256,8 @@ static enum iter_reply_kind denial(struct iter *it, struct iter_target *t,
  * an authority for net as much as for com (Unbound and BIND take it as well); a com server
  * giving an address for a name in net is not believed. At most ITER_MAX_NS names, each
  * address RRset found once: a reply stuffed with records costs a bounded amount of work. */
-static void cache_ns_addresses(struct iter *it, const struct wire_msg *m, enum wire_section s,
+static void cache_ns_addresses(struct iter *it, struct iter_target *t, const struct wire_msg *m,
+			       enum wire_section s,
 			       const struct wire_rr *ns, const uint8_t *zone,
 			       enum cache_trust trust, uint64_t now_ms)
 {
@@ -232,8 +271,10 @@ static void cache_ns_addresses(struct iter *it, const struct wire_msg *m, enum w
 		for (int k = 0; k < 2; k++) {
 			const struct wire_rr *a =
 				find(m, WIRE_ADDITIONAL, rr->rdata, types[k], it->qclass);
+			enum cache_security sec;
 			if (a)
-				iter_cache_rrset(it, m, WIRE_ADDITIONAL, a, trust, now_ms);
+				iter_cache_rrset(it, t, m, WIRE_ADDITIONAL, a, trust, false, now_ms,
+						 &sec);
 		}
 	}
 }
@@ -269,8 +310,8 @@ enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 			? find(m, WIRE_ANSWER, t->qname, DNS_TYPE_NS, it->qclass)
 			: NULL;
 	if (ns_answer)
-		cache_ns_addresses(it, m, WIRE_ANSWER, ns_answer, t->zone, CACHE_TRUST_ADDITIONAL,
-				   now_ms);
+		cache_ns_addresses(it, t, m, WIRE_ANSWER, ns_answer, t->zone,
+				   CACHE_TRUST_ADDITIONAL, now_ms);
 	if (k != REPLY_LAME)
 		return k; /* an answer, an alias to restart at, or a limit */
 	if (m->rcode == DNS_RCODE_NXDOMAIN)
@@ -280,8 +321,11 @@ enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 	if (ns && !name_equal(ns->owner, t->zone)) {
 		if (!in_zone(ns->owner, t->zone) || !in_zone(t->qname, ns->owner))
 			return REPLY_LAME; /* a referral upwards or sideways */
-		iter_cache_rrset(it, m, WIRE_AUTHORITY, ns, CACHE_TRUST_AUTHORITY, now_ms);
-		cache_ns_addresses(it, m, WIRE_AUTHORITY, ns, t->zone, CACHE_TRUST_GLUE, now_ms);
+		enum cache_security sec;
+		iter_cache_rrset(it, t, m, WIRE_AUTHORITY, ns, CACHE_TRUST_AUTHORITY, false, now_ms,
+				 &sec);
+		cache_ns_addresses(it, t, m, WIRE_AUTHORITY, ns, t->zone, CACHE_TRUST_GLUE, now_ms);
+		iter_val_referral(it, t, m, ns->owner, now_ms);
 		*ns_set = ns;
 		*n_ns = n;
 		return REPLY_REFERRAL;

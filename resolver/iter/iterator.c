@@ -25,7 +25,8 @@ const char *iter_step_name(enum iter_step_kind kind)
 {
 	static const char *const names[] = {
 		"answer", "cname",     "referral",  "nxdomain", "nodata", "lame",     "rcode",
-		"truncated", "malformed", "timeout", "failed",   "limit",  "no-server",
+		"truncated", "malformed", "timeout", "failed",   "limit",  "no-server", "keys",
+		"dnssec", "bogus",
 	};
 	return (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
@@ -52,6 +53,22 @@ static struct iter_step *add_step(struct iter *it, enum iter_step_kind kind, con
 	s->zone = arena_dup(it->a, t->zone, name_len(t->zone));
 	s->note = note;
 	return s;
+}
+
+void iter_trace_verdict(struct iter *it, const uint8_t *owner, uint16_t type, bool denial,
+			const uint8_t *zone, enum val_state st, enum val_reason reason,
+			uint16_t key_tag, uint8_t algorithm)
+{
+	struct iter_step *s = add_step(it, ITER_STEP_VERDICT, val_reason_str(reason));
+	if (!s)
+		return;
+	s->qname = arena_dup(it->a, owner, name_len(owner));
+	s->qtype = type;
+	s->zone = arena_dup(it->a, zone, name_len(zone));
+	s->security = st;
+	s->key_tag = key_tag;
+	s->algorithm = algorithm;
+	s->denial = denial;
 }
 
 /* Fills a step with the server of the query in flight. */
@@ -175,8 +192,8 @@ static void add_srv(struct iter *it, struct iter_target *t, unsigned ns, const v
 }
 
 /* A cache lookup into the scratch buffer (grown on demand). */
-static enum cache_res lookup(struct iter *it, const uint8_t *name, uint16_t type,
-			     enum cache_trust trust, uint64_t now_ms, struct cache_rrset **out)
+enum cache_res iter_lookup(struct iter *it, const uint8_t *name, uint16_t type,
+			   enum cache_trust trust, uint64_t now_ms, struct cache_rrset **out)
 {
 	struct cache_key k = { name, type, it->qclass };
 	size_t used;
@@ -206,7 +223,7 @@ static void load_addrs(struct iter *it, struct iter_target *t, unsigned ns, uint
 	static const uint16_t types[2] = { DNS_TYPE_A, DNS_TYPE_AAAA };
 	for (int k = 0; k < 2; k++) {
 		struct cache_rrset *set;
-		if (lookup(it, t->ns[ns].name, types[k], CACHE_TRUST_GLUE, now_ms, &set) !=
+		if (iter_lookup(it, t->ns[ns].name, types[k], CACHE_TRUST_GLUE, now_ms, &set) !=
 		    CACHE_HIT)
 			continue;
 		for (uint16_t i = 0; i < set->count; i++)
@@ -215,10 +232,18 @@ static void load_addrs(struct iter *it, struct iter_target *t, unsigned ns, uint
 	}
 }
 
+/* t is to ask the servers of another zone: its security is to be settled again. */
+static void new_zone(struct iter_target *t)
+{
+	t->zone_known = false;
+	t->signer[0] = 0;
+}
+
 static void use_hints(struct iter *it, struct iter_target *t)
 {
 	const struct hints *h = it->env->hints;
 	memcpy(t->zone, root_name, 1);
+	new_zone(t);
 	t->n_ns = t->n_srv = 0;
 	for (size_t i = 0; i < h->n; i++) {
 		int ns = add_ns(t, arena_dup(it->a, h->s[i].name, name_len(h->s[i].name)));
@@ -272,6 +297,7 @@ static bool find_cut(struct iter *it, struct iter_target *t, uint64_t now_ms)
 		set->rr[i].rdata = (uint8_t *)set + (set->rr[i].rdata - it->scratch);
 	}
 	memcpy(t->zone, set->rr[0].owner, name_len(set->rr[0].owner));
+	new_zone(t);
 	t->n_ns = t->n_srv = 0;
 	for (uint16_t i = 0; i < set->count; i++) {
 		int ns = add_ns(t, set->rr[i].rdata);
@@ -310,6 +336,7 @@ static void load_referral(struct iter *it, struct iter_target *t, const struct w
 	uint8_t bailiwick[NAME_MAX_WIRE];
 	memcpy(bailiwick, t->zone, name_len(t->zone));
 	memcpy(t->zone, ns_rr->owner, name_len(ns_rr->owner));
+	new_zone(t);
 	t->n_ns = t->n_srv = 0;
 	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY] && t->n_ns < ITER_MAX_NS; i++) {
 		const struct wire_rr *rr = &m->rr[WIRE_AUTHORITY][i];
@@ -369,7 +396,7 @@ static bool on_stack(const struct iter *it, const uint8_t *name, uint16_t type)
 	return false;
 }
 
-static struct iter_target *push(struct iter *it, const uint8_t *name, uint16_t type)
+struct iter_target *iter_push(struct iter *it, const uint8_t *name, uint16_t type)
 {
 	if (it->sp == ITER_MAX_DEPTH || on_stack(it, name, type))
 		return NULL; /* too deep, or a loop: this NS name cannot be resolved */
@@ -382,6 +409,7 @@ static struct iter_target *push(struct iter *it, const uint8_t *name, uint16_t t
 	memcpy(t->qname, name, name_len(name));
 	t->qtype = type;
 	t->state = T_FIND_CUT;
+	t->validate = false;
 	return t;
 }
 
@@ -405,27 +433,45 @@ static void pop(struct iter *it, unsigned rcode, uint64_t now_ms)
 			load_addrs(it, t, i, now_ms);
 }
 
+/* Whether a cached entry may answer t: anything, unless t validates and the entry was stored
+ * unchecked under a trust anchor (an NS address looked up without validation): then it is
+ * asked again, validated, and the new entry replaces it. */
+static bool usable(struct iter *it, const struct iter_target *t, const struct cache_rrset *set)
+{
+	const struct iter_dnssec *d = it->env->dnssec;
+	if (!d || !t->validate || set->security != CACHE_SEC_UNCHECKED)
+		return true;
+	return !val_anchor_find(d->anchors, t->qname) || val_anchor_negative(d->anchors, t->qname);
+}
+
 /* Answers the top target from the cache when it can: the RRset or a denial (done), or a
  * CNAME to restart at. Returns true when the target was moved along. */
 static bool from_cache(struct iter *it, struct iter_target *t, uint64_t now_ms)
 {
 	struct cache_rrset *set;
 	bool client = t == it->stack[0];
-	enum cache_res r = lookup(it, t->qname, t->qtype, CACHE_TRUST_ANSWER, now_ms, &set);
-	if (r == CACHE_HIT || r == CACHE_NXDOMAIN || r == CACHE_NODATA) {
+	enum cache_res r = iter_lookup(it, t->qname, t->qtype, CACHE_TRUST_ANSWER, now_ms, &set);
+	if ((r == CACHE_HIT || r == CACHE_NXDOMAIN || r == CACHE_NODATA) && usable(it, t, set)) {
 		struct rr_list *l = r == CACHE_HIT ? &it->answer : &it->authority;
-		for (uint16_t i = 0; client && i < set->count; i++) {
+		size_t n_an = r == CACHE_HIT ? set->count + iter_extra_answer(set->rr, set->rr +
+									     set->count, set->n_extra)
+					     : 0;
+		for (unsigned i = 0; client && i < (unsigned)set->count + set->n_extra; i++) {
 			struct wire_rr rr = set->rr[i];
 			rr.owner = arena_dup(it->a, rr.owner, name_len(rr.owner));
 			rr.rdata = arena_dup(it->a, rr.rdata, rr.rdlen);
 			if (rr.owner && rr.rdata)
-				iter_list_add(it, l, &rr);
+				iter_list_add(it, i < n_an ? l : &it->authority, &rr);
 		}
+		if (client)
+			iter_val_fold(it, set->security, set->reason, NULL);
 		pop(it, r == CACHE_NXDOMAIN ? DNS_RCODE_NXDOMAIN : DNS_RCODE_NOERROR, now_ms);
 		return true;
 	}
 	if (t->qtype == DNS_TYPE_CNAME ||
-	    lookup(it, t->qname, DNS_TYPE_CNAME, CACHE_TRUST_ANSWER, now_ms, &set) != CACHE_HIT)
+	    iter_lookup(it, t->qname, DNS_TYPE_CNAME, CACHE_TRUST_ANSWER, now_ms, &set) !=
+		    CACHE_HIT ||
+	    !usable(it, t, set))
 		return false;
 	if (++it->n_cnames > it->env->limits.cname_chain) {
 		fail_limit(it, "CNAME chain too long");
@@ -438,8 +484,13 @@ static bool from_cache(struct iter *it, struct iter_target *t, uint64_t now_ms)
 		finish(it, DNS_RCODE_SERVFAIL);
 		return true;
 	}
-	if (client)
+	if (client) {
 		iter_list_add(it, &it->answer, &rr);
+		struct wire_rr *sigs = iter_copy_rrs(it, set->rr + set->count, set->n_extra);
+		for (uint16_t i = 0; sigs && i < set->n_extra; i++)
+			iter_list_add(it, &it->answer, &sigs[i]);
+		iter_val_fold(it, set->security, set->reason, NULL);
+	}
 	memcpy(t->qname, rr.rdata, rr.rdlen);
 	return true;
 }
@@ -457,7 +508,7 @@ static bool resolve_ns(struct iter *it, struct iter_target *t)
 		}
 		uint16_t type = ns->state == NS_UNRESOLVED ? DNS_TYPE_A : DNS_TYPE_AAAA;
 		ns->state = type == DNS_TYPE_A ? NS_ASKED_A : NS_ASKED_AAAA;
-		if (push(it, ns->name, type)) {
+		if (iter_push(it, ns->name, type)) {
 			it->n_glueless++;
 			return true;
 		}
@@ -486,7 +537,7 @@ static void send_query(struct iter *it, struct iter_target *t, int srv, bool tcp
 		name_randomize_case(it->sent_qname);
 	wire_build_init(&b, act->query, sizeof(act->query), rand_u16(), 0);
 	wire_build_question(&b, it->sent_qname, t->qtype, it->qclass);
-	wire_build_edns(&b, it->env->edns_size, 0, 0, NULL, 0);
+	wire_build_edns(&b, it->env->edns_size, 0, it->env->dnssec ? DNS_EDNS_FLAG_DO : 0, NULL, 0);
 	act->query_len = wire_build_finish(&b);
 	act->kind = ITER_SEND;
 	memset(&act->addr, 0, sizeof(act->addr));
@@ -526,7 +577,7 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 		if (from_cache(it, t, now_ms))
 			return false;
 		if (!find_cut(it, t, now_ms)) {
-			struct iter_target *p = push(it, root_name, DNS_TYPE_NS);
+			struct iter_target *p = iter_push(it, root_name, DNS_TYPE_NS);
 			if (p)
 				p->priming = true;
 			else
@@ -535,6 +586,8 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 		}
 		t->state = T_QUERY;
 	}
+	if (!iter_val_zone_ready(it, t, now_ms))
+		return false; /* a DS or DNSKEY question of the chain goes first */
 	int srv = pick(it, t, now_ms);
 	if (srv >= 0)
 		return ask(it, t, srv, it->env->tcp_only, now_ms, act);
@@ -560,7 +613,7 @@ static void advance(struct iter *it, uint64_t now_ms, struct iter_action *act)
 }
 
 struct iter *iter_new(struct arena *a, const struct iter_env *env, const uint8_t *qname,
-		      uint16_t qtype, uint16_t qclass, uint64_t now_ms)
+		      uint16_t qtype, uint16_t qclass, uint64_t now_ms, uint32_t wall_s)
 {
 	struct iter *it = arena_alloc(a, sizeof(*it));
 	if (!it)
@@ -573,8 +626,13 @@ struct iter *iter_new(struct arena *a, const struct iter_env *env, const uint8_t
 	it->cur = -1;
 	it->scratch_cap = SCRATCH_FIRST;
 	it->scratch = arena_alloc(a, SCRATCH_FIRST);
-	if (!it->scratch || !push(it, qname, qtype))
+	it->wall_s = wall_s;
+	it->sec = VAL_SECURE; /* until a part says otherwise */
+	if (env->dnssec)
+		val_budget_init(&it->budget, &env->dnssec->limits);
+	if (!it->scratch || !iter_push(it, qname, qtype))
 		return NULL;
+	it->stack[0]->validate = env->dnssec != NULL;
 	return it;
 }
 
@@ -592,6 +650,43 @@ static bool matches(const struct iter_target *t, uint16_t qclass, const struct w
 }
 
 static const char *const lame_note = "lame: referral up or sideways, or no AA";
+
+/* What a reply may change of the client's answer: kept, to take a bogus reply back. */
+struct undo {
+	size_t n_answer, n_authority;
+	enum val_state sec;
+	enum val_reason reason;
+	const uint8_t *zone;
+	unsigned n_cnames;
+	uint8_t qname[NAME_MAX_WIRE];
+};
+
+static void undo_save(const struct iter *it, const struct iter_target *t, struct undo *u)
+{
+	*u = (struct undo){ it->answer.n, it->authority.n, it->sec, it->sec_reason, it->sec_zone,
+			    it->n_cnames, { 0 } };
+	memcpy(u->qname, t->qname, name_len(t->qname));
+}
+
+/* True when the reply just judged made the client's answer bogus and the question may be
+ * asked again: then the answer is as it was before the reply, and the server may be asked
+ * again too (a forger must win the race once more). */
+static bool bogus_retry(struct iter *it, struct iter_target *t, const struct undo *u)
+{
+	if (t != it->stack[0] || it->sec != VAL_BOGUS || u->sec == VAL_BOGUS ||
+	    it->n_bogus >= ITER_BOGUS_RETRIES)
+		return false;
+	it->n_bogus++;
+	it->answer.n = u->n_answer;
+	it->authority.n = u->n_authority;
+	it->sec = u->sec;
+	it->sec_reason = u->reason;
+	it->sec_zone = u->zone;
+	it->n_cnames = u->n_cnames;
+	memcpy(t->qname, u->qname, name_len(u->qname));
+	t->srv[it->cur].done = false;
+	return true;
+}
 
 /* Handles a parsed reply of the query in flight; true when act holds a query to send now. */
 static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *s,
@@ -614,8 +709,16 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 		return false;
 	}
 	const struct wire_rr *ns_rr = NULL;
-	size_t n_ns;
+	size_t n_ns, si = (size_t)(s - it->steps);
+	struct undo u;
+	undo_save(it, t, &u);
 	enum iter_reply_kind k = iter_reply_classify(it, t, m, now_ms, &ns_rr, &n_ns);
+	s = &it->steps[si]; /* validation may have added steps: the array may have moved */
+	if (k != REPLY_RETRY && bogus_retry(it, t, &u)) {
+		s->kind = ITER_STEP_BOGUS;
+		s->note = "the reply does not validate: asked again";
+		return false;
+	}
 	switch (k) {
 	case REPLY_ANSWER:
 		s->kind = ITER_STEP_ANSWER;
@@ -647,6 +750,11 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 		break;
 	case REPLY_LIMIT:
 		fail_limit(it, "CNAME chain too long");
+		break;
+	case REPLY_RETRY:
+		s->kind = ITER_STEP_KEYS;
+		s->note = "signed by a zone below: its keys first, then asked again";
+		t->srv[it->cur].done = false;
 		break;
 	}
 	return false;
@@ -732,6 +840,43 @@ void iter_case_mismatch(struct iter *it, uint32_t rtt_ms, uint64_t now_ms,
 	infra_set_no_0x20(it->env->infra, (struct sockaddr *)&t->srv[it->cur].addr);
 	if (!ask(it, t, it->cur, false, now_ms, act))
 		act->kind = ITER_DONE;
+}
+
+enum val_state iter_security(const struct iter *it, enum val_reason *reason,
+			     const uint8_t **zone)
+{
+	*reason = it->sec_reason;
+	*zone = it->sec_zone;
+	if (!it->env->dnssec) {
+		*reason = VAL_R_OK;
+		return VAL_INDETERMINATE;
+	}
+	return it->sec;
+}
+
+static bool dnssec_type(uint16_t type)
+{
+	return type == DNS_TYPE_RRSIG || type == DNS_TYPE_NSEC || type == DNS_TYPE_NSEC3;
+}
+
+size_t iter_extra_answer(const struct wire_rr *set, const struct wire_rr *extra, size_t n)
+{
+	size_t k = 0;
+	while (k < n && extra[k].type == DNS_TYPE_RRSIG && extra[k].rdlen >= 2 &&
+	       (extra[k].rdata[0] << 8 | extra[k].rdata[1]) == set->type &&
+	       name_equal(extra[k].owner, set->owner))
+		k++;
+	return k;
+}
+
+size_t iter_strip_dnssec(const struct wire_rr *rr, size_t n, uint16_t qtype, bool answer,
+			 struct wire_rr *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!dnssec_type(rr[i].type) || (answer && rr[i].type == qtype))
+			out[k++] = rr[i];
+	return k;
 }
 
 unsigned iter_result(const struct iter *it, const struct wire_rr **answer, size_t *n_answer,

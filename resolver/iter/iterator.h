@@ -30,6 +30,8 @@
 #include "cache.h"
 #include "hints.h"
 #include "infra.h"
+#include "val.h"
+#include "val_anchor.h"
 #include "wire.h"
 
 /* Every bound on the work one client question may cause; filled from the configuration
@@ -50,6 +52,17 @@ struct iter_limits {
 #define ITER_GLUELESS_DEFAULT 10
 #define ITER_BUDGET_MS_DEFAULT 10000
 
+/* DNSSEC validation (RFC 4035 §5), when iter_env.dnssec is set. Each RRset and denial is
+ * validated once, as it enters the cache, with the keys of the zone that signed it; the keys
+ * are proven first, from a trust anchor down the DS records of each delegation, by
+ * sub-questions for DS (asked of the parent) and DNSKEY (of the zone) that are cached like
+ * any answer. Answers under no anchor are left unchecked. */
+struct iter_dnssec {
+	const struct val_anchors *anchors; /* trust anchors and negative trust anchors */
+	struct val_limits limits;          /* KeyTrap and NSEC3 bounds per resolution */
+	uint32_t bogus_ttl_s;              /* how long bogus data is kept (and refused) */
+};
+
 /* What a resolution may use; borrowed for its whole life. */
 struct iter_env {
 	struct cache *cache;
@@ -65,6 +78,7 @@ struct iter_env {
 				     TCP after a truncated reply */
 	bool use_0x20;            /* random case in UDP query names, unless a server is known
 				     not to repeat it (infra_keeps_case) */
+	const struct iter_dnssec *dnssec; /* NULL: no validation, nothing is asked DO=1 */
 };
 
 enum iter_step_kind {
@@ -81,6 +95,12 @@ enum iter_step_kind {
 	ITER_STEP_FAILED,    /* the transport failed: refused, unreachable */
 	ITER_STEP_LIMIT,     /* a limit of struct iter_limits was hit: note says which */
 	ITER_STEP_NO_SERVER, /* no server left to ask for a zone */
+	ITER_STEP_KEYS,      /* the answer is signed by a zone below the one asked: its keys
+				are fetched, then the question asked again */
+	ITER_STEP_VERDICT,   /* no query: what validation made of an RRset or a denial
+				(qname, qtype) of zone; security, key_tag, algorithm, note */
+	ITER_STEP_BOGUS,     /* the reply did not validate: perhaps forged, so the question
+				is asked again (ITER_BOGUS_RETRIES times at most) */
 };
 
 /* One step: a query and what came of it (or, for LIMIT and NO_SERVER, why it stopped). */
@@ -100,6 +120,11 @@ struct iter_step {
 	const uint8_t *target;       /* REFERRAL: the delegated zone; CNAME: the new name */
 	const uint8_t *reply;        /* the raw reply when env->keep_replies, else NULL */
 	const char *note;            /* a static explanation, or NULL */
+	/* ITER_STEP_VERDICT: */
+	enum val_state security;
+	uint16_t key_tag;            /* of the RRSIG that verified or got furthest; 0: none */
+	uint8_t algorithm;
+	bool denial;                 /* a denial of (qname, qtype), else its RRset */
 };
 
 enum iter_action_kind {
@@ -119,10 +144,11 @@ struct iter_action {
 
 struct iter;
 
-/* A resolution of (qname, qtype, qclass) in arena a, using env (borrowed). NULL when the
- * arena is out of memory. */
+/* A resolution of (qname, qtype, qclass) in arena a, using env (borrowed). now_ms is the
+ * caller's clock (monotonic) as for every event; wall_s the real time, Unix seconds, against
+ * which signature validity is judged. NULL when the arena is out of memory. */
 struct iter *iter_new(struct arena *a, const struct iter_env *env, const uint8_t *qname,
-		      uint16_t qtype, uint16_t qclass, uint64_t now_ms);
+		      uint16_t qtype, uint16_t qclass, uint64_t now_ms, uint32_t wall_s);
 
 /* Starts the resolution: fills act with the first action (ITER_DONE at once when the cache
  * holds the answer). */
@@ -141,9 +167,29 @@ void iter_case_mismatch(struct iter *it, uint32_t rtt_ms, uint64_t now_ms,
 
 /* After ITER_DONE: the rcode (NOERROR, NXDOMAIN or SERVFAIL), and the records for the client,
  * per section (answer: the CNAME/DNAME chain in order, then the answer RRset; authority: the
- * SOA of a denial). The records live in the arena. */
+ * SOA of a denial). Each RRset is followed by the RRSIGs that came with it, and a denial's
+ * SOA by its proof (RRSIGs, NSEC, NSEC3): iter_strip_dnssec takes them out for clients
+ * without DO. The records live in the arena. */
 unsigned iter_result(const struct iter *it, const struct wire_rr **answer, size_t *n_answer,
 		     const struct wire_rr **authority, size_t *n_authority);
+
+/* After ITER_DONE: what validation made of the answer as a whole, the worst of its parts
+ * (bogus, then insecure, then unchecked (VAL_INDETERMINATE), then secure); for anything but
+ * secure, *reason says why and *zone (NULL if none) names the zone at fault. */
+enum val_state iter_security(const struct iter *it, enum val_reason *reason,
+			     const uint8_t **zone);
+
+/* The records that travel with an RRset (struct cache_sec's extra, as iter_result gives them
+ * too) are its RRSIGs first, then for a wildcard expansion the NSEC or NSEC3 proof of it and
+ * the proof's RRSIGs: the first go in the answer section with the RRset, the proof in the
+ * authority section. Returns how many of extra[0..n) are of the first kind. */
+size_t iter_extra_answer(const struct wire_rr *set, const struct wire_rr *extra, size_t n);
+
+/* Copies the records of a section (answer true: the answer section) that a client without
+ * DO gets into out (room for n): all but RRSIG, NSEC and NSEC3, unless qtype asks for that
+ * type (in the answer section). Returns the count. */
+size_t iter_strip_dnssec(const struct wire_rr *rr, size_t n, uint16_t qtype, bool answer,
+			 struct wire_rr *out);
 
 /* The steps so far, oldest first. */
 const struct iter_step *iter_trace(const struct iter *it, size_t *n);

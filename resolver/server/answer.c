@@ -7,7 +7,9 @@
 
 #include "dns.h"
 
-#define OPT_SIZE 11 /* an OPT record without options */
+#define OPT_SIZE 11      /* an OPT record without options */
+#define EDE_OPTION 15    /* RFC 8914 §2 */
+#define EDE_TEXT_MAX 160 /* EXTRA-TEXT kept: a zone name and a reason */
 
 void answer_req_from(struct answer_req *req, const struct wire_query *q, bool tcp,
 		     uint16_t our_udp_size, bool recursion)
@@ -34,12 +36,27 @@ static void start(struct wire_builder *b, uint8_t *out, size_t cap, const struct
 	wire_build_init(b, out, cap < req->max_size ? cap : req->max_size, req->id, f);
 }
 
-static size_t end(struct wire_builder *b, const struct answer_req *req, unsigned rcode)
+static size_t end(struct wire_builder *b, const struct answer_req *req, unsigned rcode,
+		  const struct answer_ede *ede)
 {
+	uint8_t opt[4 + 2 + EDE_TEXT_MAX];
+	uint16_t len = 0;
+	if (ede) {
+		size_t text = ede->text ? strnlen(ede->text, EDE_TEXT_MAX) : 0;
+		opt[0] = 0;
+		opt[1] = EDE_OPTION;
+		opt[2] = (uint8_t)((2 + text) >> 8);
+		opt[3] = (uint8_t)(2 + text);
+		opt[4] = (uint8_t)(ede->code >> 8);
+		opt[5] = (uint8_t)ede->code;
+		if (text)
+			memcpy(opt + 6, ede->text, text);
+		len = (uint16_t)(6 + text);
+	}
 	wire_build_reserve(b, 0);
 	if (req->edns)
 		wire_build_edns(b, req->our_udp_size, rcode, req->dnssec_ok ? DNS_EDNS_FLAG_DO : 0,
-				NULL, 0);
+				len ? opt : NULL, len);
 	return wire_build_finish(b);
 }
 
@@ -70,15 +87,15 @@ size_t answer_build(uint8_t *out, size_t cap, const struct answer_req *req, unsi
 		wire_build_reserve(&b, OPT_SIZE);
 	if (add_section(&b, WIRE_ANSWER, an, n_an))
 		add_section(&b, WIRE_AUTHORITY, ns, n_ns);
-	return end(&b, req, rcode);
+	return end(&b, req, rcode, NULL);
 }
 
 size_t answer_error(uint8_t *out, size_t cap, const struct answer_req *req, bool has_question,
-		    unsigned rcode)
+		    unsigned rcode, const struct answer_ede *ede)
 {
 	struct wire_builder b;
 	start(&b, out, cap, req, rcode, 0);
 	if (has_question)
 		wire_build_question(&b, req->q.name, req->q.type, req->q.rclass);
-	return end(&b, req, rcode);
+	return end(&b, req, rcode, ede);
 }

@@ -42,9 +42,17 @@ size_t answer_build(uint8_t *out, size_t cap, const struct answer_req *req, unsi
 		    uint16_t flags, const struct wire_rr *an, size_t n_an,
 		    const struct wire_rr *ns, size_t n_ns);
 
+/* An Extended DNS Error (RFC 8914): an INFO-CODE and an EXTRA-TEXT (NULL: none; cut at 160
+ * bytes), for a client that sent EDNS. */
+struct answer_ede {
+	uint16_t code;
+	const char *text;
+};
+
 /* A reply with only the header (and question when req has one): FORMERR, REFUSED, NOTIMP,
- * SERVFAIL. has_question false leaves the question out (a query too broken to echo). */
+ * SERVFAIL, with ede (NULL: none) in its OPT record when the query had EDNS.
+ * has_question false leaves the question out (a query too broken to echo). */
 size_t answer_error(uint8_t *out, size_t cap, const struct answer_req *req, bool has_question,
-		    unsigned rcode);
+		    unsigned rcode, const struct answer_ede *ede);
 
 #endif

@@ -16,6 +16,7 @@
 #include "daemon.h"
 #include "hints.h"
 #include "log.h"
+#include "val_anchor.h"
 
 #define PASSWD_BUF 16384 /* getpwnam_r's buffer: one passwd entry's strings */
 
@@ -47,6 +48,18 @@ static bool hints_readable(const char *path, char err[static 256])
 	return ok;
 }
 
+static bool anchors_readable(const char *path, char err[static 256])
+{
+	struct val_anchors *a = calloc(1, sizeof(*a));
+	bool ok = a && val_anchors_load(a, path, err);
+	if (!a)
+		snprintf(err, 256, "out of memory");
+	else
+		val_anchors_fini(a);
+	free(a);
+	return ok;
+}
+
 bool daemon_check(const struct config *cfg, bool auth_only, char err[static 256])
 {
 	uid_t uid;
@@ -54,6 +67,9 @@ bool daemon_check(const struct config *cfg, bool auth_only, char err[static 256]
 	if (cfg->server.user[0] && !look_up(cfg->server.user, &uid, &gid, err))
 		return false;
 	if (!auth_only && !hints_readable(cfg->resolver.root_hints, err))
+		return false;
+	if (!auth_only && cfg->dnssec.validate && cfg->dnssec.trust_anchor_file[0] &&
+	    !anchors_readable(cfg->dnssec.trust_anchor_file, err))
 		return false;
 	if (!cfg->toy.map[0]) {
 		if (auth_only)

@@ -13,8 +13,9 @@
 
 #include "config.h"
 
-/* Reads every file cfg names as a start would, and binds nothing: the root hints (unless
- * auth_only), the toy internet's map and each of its zone files, and looks server.user up.
+/* Reads every file cfg names as a start would, and binds nothing: the root hints and the
+ * DNSSEC trust anchors (unless auth_only), the toy internet's map and each of its zone files,
+ * and looks server.user up.
  * true when all is good; false with "file:line: reason" (or "server.user: reason") in err. */
 bool daemon_check(const struct config *cfg, bool auth_only, char err[static 256]);
 

@@ -34,8 +34,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "  -c CONFIG     the configuration file (conf/offline.yaml, conf/internet.yaml)\n"
 	      "  --auth-only   serve only the toy internet (for other resolvers to walk it)\n"
-	      "  -t            check CONFIG and the files it names (root hints, toy zones),\n"
-	      "                bind nothing, exit 0 (good) or 1 (file:line: reason)\n"
+	      "  -t            check CONFIG and the files it names (root hints, trust\n"
+	      "                anchors, toy zones), bind nothing, exit 0 (good) or 1\n"
+	      "                (file:line: reason)\n"
 	      "  -h, --help    this help\n"
 	      "  -V, --version version\n"
 	      "\n"
@@ -136,8 +137,9 @@ static void wait_signals(const char *path, struct server *s, struct configs *cs,
 			log_msg(LOG_ERROR, "reload failed: out of memory");
 			continue;
 		}
+		if (!server_reload(s, c))
+			continue; /* kept for server_free all the same: keep() took it */
 		log_set_level(c->log_level);
-		server_reload(s, c);
 		log_msg(LOG_INFO, "reloaded %s", path);
 		daemon_notify("READY=1");
 	}
@@ -157,7 +159,7 @@ static int check_only(const char *path, struct config *cfg, bool auth_only)
 }
 
 /* server.user, once every socket is bound and before any thread starts. The configuration
- * file is read again on SIGHUP, as that user. */
+ * file and the trust anchors are read again on SIGHUP, as that user. */
 static bool drop_user(const struct config *cfg, const char *path, char err[static 256])
 {
 	if (!cfg->server.user[0])
@@ -165,9 +167,11 @@ static bool drop_user(const struct config *cfg, const char *path, char err[stati
 	if (!daemon_drop_user(cfg->server.user, err))
 		return false;
 	log_msg(LOG_INFO, "running as user %s", cfg->server.user);
-	if (access(path, R_OK) != 0)
-		log_msg(LOG_WARN, "%s is not readable by %s: SIGHUP cannot reload it", path,
-			cfg->server.user);
+	const char *again[] = { path, cfg->dnssec.trust_anchor_file }; /* what SIGHUP reads */
+	for (size_t i = 0; i < sizeof(again) / sizeof(again[0]); i++)
+		if (again[i][0] && access(again[i], R_OK) != 0)
+			log_msg(LOG_WARN, "%s is not readable by %s: SIGHUP cannot reload it",
+				again[i], cfg->server.user);
 	return true;
 }
 

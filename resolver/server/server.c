@@ -23,11 +23,40 @@
 #define TCP_BACKLOG 1024
 #define SCRATCH_FIRST 65536   /* cache copies on the hit path; grows if an entry needs it */
 
-static struct snapshot *snapshot_new(const struct config *cfg, struct server *s)
+static void snapshot_free(struct snapshot *snap)
+{
+	val_anchors_fini(&snap->anchors);
+	free(snap);
+}
+
+/* The DNSSEC side of a snapshot: the trust anchors read, the limits. false with the reason in
+ * err when the anchor file does not read. */
+static bool snapshot_dnssec(struct snapshot *snap, const struct config *cfg, char err[static 256])
+{
+	if (!cfg->dnssec.validate)
+		return true;
+	const char *file = cfg->dnssec.trust_anchor_file;
+	if (file[0] && !val_anchors_load(&snap->anchors, file, err))
+		return false;
+	for (size_t i = 0; i < cfg->dnssec.n_negative; i++)
+		val_anchors_add_negative(&snap->anchors, cfg->dnssec.negative[i]);
+	snap->dnssec = (struct iter_dnssec){
+		.anchors = &snap->anchors,
+		.limits = cfg->dnssec.limits,
+		.bogus_ttl_s = cfg->dnssec.bogus_ttl_s,
+	};
+	snap->env.dnssec = &snap->dnssec;
+	return true;
+}
+
+static struct snapshot *snapshot_new(const struct config *cfg, struct server *s,
+				     char err[static 256])
 {
 	struct snapshot *snap = calloc(1, sizeof(*snap));
-	if (!snap)
+	if (!snap) {
+		snprintf(err, 256, "out of memory");
 		return NULL;
+	}
 	snap->cfg = cfg;
 	snap->env = (struct iter_env){
 		.cache = s->cache,
@@ -39,6 +68,10 @@ static struct snapshot *snapshot_new(const struct config *cfg, struct server *s)
 		.query_special = cfg->resolver.query_special_addresses,
 		.use_0x20 = cfg->resolver.use_0x20,
 	};
+	if (!snapshot_dnssec(snap, cfg, err)) {
+		snapshot_free(snap);
+		return NULL;
+	}
 	return snap;
 }
 
@@ -232,8 +265,11 @@ bool server_new(const struct config *cfg, bool auth_only, struct server **out,
 	}
 	s->auth_only = auth_only;
 	struct snapshot *snap = NULL;
-	if (!load_parts(s, cfg, err) || !(snap = snapshot_new(cfg, s)))
+	if (!load_parts(s, cfg, err) || !(snap = snapshot_new(cfg, s, err)))
 		goto fail;
+	if (!auth_only && cfg->dnssec.validate && !snap->anchors.n)
+		log_msg(LOG_WARN, "dnssec: no trust anchor (dnssec.trust-anchor-file): answers "
+				  "are not validated");
 	atomic_store(&s->snap, snap);
 	s->n_workers = auth_only ? 1 : cfg->server.threads;
 	s->workers = calloc(s->n_workers, sizeof(*s->workers));
@@ -312,7 +348,7 @@ void server_free(struct server *s)
 	struct snapshot *snap = atomic_load(&s->snap);
 	while (snap) {
 		struct snapshot *older = snap->older;
-		free(snap);
+		snapshot_free(snap);
 		snap = older;
 	}
 	auth_free(s->auth);
@@ -321,7 +357,7 @@ void server_free(struct server *s)
 	free(s);
 }
 
-void server_reload(struct server *s, const struct config *cfg)
+bool server_reload(struct server *s, const struct config *cfg)
 {
 	struct snapshot *old = atomic_load(&s->snap);
 	const struct config *was = old->cfg;
@@ -333,13 +369,15 @@ void server_reload(struct server *s, const struct config *cfg)
 	    strcmp(cfg->toy.map, was->toy.map) != 0 || cfg->toy.port != was->toy.port)
 		log_msg(LOG_WARN, "reload: listen addresses, port, threads, cache size and the toy "
 				  "internet change only at restart");
-	struct snapshot *snap = snapshot_new(cfg, s);
+	char err[256] = "";
+	struct snapshot *snap = snapshot_new(cfg, s, err);
 	if (!snap) {
-		log_msg(LOG_ERROR, "reload: out of memory; keeping the configuration in force");
-		return;
+		log_msg(LOG_ERROR, "reload failed, keeping the configuration in force: %s", err);
+		return false;
 	}
 	snap->older = old;
 	atomic_store_explicit(&s->snap, snap, memory_order_release);
+	return true;
 }
 
 void server_stats(const struct server *s, struct server_stats *out)

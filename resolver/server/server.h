@@ -63,11 +63,13 @@ bool server_join(struct server *s, uint32_t timeout_ms);
  * server_free(NULL) does nothing. */
 void server_free(struct server *s);
 
-/* Uses cfg from now on for access control, limits and logging. Listen addresses, threads,
- * the cache size and the toy internet are fixed at start: a change there is logged and left
- * for a restart. cfg is borrowed as in server_new; the previous one must be kept until
- * server_free (questions in flight may still use it). */
-void server_reload(struct server *s, const struct config *cfg);
+/* Uses cfg from now on for access control, limits, DNSSEC (the trust anchor file is read
+ * again) and logging. Listen addresses, threads, the cache size and the toy internet are fixed
+ * at start: a change there is logged and left for a restart. cfg is borrowed as in
+ * server_new; the previous one must be kept until server_free (questions in flight may still
+ * use it). false, with the reason logged and the configuration in force kept, when the trust
+ * anchor file does not read. */
+bool server_reload(struct server *s, const struct config *cfg);
 
 void server_stats(const struct server *s, struct server_stats *out);
 

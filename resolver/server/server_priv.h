@@ -31,6 +31,8 @@
 struct snapshot {
 	const struct config *cfg;
 	struct iter_env env;
+	struct iter_dnssec dnssec;  /* env.dnssec points here when validating */
+	struct val_anchors anchors; /* read from dnssec.trust-anchor-file at load */
 	struct snapshot *older;
 };
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dns.h"
 #include "log.h"
@@ -54,21 +55,79 @@ static enum cache_res cache_read(struct worker *w, const struct answer_req *req,
 	}
 }
 
-/* The hit path: the RRset, or a denial with its SOA, straight from the cache. */
-static size_t from_cache(struct worker *w, const struct answer_req *req, uint32_t now_s,
-			 uint8_t *out, size_t cap)
+/* ---- DNSSEC in replies ---- */
+
+/* RFC 6840 §5.7, §5.8: AD=1 for secure data, to clients that set DO or AD. */
+static uint16_t ad_flag(const struct answer_req *req, bool secure)
+{
+	return secure && (req->dnssec_ok || (req->qflags & DNS_FLAG_AD)) ? DNS_FLAG_AD : 0;
+}
+
+/* Bogus data is SERVFAIL with an EDE (RFC 8914) naming the zone and the reason, unless the
+ * client set CD (RFC 4035 §3.2.2: it validates itself): true when req gets data. */
+static bool bogus_passes(const struct answer_req *req)
+{
+	return req->qflags & DNS_FLAG_CD;
+}
+
+static size_t bogus_reply(uint8_t *out, size_t cap, const struct answer_req *req,
+			  enum val_reason reason, const uint8_t *zone)
+{
+	char text[NAME_MAX_TEXT + 64];
+	struct buf_out b;
+	buf_out_init(&b, (uint8_t *)text, sizeof(text) - 1);
+	if (zone) {
+		name_to_text(zone, &b);
+		buf_puts(&b, ": ");
+	}
+	buf_puts(&b, val_reason_str(reason));
+	text[b.len] = 0;
+	int code = val_reason_ede(reason);
+	struct answer_ede ede = { (uint16_t)(code < 0 ? 6 : code), text }; /* 6: DNSSEC Bogus */
+	return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, &ede);
+}
+
+/* Whether a cached entry may answer: not when validation is on and it was stored unchecked
+ * under a trust anchor (an NS address the iterator looked up for itself): a resolution then
+ * validates it and replaces it. */
+static bool servable(const struct snapshot *snap, const struct answer_req *req,
+		     const struct cache_rrset *set)
+{
+	const struct iter_dnssec *d = snap->env.dnssec;
+	if (!d || set->security != CACHE_SEC_UNCHECKED)
+		return true;
+	return !val_anchor_find(d->anchors, req->q.name) ||
+	       val_anchor_negative(d->anchors, req->q.name);
+}
+
+/* The hit path: the RRset, or a denial with its SOA, straight from the cache; with DO=1 the
+ * RRSIGs (and a denial's NSEC or NSEC3 proof) stored with it. */
+static size_t from_cache(struct worker *w, const struct snapshot *snap,
+			 const struct answer_req *req, uint32_t now_s, uint8_t *out, size_t cap)
 {
 	enum cache_res r = cache_read(w, req, false, now_s);
 	if (r != CACHE_HIT && r != CACHE_NXDOMAIN && r != CACHE_NODATA)
 		return 0;
 	const struct cache_rrset *set = (const struct cache_rrset *)w->scratch;
+	if (!servable(snap, req, set))
+		return 0;
 	atomic_fetch_add_explicit(&w->st.cache_hits, 1, memory_order_relaxed);
-	if (r == CACHE_HIT)
-		return answer_build(out, cap, req, DNS_RCODE_NOERROR, 0, set->rr, set->count, NULL,
-				    0);
+	if (set->security == CACHE_SEC_BOGUS && !bogus_passes(req)) {
+		atomic_fetch_add_explicit(&w->st.servfail, 1, memory_order_relaxed);
+		return bogus_reply(out, cap, req, (enum val_reason)set->reason, NULL);
+	}
+	uint16_t flags = ad_flag(req, set->security == CACHE_SEC_SECURE);
+	size_t n = (size_t)set->count + (req->dnssec_ok ? set->n_extra : 0);
+	if (r == CACHE_HIT) {
+		size_t n_an = set->count;
+		if (req->dnssec_ok)
+			n_an += iter_extra_answer(set->rr, set->rr + set->count, set->n_extra);
+		return answer_build(out, cap, req, DNS_RCODE_NOERROR, flags, set->rr, n_an,
+				    set->rr + n_an, n - n_an);
+	}
 	return answer_build(out, cap, req,
-			    r == CACHE_NXDOMAIN ? DNS_RCODE_NXDOMAIN : DNS_RCODE_NOERROR, 0, NULL,
-			    0, set->rr, set->count);
+			    r == CACHE_NXDOMAIN ? DNS_RCODE_NXDOMAIN : DNS_RCODE_NOERROR, flags,
+			    NULL, 0, set->rr, n);
 }
 
 /* RD=0: answer from the cache only; on a miss, with the closest delegation we know (as BIND
@@ -79,7 +138,7 @@ static size_t cache_only(struct worker *w, const struct answer_req *req, uint32_
 	enum cache_res r = cache_read(w, req, true, now_s);
 	const struct cache_rrset *set = (const struct cache_rrset *)w->scratch;
 	if (r != CACHE_HIT)
-		return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL);
+		return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, NULL);
 	return answer_build(out, cap, req, DNS_RCODE_NOERROR, 0, NULL, 0, set->rr, set->count);
 }
 
@@ -150,6 +209,14 @@ static void log_trace(const struct flight *f)
 			name_to_text(s->server_name, &bs);
 		else
 			buf_puts(&bs, "-");
+		if (s->kind == ITER_STEP_VERDICT) {
+			static const char *const states[] = { "unchecked", "secure", "insecure",
+							      "bogus" };
+			log_msg(LOG_DEBUG, "trace %u: %s%s in %s: %s: %s (key %u, algorithm %u)",
+				s->depth, s->denial ? "no " : "", q, z,
+				states[s->security & 3], s->note, s->key_tag, s->algorithm);
+			continue;
+		}
 		log_msg(LOG_DEBUG, "trace %u: %s: asked %s for %s over %s: %s in %u ms%s%s", s->depth,
 			q, srv, z, s->tcp ? "TCP" : "UDP", iter_step_name(s->kind), s->rtt_ms,
 			s->note ? ": " : "", s->note ? s->note : "");
@@ -175,35 +242,87 @@ static void log_limit(const struct flight *f)
 	log_msg(LOG_INFO, "SERVFAIL for %s: limit hit: %s", q, s[n - 1].note);
 }
 
-/* Every waiting client gets its reply (SERVFAIL, or the records given), and f is gone. */
-static void flight_answer(struct flight *f, unsigned rcode, const struct wire_rr *an,
-			  size_t n_an, const struct wire_rr *ns, size_t n_ns)
+/* What a resolution gives its clients. */
+struct outcome {
+	unsigned rcode;
+	const struct wire_rr *an, *ns; /* with RRSIGs and proofs (for DO=1 clients) */
+	size_t n_an, n_ns;
+	struct wire_rr *an_plain, *ns_plain; /* without (for the others), made when needed */
+	size_t n_an_plain, n_ns_plain;
+	enum val_state sec;
+	enum val_reason reason;
+	const uint8_t *zone;
+};
+
+/* The reply of one waiting client into out. */
+static size_t outcome_reply(struct flight *f, struct outcome *o, const struct answer_req *req,
+			    uint8_t *out, size_t cap)
+{
+	if (o->rcode == DNS_RCODE_SERVFAIL)
+		return answer_error(out, cap, req, true, o->rcode, NULL);
+	if (o->sec == VAL_BOGUS && !bogus_passes(req))
+		return bogus_reply(out, cap, req, o->reason, o->zone);
+	uint16_t flags = ad_flag(req, o->sec == VAL_SECURE);
+	if (req->dnssec_ok)
+		return answer_build(out, cap, req, o->rcode, flags, o->an, o->n_an, o->ns, o->n_ns);
+	if (!o->an_plain && !o->ns_plain) {
+		o->an_plain = arena_alloc(f->a, (o->n_an + 1) * sizeof(struct wire_rr));
+		o->ns_plain = arena_alloc(f->a, (o->n_ns + 1) * sizeof(struct wire_rr));
+		if (!o->an_plain || !o->ns_plain)
+			return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, NULL);
+		o->n_an_plain = iter_strip_dnssec(o->an, o->n_an, req->q.type, true, o->an_plain);
+		o->n_ns_plain = iter_strip_dnssec(o->ns, o->n_ns, req->q.type, false, o->ns_plain);
+	}
+	return answer_build(out, cap, req, o->rcode, flags, o->an_plain, o->n_an_plain,
+			    o->ns_plain, o->n_ns_plain);
+}
+
+/* Every waiting client gets its reply, and f is gone. */
+static void flight_answer(struct flight *f, struct outcome *o)
 {
 	static _Thread_local uint8_t out[REPLY_CAP];
-	if (rcode == DNS_RCODE_SERVFAIL)
-		atomic_fetch_add_explicit(&f->w->st.servfail, 1, memory_order_relaxed);
 	flight_unlink(f);
 	for (struct waiter *wt = f->waiters; wt; wt = wt->next) {
-		size_t len = rcode == DNS_RCODE_SERVFAIL
-				     ? answer_error(out, sizeof(out), &wt->req, true, rcode)
-				     : answer_build(out, sizeof(out), &wt->req, rcode, 0, an, n_an,
-						    ns, n_ns);
+		size_t len = outcome_reply(f, o, &wt->req, out, sizeof(out));
+		if (len > 3 && (out[3] & 0xF) == DNS_RCODE_SERVFAIL)
+			atomic_fetch_add_explicit(&f->w->st.servfail, 1, memory_order_relaxed);
 		io_reply(f->w, &wt->c, out, len);
 	}
 	flight_free(f);
 }
 
+/* A bogus answer says so at level info: the question, the zone and the reason. */
+static void log_bogus(const struct flight *f, const struct outcome *o)
+{
+	if (!log_enabled(LOG_INFO))
+		return;
+	char q[NAME_MAX_TEXT + 16], z[NAME_MAX_TEXT];
+	struct buf_out bq, bz;
+	buf_out_init(&bq, q, sizeof(q));
+	buf_out_init(&bz, z, sizeof(z));
+	name_to_text(f->qname, &bq);
+	buf_puts(&bq, " ");
+	rdata_type_to_text(f->qtype, &bq);
+	if (o->zone)
+		name_to_text(o->zone, &bz);
+	else
+		buf_puts(&bz, "?");
+	log_msg(LOG_INFO, "DNSSEC bogus: %s in zone %s: %s", q, z, val_reason_str(o->reason));
+}
+
 /* The resolution is over: every waiting client gets its reply. */
 static void flight_complete(struct flight *f)
 {
-	const struct wire_rr *an, *ns;
-	size_t n_an, n_ns;
-	unsigned rcode = iter_result(f->it, &an, &n_an, &ns, &n_ns);
-	if (rcode == DNS_RCODE_SERVFAIL)
+	struct outcome o = { 0 };
+	o.rcode = iter_result(f->it, &o.an, &o.n_an, &o.ns, &o.n_ns);
+	o.sec = iter_security(f->it, &o.reason, &o.zone);
+	if (o.rcode == DNS_RCODE_SERVFAIL)
 		log_limit(f);
+	else if (o.sec == VAL_BOGUS)
+		log_bogus(f, &o);
 	if (log_enabled(LOG_DEBUG))
 		log_trace(f);
-	flight_answer(f, rcode, an, n_an, ns, n_ns);
+	flight_answer(f, &o);
 }
 
 static void flight_run(struct flight *f, struct iter_action *act);
@@ -270,7 +389,8 @@ static bool jostle(struct worker *w)
 	if (f->uq)
 		upstream_cancel(w->up, f->uq);
 	f->uq = NULL;
-	flight_answer(f, DNS_RCODE_SERVFAIL, NULL, 0, NULL, 0); /* given up */
+	struct outcome o = { .rcode = DNS_RCODE_SERVFAIL };
+	flight_answer(f, &o); /* given up */
 	return true;
 }
 
@@ -298,7 +418,8 @@ static bool resolve(struct worker *w, struct snapshot *snap, const struct client
 	f->qclass = req->q.rclass;
 	f->a = arena_new();
 	uint64_t now = loop_now_ms(w->loop);
-	f->it = f->a ? iter_new(f->a, &snap->env, f->qname, f->qtype, f->qclass, now) : NULL;
+	f->it = f->a ? iter_new(f->a, &snap->env, f->qname, f->qtype, f->qclass, now,
+				    (uint32_t)time(NULL)) : NULL;
 	if (!f->it || !add_waiter(f, c, req)) {
 		flight_free(f);
 		return false;
@@ -343,7 +464,7 @@ static size_t refuse(struct worker *w, const struct wire_query *q, enum err e,
 	atomic_fetch_add_explicit(&w->st.refused, 1, memory_order_relaxed);
 	if (e != ERR_OK || !q->has_question || DNS_OPCODE(q->flags) != DNS_OPCODE_QUERY)
 		return 0;
-	return answer_error(out, cap, req, true, DNS_RCODE_REFUSED);
+	return answer_error(out, cap, req, true, DNS_RCODE_REFUSED, NULL);
 }
 
 /* The checks before any answer; returns an error reply's length, or 0 to go on. */
@@ -354,7 +475,7 @@ static size_t check(struct worker *w, const struct client *c,
 	unsigned rcode = DNS_RCODE_NOERROR;
 	if (e != ERR_OK || !q->has_question) {
 		atomic_fetch_add_explicit(&w->st.formerr, 1, memory_order_relaxed);
-		return answer_error(out, cap, req, q->has_question, DNS_RCODE_FORMERR);
+		return answer_error(out, cap, req, q->has_question, DNS_RCODE_FORMERR, NULL);
 	}
 	if (DNS_OPCODE(q->flags) != DNS_OPCODE_QUERY)
 		rcode = DNS_RCODE_NOTIMP;
@@ -367,7 +488,7 @@ static size_t check(struct worker *w, const struct client *c,
 		rcode = DNS_RCODE_REFUSED;
 	if (rcode == DNS_RCODE_REFUSED)
 		atomic_fetch_add_explicit(&w->st.refused, 1, memory_order_relaxed);
-	return rcode ? answer_error(out, cap, req, true, rcode) : 0;
+	return rcode ? answer_error(out, cap, req, true, rcode, NULL) : 0;
 }
 
 size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt, size_t len,
@@ -392,7 +513,7 @@ size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt
 				   len, req.max_size, out, cap);
 	atomic_fetch_add_explicit(&w->st.queries, 1, memory_order_relaxed);
 	uint32_t now_s = (uint32_t)(loop_now_ms(w->loop) / 1000);
-	n = from_cache(w, &req, now_s, out, cap);
+	n = from_cache(w, snap, &req, now_s, out, cap);
 	if (n)
 		return n;
 	if (!(q.flags & DNS_FLAG_RD))
@@ -400,5 +521,5 @@ size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt
 	if (resolve(w, snap, c, &req))
 		return 0;
 	atomic_fetch_add_explicit(&w->st.servfail, 1, memory_order_relaxed);
-	return answer_error(out, cap, &req, true, DNS_RCODE_SERVFAIL);
+	return answer_error(out, cap, &req, true, DNS_RCODE_SERVFAIL, NULL);
 }

@@ -18,7 +18,7 @@
 # touched, however the file is started.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
-CHECKS=39
+CHECKS=40
 
 [ -x "$RESOLVERD" ] || skip_all $CHECKS "resolverd is not built"
 own_netns $CHECKS
@@ -99,6 +99,10 @@ t_bad "a bad zone file, named with its line" "$T_TMP/tree/conf/offline.yaml" \
 	"example.com.zone:$line:"
 printf 'resolver:\n  root-hints: nowhere.hints\n' >"$T_TMP/nohints.yaml"
 t_bad "missing root hints" "$T_TMP/nohints.yaml" "nowhere.hints"
+printf '. 3600 IN DNSKEY 257 3 8 AwEAAQ==\n' >"$T_TMP/key.anchor"
+printf 'dnssec:\n  trust-anchor-file: key.anchor\nresolver:\n  root-hints: %s\n' \
+	"$TOP/conf/root.hints" >"$T_TMP/anchor.yaml"
+t_bad "a bad trust anchor file" "$T_TMP/anchor.yaml" "key.anchor:1:"
 printf 'server:\n  user: no-such-user-here\n' >"$T_TMP/nouser.yaml"
 t_bad "server.user unknown" "$T_TMP/nouser.yaml" "server.user: no user no-such-user-here"
 

@@ -86,7 +86,7 @@ static void put_a(struct cache *c, unsigned i)
 	                     .ttl = 3600,
 	                     .rdlen = 4,
 	                     .rdata = ip};
-	cache_put(c, &rr, 1, CACHE_TRUST_ANSWER_AUTH, T0);
+	cache_put(c, &rr, 1, NULL, CACHE_TRUST_ANSWER_AUTH, T0);
 }
 
 /* ---- hits ---- */

@@ -77,6 +77,7 @@ struct world {
 	struct infra *infra;
 	struct iter_env env;
 	uint64_t now_ms, start_ms;
+	uint32_t wall_s; /* real time given to iter_new (signature validity) */
 	/* the last resolution */
 	struct arena *a;
 	struct iter *it;
@@ -389,7 +390,8 @@ static unsigned resolve(struct world *w, const char *qname, uint16_t qtype)
 	w->a = arena_new();
 	w->n_sent = 0;
 	w->start_ms = w->now_ms;
-	w->it = w->a ? iter_new(w->a, &w->env, N(qname), qtype, DNS_CLASS_IN, w->now_ms) : NULL;
+	w->it = w->a ? iter_new(w->a, &w->env, N(qname), qtype, DNS_CLASS_IN, w->now_ms,
+				     w->wall_s) : NULL;
 	CHECK(w->it);
 	if (!w->it)
 		return 99;

@@ -105,7 +105,7 @@ static enum cache_put_res put_a(struct cache *c, const char *name, uint8_t last,
 {
 	const uint8_t ip[4] = {10, 0, 0, last};
 	struct wire_rr rr = rr_a(N(name), ttl, ip);
-	return cache_put(c, &rr, 1, trust, now_s);
+	return cache_put(c, &rr, 1, NULL, trust, now_s);
 }
 
 static void test_hit_copies_rrset(void)
@@ -114,7 +114,7 @@ static void test_hit_copies_rrset(void)
 	const uint8_t ip1[4] = {192, 0, 2, 1}, ip2[4] = {192, 0, 2, 2};
 	const uint8_t *owner = N("www.example.com.");
 	struct wire_rr rrs[2] = {rr_a(owner, 300, ip1), rr_a(owner, 300, ip2)};
-	CHECK(cache_put(c, rrs, 2, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_STORED);
+	CHECK(cache_put(c, rrs, 2, NULL, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_STORED);
 
 	struct cache_key k = {N("www.example.com."), DNS_TYPE_A, DNS_CLASS_IN};
 	size_t used = 0;
@@ -144,7 +144,7 @@ static void test_output_feeds_wire_builder(void)
 	const uint8_t *owner = N("mail.example.com.");
 	struct wire_rr rrs[2] = {rr_ns(owner, 600, N("ns1.example.com.")),
 	                         rr_ns(owner, 600, N("ns2.example.com."))};
-	CHECK(cache_put(c, rrs, 2, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_STORED);
+	CHECK(cache_put(c, rrs, 2, NULL, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_STORED);
 	CHECK(get(c, "MAIL.example.com.", DNS_TYPE_NS, CACHE_TRUST_ANSWER, T0 + 100) == CACHE_HIT);
 
 	uint8_t msg[512];
@@ -190,7 +190,7 @@ static void test_ttl_counts_down_and_expires(void)
 	const uint8_t *owner = N("b.example.");
 	const uint8_t ip1[4] = {1, 1, 1, 1}, ip2[4] = {2, 2, 2, 2};
 	struct wire_rr rrs[2] = {rr_a(owner, 100, ip1), rr_a(owner, 50, ip2)};
-	CHECK(cache_put(c, rrs, 2, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_STORED);
+	CHECK(cache_put(c, rrs, 2, NULL, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_STORED);
 	CHECK(get(c, "b.example.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0 + 10) == CACHE_HIT);
 	CHECK(ob.set.ttl_s == 40 && ob.set.rr[0].ttl == 40 && ob.set.rr[1].ttl == 40);
 	cache_free(c);
@@ -229,13 +229,13 @@ static void test_ttl_caps_and_floors(void)
 	uint8_t soa_buf[128];
 	struct wire_rr soa = rr_soa("example.", 86400, 86400, soa_buf, sizeof(soa_buf));
 	struct cache_key k = {N("nx.example."), DNS_TYPE_A, DNS_CLASS_IN};
-	CHECK(cache_put_negative(c, &k, true, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, true, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_STORED);
 	CHECK(get(c, "nx.example.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0) == CACHE_NXDOMAIN);
 	CHECK(ob.set.ttl_s == 600 && ob.set.rr[0].ttl == 600);
 	soa = rr_soa("example.", 10, 5, soa_buf, sizeof(soa_buf));
 	k.name = N("nx2.example.");
-	CHECK(cache_put_negative(c, &k, true, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, true, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_STORED);
 	CHECK(get(c, "nx2.example.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0) == CACHE_NXDOMAIN);
 	CHECK(ob.set.ttl_s == 60);
@@ -263,7 +263,7 @@ static void test_nxdomain(void)
 	/* RFC 2308 §5: min(SOA TTL, MINIMUM) */
 	struct wire_rr soa = rr_soa("example.com.", 3600, 900, soa_buf, sizeof(soa_buf));
 	struct cache_key k = {N("nope.example.com."), DNS_TYPE_AAAA, DNS_CLASS_IN};
-	CHECK(cache_put_negative(c, &k, true, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, true, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_STORED);
 
 	/* every type at the name is denied, with the SOA */
@@ -282,7 +282,7 @@ static void test_nxdomain(void)
 	CHECK(get(c, "nope.example.com.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0 + 900) == CACHE_MISS);
 
 	/* an RRset cached for the name is answered before the denial */
-	CHECK(cache_put_negative(c, &k, true, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, true, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_STORED);
 	CHECK(put_a(c, "nope.example.com.", 1, 60, CACHE_TRUST_ANSWER_AUTH, T0) ==
 	      CACHE_PUT_STORED);
@@ -297,7 +297,7 @@ static void test_nodata(void)
 	uint8_t soa_buf[128];
 	struct wire_rr soa = rr_soa("example.com.", 300, 3600, soa_buf, sizeof(soa_buf));
 	struct cache_key k = {N("v4only.example.com."), DNS_TYPE_AAAA, DNS_CLASS_IN};
-	CHECK(cache_put_negative(c, &k, false, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, false, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_STORED);
 	CHECK(get(c, "v4only.example.com.", DNS_TYPE_AAAA, CACHE_TRUST_ANSWER, T0 + 1) ==
 	      CACHE_NODATA);
@@ -318,14 +318,14 @@ static void test_nodata(void)
 	                     .ttl = 60,
 	                     .rdlen = 16,
 	                     .rdata = ip6};
-	CHECK(cache_put(c, &rr, 1, CACHE_TRUST_AUTHORITY_AUTH, T0 + 5) == CACHE_PUT_STORED);
+	CHECK(cache_put(c, &rr, 1, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0 + 5) == CACHE_PUT_STORED);
 	CHECK(get(c, "v4only.example.com.", DNS_TYPE_AAAA, CACHE_TRUST_ANSWER, T0 + 5) ==
 	      CACHE_HIT);
 	CHECK(ob.set.rr[0].rdlen == 16);
 
 	/* NODATA below minimum trust is not served */
 	k.name = N("glue.example.com.");
-	CHECK(cache_put_negative(c, &k, false, &soa, CACHE_TRUST_ADDITIONAL, T0) ==
+	CHECK(cache_put_negative(c, &k, false, &soa, NULL, CACHE_TRUST_ADDITIONAL, T0) ==
 	      CACHE_PUT_STORED);
 	CHECK(get(c, "glue.example.com.", DNS_TYPE_AAAA, CACHE_TRUST_ANSWER, T0) == CACHE_MISS);
 	cache_free(c);
@@ -338,24 +338,24 @@ static void test_negative_needs_fitting_soa(void)
 	struct cache_key k = {N("x.example.com."), DNS_TYPE_A, DNS_CLASS_IN};
 	/* an SOA of another zone proves nothing about the name */
 	struct wire_rr soa = rr_soa("example.net.", 300, 300, soa_buf, sizeof(soa_buf));
-	CHECK(cache_put_negative(c, &k, true, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, true, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_SKIPPED);
 	soa = rr_soa("sub.x.example.com.", 300, 300, soa_buf, sizeof(soa_buf));
-	CHECK(cache_put_negative(c, &k, true, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, true, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_SKIPPED);
 	soa = rr_soa("example.com.", 300, 300, soa_buf, sizeof(soa_buf));
 	soa.type = DNS_TYPE_NS;
-	CHECK(cache_put_negative(c, &k, true, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, true, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_SKIPPED);
 	soa.type = DNS_TYPE_SOA;
 	soa.rdlen = 21;
-	CHECK(cache_put_negative(c, &k, false, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, false, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_SKIPPED);
 	soa = rr_soa("example.com.", 300, 0, soa_buf, sizeof(soa_buf));
-	CHECK(cache_put_negative(c, &k, false, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, false, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_SKIPPED); /* MINIMUM 0: a zero negative TTL */
 	soa = rr_soa("x.example.com.", 300, 300, soa_buf, sizeof(soa_buf));
-	CHECK(cache_put_negative(c, &k, false, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, false, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_STORED); /* the apex itself may have NODATA */
 	CHECK(get(c, "x.example.com.", DNS_TYPE_A, CACHE_TRUST_GLUE, T0) == CACHE_NODATA);
 	cache_free(c);
@@ -379,7 +379,7 @@ static void test_glue_does_not_replace_answer(void)
 	uint8_t soa_buf[128];
 	struct wire_rr soa = rr_soa("example.com.", 300, 300, soa_buf, sizeof(soa_buf));
 	struct cache_key k = {N("ns1.example.com."), DNS_TYPE_A, DNS_CLASS_IN};
-	CHECK(cache_put_negative(c, &k, false, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, false, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_KEPT);
 	/* once the answer has expired, glue may take the place */
 	CHECK(put_a(c, "ns1.example.com.", 66, 86400, CACHE_TRUST_GLUE, T0 + 3600) ==
@@ -420,7 +420,7 @@ static void put_ns(struct cache *c, const char *zone, const char *target, uint32
                    enum cache_trust trust)
 {
 	struct wire_rr rr = rr_ns(N(zone), ttl, N(target));
-	CHECK(cache_put(c, &rr, 1, trust, T0) == CACHE_PUT_STORED);
+	CHECK(cache_put(c, &rr, 1, NULL, trust, T0) == CACHE_PUT_STORED);
 }
 
 static enum cache_res cut(struct cache *c, const char *name, uint32_t now_s, const char **want)
@@ -462,7 +462,7 @@ static void test_closest_cut(void)
 	uint8_t soa_buf[128];
 	struct wire_rr soa = rr_soa("example.com.", 300, 300, soa_buf, sizeof(soa_buf));
 	struct cache_key k = {N("www.example.com."), DNS_TYPE_NS, DNS_CLASS_IN};
-	CHECK(cache_put_negative(c, &k, false, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, false, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_STORED);
 	CHECK(cut(c, "www.example.com.", T0, &ex) == CACHE_HIT);
 	/* when a cut expires, the next one up is found */
@@ -501,7 +501,7 @@ static void test_case_insensitive_keys(void)
 	uint8_t soa_buf[128];
 	struct wire_rr soa = rr_soa("EXAMPLE.com.", 300, 300, soa_buf, sizeof(soa_buf));
 	struct cache_key k = {N("NX.example.COM."), DNS_TYPE_A, DNS_CLASS_IN};
-	CHECK(cache_put_negative(c, &k, true, &soa, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	CHECK(cache_put_negative(c, &k, true, &soa, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
 	      CACHE_PUT_STORED);
 	CHECK(get(c, "nx.EXAMPLE.com.", DNS_TYPE_MX, CACHE_TRUST_ANSWER, T0) == CACHE_NXDOMAIN);
 	cache_free(c);
@@ -512,33 +512,33 @@ static void test_rejects_what_is_not_one_rrset(void)
 	struct cache *c = default_cache();
 	const uint8_t ip[4] = {1, 2, 3, 4};
 	struct wire_rr rrs[2] = {rr_a(N("a.example."), 60, ip), rr_a(N("b.example."), 60, ip)};
-	CHECK(cache_put(c, rrs, 2, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
+	CHECK(cache_put(c, rrs, 2, NULL, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
 	rrs[1] = rr_a(N("A.example."), 60, ip);
 	rrs[1].type = DNS_TYPE_AAAA;
-	CHECK(cache_put(c, rrs, 2, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
+	CHECK(cache_put(c, rrs, 2, NULL, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
 	rrs[1].type = DNS_TYPE_A;
 	rrs[1].rclass = DNS_CLASS_CH;
-	CHECK(cache_put(c, rrs, 2, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
-	CHECK(cache_put(c, rrs, 0, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
-	CHECK(cache_put(c, rrs, 1, (enum cache_trust)0, T0) == CACHE_PUT_SKIPPED);
-	CHECK(cache_put(c, rrs, 1, (enum cache_trust)7, T0) == CACHE_PUT_SKIPPED);
+	CHECK(cache_put(c, rrs, 2, NULL, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
+	CHECK(cache_put(c, rrs, 0, NULL, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
+	CHECK(cache_put(c, rrs, 1, NULL, (enum cache_trust)0, T0) == CACHE_PUT_SKIPPED);
+	CHECK(cache_put(c, rrs, 1, NULL, (enum cache_trust)7, T0) == CACHE_PUT_SKIPPED);
 	rrs[0].type = 0;
-	CHECK(cache_put(c, rrs, 1, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
+	CHECK(cache_put(c, rrs, 1, NULL, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
 	rrs[0].type = DNS_TYPE_OPT;
-	CHECK(cache_put(c, rrs, 1, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
+	CHECK(cache_put(c, rrs, 1, NULL, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
 	/* over 64 KiB of rdata */
 	static uint8_t big[60000];
 	struct wire_rr huge[2] = {{N("big.example."), DNS_TYPE_TXT, DNS_CLASS_IN, 60, 60000, big},
 	                          {N("big.example."), DNS_TYPE_TXT, DNS_CLASS_IN, 60, 60000, big}};
-	CHECK(cache_put(c, huge, 2, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
-	CHECK(cache_put(c, huge, 1, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_STORED);
+	CHECK(cache_put(c, huge, 2, NULL, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
+	CHECK(cache_put(c, huge, 1, NULL, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_STORED);
 	struct cache_stats st;
 	cache_stats(c, &st);
 	CHECK(st.entries == 1 && st.insertions == 1);
 	cache_free(c);
 	/* an entry over half a shard's share does not go in */
 	c = new_cache(3600, 0, 600, CACHE_SIZE_MIN);
-	CHECK(cache_put(c, huge, 1, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
+	CHECK(cache_put(c, huge, 1, NULL, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
 	cache_free(c);
 	struct cache_limits l = {3600, 0, 600, CACHE_SIZE_MIN - 1};
 	CHECK(cache_new(&l) == NULL);
@@ -699,7 +699,7 @@ static void test_million_entries_within_bound(void)
 		name_from_text(s, (size_t)n, NULL, name, &len);
 		const uint8_t ip[4] = {10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
 		struct wire_rr rr = rr_a(name, 3600, ip);
-		if (cache_put(c, &rr, 1, CACHE_TRUST_ANSWER, T0) != CACHE_PUT_STORED)
+		if (cache_put(c, &rr, 1, NULL, CACHE_TRUST_ANSWER, T0) != CACHE_PUT_STORED)
 			within = false;
 		if (i % 4096 == 0) {
 			cache_stats(c, &st);
@@ -728,6 +728,72 @@ static void test_million_entries_within_bound(void)
 	cache_free(c);
 }
 
+/* The DNSSEC side: the security and the extra records come back as they went in, each extra
+ * record with its own owner and type; the validator's TTL cap holds; a proven entry is not
+ * pushed out by a bogus copy, while a later proven one replaces a bogus one. */
+static void test_security_and_extras(void)
+{
+	struct cache *c = default_cache();
+	const uint8_t ip[4] = {192, 0, 2, 1}, sig1[3] = {1, 2, 3}, sig2[1] = {9};
+	const uint8_t *owner = N("www.example.com.");
+	struct wire_rr a = rr_a(owner, 300, ip);
+	struct wire_rr extra[2] = {
+		{.owner = owner, .type = DNS_TYPE_RRSIG, .rclass = DNS_CLASS_IN, .ttl = 300,
+		 .rdlen = 3, .rdata = sig1},
+		{.owner = N("x.www.example.com."), .type = DNS_TYPE_NSEC, .rclass = DNS_CLASS_IN,
+		 .ttl = 300, .rdlen = 1, .rdata = sig2},
+	};
+	struct cache_sec sec = {CACHE_SEC_SECURE, 0, extra, 2, 100};
+	CHECK(cache_put(c, &a, 1, &sec, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_STORED);
+	CHECK(get(c, "www.example.com.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0) == CACHE_HIT);
+	const struct cache_rrset *s = &ob.set;
+	CHECK(s->count == 1 && s->n_extra == 2 && s->security == CACHE_SEC_SECURE);
+	CHECK(s->ttl_s == 100 && s->rr[1].ttl == 100 && s->rr[2].ttl == 100);
+	CHECK(s->rr[0].rdlen == 4 && memcmp(s->rr[0].rdata, ip, 4) == 0);
+	CHECK(s->rr[1].type == DNS_TYPE_RRSIG && name_equal(s->rr[1].owner, owner));
+	CHECK(s->rr[1].rdlen == 3 && memcmp(s->rr[1].rdata, sig1, 3) == 0);
+	CHECK(s->rr[2].type == DNS_TYPE_NSEC && name_equal(s->rr[2].owner, extra[1].owner));
+	CHECK(s->rr[2].rdlen == 1 && s->rr[2].rdata[0] == 9 && s->rr[2].rclass == DNS_CLASS_IN);
+
+	/* a bogus copy of the same trust is dropped while the proven one lives */
+	struct cache_sec bogus = {CACHE_SEC_BOGUS, 7, NULL, 0, 60};
+	CHECK(cache_put(c, &a, 1, &bogus, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_KEPT);
+	CHECK(get(c, "www.example.com.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0) == CACHE_HIT);
+	CHECK(ob.set.security == CACHE_SEC_SECURE);
+	/* after it expired, the bogus one is stored; a proven one replaces that */
+	CHECK(cache_put(c, &a, 1, &bogus, CACHE_TRUST_ANSWER_AUTH, T0 + 100) == CACHE_PUT_STORED);
+	CHECK(get(c, "www.example.com.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0 + 100) == CACHE_HIT);
+	CHECK(ob.set.security == CACHE_SEC_BOGUS && ob.set.ttl_s == 60 && ob.set.n_extra == 0);
+	CHECK(ob.set.reason == 7);
+	CHECK(cache_put(c, &a, 1, &sec, CACHE_TRUST_ANSWER_AUTH, T0 + 101) == CACHE_PUT_STORED);
+
+	/* a denial keeps its proof */
+	uint8_t soa_buf[128];
+	struct wire_rr soa = rr_soa("example.com.", 300, 3600, soa_buf, sizeof(soa_buf));
+	struct cache_key k = {N("nx.example.com."), DNS_TYPE_A, DNS_CLASS_IN};
+	CHECK(cache_put_negative(c, &k, true, &soa, &sec, CACHE_TRUST_AUTHORITY_AUTH, T0) ==
+	      CACHE_PUT_STORED);
+	CHECK(get(c, "nx.example.com.", DNS_TYPE_TXT, CACHE_TRUST_ANSWER, T0) == CACHE_NXDOMAIN);
+	CHECK(ob.set.count == 1 && ob.set.rr[0].type == DNS_TYPE_SOA && ob.set.n_extra == 2);
+	CHECK(ob.set.rr[2].type == DNS_TYPE_NSEC && ob.set.security == CACHE_SEC_SECURE);
+	CHECK(name_equal(ob.set.rr[0].owner, N("example.com.")));
+
+	/* without a DNSSEC side: unchecked, nothing extra */
+	CHECK(put_a(c, "plain.example.com.", 1, 300, CACHE_TRUST_ANSWER_AUTH, T0) ==
+	      CACHE_PUT_STORED);
+	CHECK(get(c, "plain.example.com.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0) == CACHE_HIT);
+	CHECK(ob.set.n_extra == 0 && ob.set.security == CACHE_SEC_UNCHECKED);
+
+	/* extras over 65535 bytes in all are refused, not cut */
+	static uint8_t big[60000];
+	struct wire_rr huge[2] = {extra[0], extra[0]};
+	huge[0].rdata = huge[1].rdata = big;
+	huge[0].rdlen = huge[1].rdlen = sizeof(big);
+	struct cache_sec too_big = {CACHE_SEC_SECURE, 0, huge, 2, 0};
+	CHECK(cache_put(c, &a, 1, &too_big, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_SKIPPED);
+	cache_free(c);
+}
+
 int main(void)
 {
 	RUN(test_hit_copies_rrset);
@@ -747,6 +813,7 @@ int main(void)
 	RUN(test_eviction_is_lru);
 	RUN(test_expire_reclaims_memory);
 	RUN(test_counters);
+	RUN(test_security_and_extras);
 	RUN(test_million_entries_within_bound);
 	return check_done();
 }

@@ -125,7 +125,7 @@ static void put_rrset(struct worker *w, unsigned i, uint32_t now)
 		                          .rdlen = type == DNS_TYPE_A ? 4 : 16};
 	}
 	enum cache_trust t = (enum cache_trust)(1 + rnd(w) % 6);
-	enum cache_put_res r = cache_put(sh.c, rrs, n, t, now);
+	enum cache_put_res r = cache_put(sh.c, rrs, n, NULL, t, now);
 	if (r != CACHE_PUT_STORED && r != CACHE_PUT_KEPT && r != CACHE_PUT_SKIPPED)
 		fail(w, "cache_put result", i);
 }
@@ -140,7 +140,7 @@ static void put_denial(struct worker *w, unsigned i, uint32_t now)
 	                      .rdata = sh.soa_rdata};
 	struct cache_key k = {rnd(w) % 2 ? sh.name[i] : sh.upper[i],
 	                      rnd(w) % 2 ? DNS_TYPE_A : DNS_TYPE_AAAA, DNS_CLASS_IN};
-	cache_put_negative(sh.c, &k, rnd(w) % 3 == 0, &soa, (enum cache_trust)(1 + rnd(w) % 6),
+	cache_put_negative(sh.c, &k, rnd(w) % 3 == 0, &soa, NULL, (enum cache_trust)(1 + rnd(w) % 6),
 	                   now);
 }
 
@@ -156,7 +156,7 @@ static void put_cut(struct worker *w, unsigned i, uint32_t now)
 		                         .rdlen = (uint16_t)name_len(target),
 		                         .rdata = target};
 	}
-	cache_put(sh.c, ns, 1 + i % 2, CACHE_TRUST_AUTHORITY, now);
+	cache_put(sh.c, ns, 1 + i % 2, NULL, CACHE_TRUST_AUTHORITY, now);
 }
 
 static void *writer(void *arg)

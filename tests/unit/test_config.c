@@ -21,6 +21,7 @@
 #include "check.h"
 #include "config.h"
 #include "name.h"
+#include "name_text.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -110,7 +111,7 @@ static bool allowed(const struct config *c, const char *text)
 	return config_client_allowed(c, (const struct sockaddr *)&ss);
 }
 
-static void check_defaults(const struct config *c, const char *hints)
+static void check_defaults(const struct config *c, const char *hints, const char *anchor)
 {
 	struct cache_limits dl;
 	cache_limits_default(&dl);
@@ -136,6 +137,11 @@ static void check_defaults(const struct config *c, const char *hints)
 	CHECK(c->limits.upstream == ITER_UPSTREAM_DEFAULT);
 	CHECK(c->limits.glueless == ITER_GLUELESS_DEFAULT);
 	CHECK(c->limits.budget_ms == ITER_BUDGET_MS_DEFAULT);
+	CHECKF(c->dnssec.validate && strcmp(c->dnssec.trust_anchor_file, anchor) == 0, "%s",
+	       c->dnssec.trust_anchor_file);
+	CHECK(c->dnssec.n_negative == 0 && c->dnssec.bogus_ttl_s == 60);
+	CHECK(c->dnssec.limits.keys_per_tag == VAL_DEF_KEYS_PER_TAG);
+	CHECK(c->dnssec.limits.nsec3_iterations == VAL_DEF_NSEC3_ITERATIONS);
 	CHECK(c->log_level == LOG_INFO);
 	CHECK(c->toy.map[0] == 0 && c->toy.port == 53);
 	CHECK(c->server.user[0] == 0);
@@ -156,7 +162,7 @@ static void test_defaults(void)
 	for (size_t i = 0; i < COUNT(texts); i++) {
 		struct config *c = load_ok(texts[i]);
 		if (c)
-			check_defaults(c, hints);
+			check_defaults(c, hints, "");
 		config_free(c);
 	}
 	config_free(NULL);
@@ -193,6 +199,16 @@ static const char every_key[] = "server:\n"
 				"  upstream-queries: 100\n"
 				"  glueless: 0\n"
 				"  budget-ms: 5000\n"
+				"dnssec:\n"
+				"  validate: false\n"
+				"  trust-anchor-file: anchors/root.ds\n"
+				"  negative-trust-anchors: [broken.example, Other.Test.]\n"
+				"  bogus-ttl: 2m\n"
+				"  max-keys-per-tag: 2\n"
+				"  max-rrsigs-per-rrset: 3\n"
+				"  max-signature-checks: 40\n"
+				"  max-nsec3-hashes: 50\n"
+				"  max-nsec3-iterations: 100\n"
 				"log:\n"
 				"  level: debug\n"
 				"toy-internet:\n"
@@ -227,6 +243,14 @@ static void test_every_key(void)
 	CHECK(c->limits.referrals == 20 && c->limits.cname_chain == 8);
 	CHECK(c->limits.upstream == 100 && c->limits.glueless == 0);
 	CHECK(c->limits.budget_ms == 5000);
+	CHECK(!c->dnssec.validate && c->dnssec.bogus_ttl_s == 120);
+	snprintf(want, sizeof(want), "%s/anchors/root.ds", tmpdir);
+	CHECKF(strcmp(c->dnssec.trust_anchor_file, want) == 0, "%s", c->dnssec.trust_anchor_file);
+	CHECK(c->dnssec.n_negative == 2 && name_equal(c->dnssec.negative[0], N("broken.example.")));
+	CHECK(name_equal(c->dnssec.negative[1], N("other.test.")));
+	CHECK(c->dnssec.limits.keys_per_tag == 2 && c->dnssec.limits.rrsigs_per_rrset == 3);
+	CHECK(c->dnssec.limits.sig_checks == 40 && c->dnssec.limits.nsec3_hashes == 50);
+	CHECK(c->dnssec.limits.nsec3_iterations == 100);
 	CHECK(c->log_level == LOG_DEBUG);
 	snprintf(want, sizeof(want), "%s/../zones/map.yaml", tmpdir);
 	CHECKF(strcmp(c->toy.map, want) == 0, "%s", c->toy.map);
@@ -380,6 +404,14 @@ static const struct {
 	{ "cache:\n  max-ttl: 99999999999\n", 2, "must be at most 2147483647 seconds" },
 	{ "cache:\n  max-ttl: 60\n  min-ttl: 2m\n", 3, "cache.min-ttl: 120 is more than" },
 	{ "cache:\n  min-ttl: 2d\n", 2, "cache.min-ttl: 172800 is more than cache.max-ttl" },
+	/* dnssec */
+	{ "dnssec:\n  negative-trust-anchors: example.com\n", 2,
+	  "dnssec.negative-trust-anchors: expected a list of domain names" },
+	{ "dnssec:\n  negative-trust-anchors: [a..b]\n", 2, "not a domain name: \"a..b\"" },
+	{ "dnssec:\n  bogus-ttl: 2d\n", 2, "dnssec.bogus-ttl: must be at most 86400 seconds" },
+	{ "dnssec:\n  max-keys-per-tag: 0\n", 2, "max-keys-per-tag: expected a number from 1" },
+	{ "dnssec:\n  max-nsec3-iterations: 2501\n", 2, "expected a number from 0 to 2500" },
+	{ "dnssec:\n  validate: maybe\n", 2, "dnssec.validate: expected true or false" },
 	/* log level */
 	{ "log:\n  level: verbose\n", 2, "log.level: expected error, warn, info or debug" },
 	{ "log:\n  level: INFO\n", 2, "log.level: expected error, warn, info or debug" },
@@ -635,7 +667,7 @@ static void test_examples(void)
 		return;
 	CHECKF(config_load("conf/internet.yaml", &c, err), "%s", err);
 	if (c)
-		check_defaults(c, "conf/root.hints");
+		check_defaults(c, "conf/root.hints", "conf/root.anchor");
 	config_free(c);
 	c = NULL;
 	CHECKF(config_load("conf/offline.yaml", &c, err), "%s", err);
@@ -643,6 +675,7 @@ static void test_examples(void)
 		return;
 	CHECK(strcmp(c->resolver.root_hints, "conf/toy-root.hints") == 0);
 	CHECK(strcmp(c->toy.map, "conf/../zones/map.yaml") == 0);
+	CHECK(strcmp(c->dnssec.trust_anchor_file, "conf/toy-root.anchor") == 0);
 	CHECK(c->resolver.query_special_addresses);
 	CHECK(c->resolver.upstream_port == c->toy.port);
 	CHECK(c->server.n_listen == 1 && same_addr(&c->server.listen[0], "127.0.0.1", 53));

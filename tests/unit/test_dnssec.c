@@ -1,0 +1,447 @@
+/* tests/unit/test_dnssec.c: validation through the iterator, on the signed toy internet.
+ *
+ * The iterator resolves against the toy internet of zones/map.yaml in-process: each query it
+ * sends is answered by the authoritative engine (resolver/auth) as the server at that address
+ * would answer it, with no socket and a clock of the test's own, and the real time is chosen
+ * by the test. The trust anchor is conf/toy-root.anchor. Every hard case of zones/README.md
+ * ("The signed toy internet") gets the verdict its line names, from a cold cache and again
+ * from the warm one (the hit carries the verdict stored with the entry); a forged answer in a
+ * signed zone is refused; the verdicts follow the clock (signatures of the toy zones run from
+ * 2026 to 2060); the limits end validation.
+ *
+ * Run from the top of the tree (tests/run does), where zones/ and conf/ are.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "cache.h"
+#include "check.h"
+#include "config.h"
+#include "dns.h"
+#include "hints.h"
+#include "infra.h"
+#include "iterator.h"
+#include "name.h"
+#include "name_text.h"
+#include "rdata.h"
+#include "val_anchor.h"
+#include "wire.h"
+
+#define T0_MS 1000000u
+#define WALL_2030 1893456000u /* 2030-01-01: inside the toy signatures' validity */
+#define WALL_2061 2871763200u /* 2061-01-01: after it */
+#define WALL_2025 1735689600u /* 2025-01-01: before it */
+#define MAX_ROUNDS 200
+#define ITER_BOGUS_RETRIES_TEST 2 /* as ITER_BOGUS_RETRIES of iter_priv.h */
+
+static struct auth *toy;
+static struct hints hints;
+static struct val_anchors anchors;
+
+struct world {
+	struct cache *cache;
+	struct infra *infra;
+	struct iter_dnssec dnssec;
+	struct iter_env env;
+	unsigned sent;               /* queries of the last resolution */
+	/* the last resolution */
+	struct arena *a;
+	struct iter *it;
+	unsigned rcode;
+	enum val_state sec;
+	enum val_reason reason;
+	const struct wire_rr *an, *au;
+	size_t n_an, n_au;
+	const uint8_t *forge_name; /* replies for this name get their first A record's last
+				      octet changed, as a forger's would differ */
+	unsigned forge_left;       /* that many of them (a forger that wins the race) */
+};
+
+static void world_init(struct world *w)
+{
+	memset(w, 0, sizeof(*w));
+	struct cache_limits l;
+	cache_limits_default(&l);
+	l.size_bytes = 4u << 20;
+	w->cache = cache_new(&l);
+	w->infra = infra_new(400);
+	CHECK(w->cache && w->infra);
+	w->dnssec.anchors = &anchors;
+	val_limits_default(&w->dnssec.limits);
+	w->dnssec.bogus_ttl_s = 60;
+	w->env = (struct iter_env){ .cache = w->cache,
+				    .infra = w->infra,
+				    .hints = &hints,
+				    .limits = { 16, 12, 100, 10, 10000 },
+				    .upstream_port = 53,
+				    .edns_size = 1232,
+				    .query_special = true,
+				    .dnssec = &w->dnssec };
+}
+
+static void world_free(struct world *w)
+{
+	arena_free(w->a);
+	cache_free(w->cache);
+	infra_free(w->infra);
+}
+
+/* The toy server at act->addr answers act's query. */
+static size_t answer(struct world *w, const struct iter_action *act, uint8_t *out, size_t cap)
+{
+	struct wire_query q;
+	if (wire_parse_query(act->query, act->query_len, &q) != ERR_OK)
+		return 0;
+	size_t len = auth_answer(toy, (const struct sockaddr *)&act->addr, &q, act->query,
+				 act->query_len, act->tcp ? 65535 : auth_udp_limit(&q), out, cap);
+	if (!w->forge_name || !name_equal(q.q.name, w->forge_name) || q.q.type != DNS_TYPE_A ||
+	    w->forge_left == 0)
+		return len;
+	/* Find the answer's A record by parsing, then its 4 bytes in the packet. */
+	struct arena *a = arena_new();
+	struct wire_msg m;
+	if (a && wire_parse(out, len, a, &m) == ERR_OK && m.n[WIRE_ANSWER] > 0) {
+		for (uint16_t i = 0; i < m.n[WIRE_ANSWER]; i++) {
+			const struct wire_rr *rr = &m.rr[WIRE_ANSWER][i];
+			if (rr->type != DNS_TYPE_A)
+				continue;
+			/* the same 4 bytes in the packet: search for them after the question */
+			for (size_t k = DNS_HEADER_SIZE; k + 4 <= len; k++)
+				if (memcmp(out + k, rr->rdata, 4) == 0) {
+					out[k + 3] ^= 0x55;
+					w->forge_left--;
+					break;
+				}
+			break;
+		}
+	}
+	arena_free(a);
+	return len;
+}
+
+/* Resolves name/type at wall time wall_s; the result goes into w. */
+static void resolve(struct world *w, const char *name, uint16_t type, uint32_t wall_s)
+{
+	static uint8_t reply[65536];
+	arena_free(w->a);
+	w->a = arena_new();
+	uint64_t now = T0_MS;
+	w->it = iter_new(w->a, &w->env, N(name), type, DNS_CLASS_IN, now, wall_s);
+	CHECK(w->it != NULL);
+	if (!w->it)
+		return;
+	struct iter_action act;
+	w->sent = 0;
+	iter_start(w->it, now, &act);
+	for (unsigned r = 0; act.kind == ITER_SEND && r < MAX_ROUNDS; r++) {
+		w->sent++;
+		now += 5;
+		size_t len = answer(w, &act, reply, sizeof(reply));
+		if (len)
+			iter_reply(w->it, reply, len, 5, now, &act);
+		else
+			iter_timeout(w->it, 5, now, &act);
+	}
+	CHECKF(act.kind == ITER_DONE, "%s: the resolution ends", name);
+	w->rcode = iter_result(w->it, &w->an, &w->n_an, &w->au, &w->n_au);
+	const uint8_t *zone;
+	w->sec = iter_security(w->it, &w->reason, &zone);
+}
+
+static unsigned count_type(const struct wire_rr *rr, size_t n, uint16_t type)
+{
+	unsigned k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += rr[i].type == type;
+	return k;
+}
+
+struct verdict {
+	const char *name;
+	uint16_t type;
+	unsigned rcode;
+	enum val_state sec;
+	enum val_reason reason; /* checked for bogus ones */
+	const char *what;
+};
+
+/* The hard cases of zones/README.md, "The signed toy internet". */
+static const struct verdict cases[] = {
+	{ "www.ed25519.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_SECURE, VAL_R_OK,
+	  "the secure chain . (8) -> dnssec (13) -> ed25519.dnssec (15)" },
+	{ "nope.ed25519.dnssec.", DNS_TYPE_A, DNS_RCODE_NXDOMAIN, VAL_SECURE, VAL_R_OK,
+	  "NXDOMAIN under NSEC" },
+	{ "www.ed25519.dnssec.", DNS_TYPE_MX, DNS_RCODE_NOERROR, VAL_SECURE, VAL_R_OK,
+	  "NODATA under NSEC" },
+	{ "x.wild.ed25519.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_SECURE, VAL_R_OK,
+	  "a wildcard expansion under NSEC" },
+	{ "www.insecure.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_INSECURE, VAL_R_OK,
+	  "an insecure delegation (no DS, NSEC proof)" },
+	{ "www.badsig.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_BOGUS, VAL_R_SIG_INVALID,
+	  "a bad signature" },
+	{ "www.expired.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_BOGUS, VAL_R_SIG_EXPIRED,
+	  "expired signatures" },
+	{ "www.dsmismatch.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_BOGUS, VAL_R_DS_MISMATCH,
+	  "a DS that matches no DNSKEY" },
+	{ "www.rsasha1.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_INSECURE, VAL_R_OK,
+	  "signed only with RSASHA1" },
+	{ "www.rollover.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_SECURE, VAL_R_OK,
+	  "a KSK rollover: two KSKs, two DS" },
+	{ "www.iter200.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_SECURE, VAL_R_OK,
+	  "an answer in an NSEC3 zone of 200 iterations" },
+	{ "nx.iter200.dnssec.", DNS_TYPE_A, DNS_RCODE_NXDOMAIN, VAL_INSECURE, VAL_R_OK,
+	  "NSEC3 of 200 iterations: the denial is insecure" },
+	{ "www.secure.optout.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_SECURE, VAL_R_OK,
+	  "a signed delegation under an NSEC3 opt-out TLD" },
+	{ "www.insecure.optout.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_INSECURE, VAL_R_OK,
+	  "an unsigned delegation in an opt-out span" },
+	{ "www.example.com.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_INSECURE, VAL_R_OK,
+	  "the unsigned toy internet below the signed root" },
+};
+
+static void check_case(struct world *w, const struct verdict *c, const char *when)
+{
+	CHECKF(w->rcode == c->rcode, "%s (%s): rcode %u, want %u", c->what, when, w->rcode,
+	       c->rcode);
+	CHECKF(w->sec == c->sec, "%s (%s): state %d, want %d (%s)", c->what, when, w->sec,
+	       c->sec, val_reason_str(w->reason));
+	if (c->sec == VAL_BOGUS)
+		CHECKF(w->reason == c->reason, "%s (%s): reason %s, want %s", c->what, when,
+		       val_reason_str(w->reason), val_reason_str(c->reason));
+}
+
+static void test_cases_cold_and_warm(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world w;
+		world_init(&w);
+		resolve(&w, cases[i].name, cases[i].type, WALL_2030);
+		check_case(&w, &cases[i], "cold cache");
+		unsigned cold = w.sent;
+		resolve(&w, cases[i].name, cases[i].type, WALL_2030);
+		check_case(&w, &cases[i], "from the cache");
+		CHECKF(w.sent == 0, "%s: answered from the cache (%u queries, %u cold)",
+		       cases[i].what, w.sent, cold);
+		world_free(&w);
+	}
+}
+
+/* All the cases in one cache, in turn: what one zone's chain leaves cached serves the next. */
+static void test_cases_one_cache(void)
+{
+	struct world w;
+	world_init(&w);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		resolve(&w, cases[i].name, cases[i].type, WALL_2030);
+		check_case(&w, &cases[i], "shared cache");
+	}
+	world_free(&w);
+}
+
+/* With DO, the client gets the RRSIGs; the proof of a denial travels with it. */
+static void test_records_for_do(void)
+{
+	struct world w;
+	world_init(&w);
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(count_type(w.an, w.n_an, DNS_TYPE_A) == 1);
+	CHECK(count_type(w.an, w.n_an, DNS_TYPE_RRSIG) == 1);
+	struct wire_rr plain[8];
+	CHECK(w.n_an <= 8 && iter_strip_dnssec(w.an, w.n_an, DNS_TYPE_A, true, plain) == 1);
+	resolve(&w, "nope.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(count_type(w.au, w.n_au, DNS_TYPE_SOA) == 1);
+	CHECK(count_type(w.au, w.n_au, DNS_TYPE_NSEC) >= 1);
+	CHECK(count_type(w.au, w.n_au, DNS_TYPE_RRSIG) >= 2);
+	resolve(&w, "x.wild.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(count_type(w.au, w.n_au, DNS_TYPE_NSEC) == 1); /* the expansion's proof */
+	/* and again from the cache */
+	resolve(&w, "x.wild.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.sec == VAL_SECURE && count_type(w.au, w.n_au, DNS_TYPE_NSEC) == 1);
+	CHECK(count_type(w.an, w.n_an, DNS_TYPE_RRSIG) == 1);
+	world_free(&w);
+}
+
+/* A forged answer in a signed zone never reaches the client: a forger that wins the race once
+ * or twice costs a query each (the question is asked again); one that wins every time leaves
+ * the answer bogus; and a secure entry is not replaced by a forged one. */
+static void test_forged_answer(void)
+{
+	struct world w;
+	world_init(&w);
+	w.forge_name = N("www.ed25519.dnssec.");
+	w.forge_left = 2;
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.sec == VAL_SECURE && w.n_an >= 1 && w.an[0].rdata[3] == 141);
+	CHECK(w.forge_left == 0);
+	world_free(&w);
+	world_init(&w);
+	w.forge_name = N("www.ed25519.dnssec.");
+	w.forge_left = 100;
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.sec == VAL_BOGUS && w.reason == VAL_R_SIG_INVALID);
+	CHECKF(w.forge_left == 100 - 1 - ITER_BOGUS_RETRIES_TEST, "%u forged replies",
+	       100 - w.forge_left);
+	/* the genuine answer, once the forger is gone, is secure (the bogus entry expires
+	 * after bogus-ttl; a fresh world stands for that) */
+	world_free(&w);
+	world_init(&w);
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.sec == VAL_SECURE);
+	w.forge_name = N("www.ed25519.dnssec.");
+	w.forge_left = 100;
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.sec == VAL_SECURE && w.sent == 0); /* the cached secure answer stands */
+	world_free(&w);
+}
+
+/* Signature times are judged against the clock given: after the toy signatures expire
+ * everything signed is bogus (expired), before they begin it is not yet valid. */
+static void test_clock(void)
+{
+	struct world w;
+	world_init(&w);
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2061);
+	CHECK(w.sec == VAL_BOGUS && w.reason == VAL_R_SIG_EXPIRED);
+	world_free(&w);
+	world_init(&w);
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2025);
+	CHECK(w.sec == VAL_BOGUS && w.reason == VAL_R_SIG_NOT_YET);
+	world_free(&w);
+}
+
+/* Below a negative trust anchor, the bad signature is not looked at: insecure. */
+static void test_negative_anchor(void)
+{
+	struct val_anchors a = anchors;
+	a.file = NULL;
+	CHECK(val_anchors_add_negative(&a, N("badsig.dnssec.")));
+	struct world w;
+	world_init(&w);
+	w.dnssec.anchors = &a;
+	resolve(&w, "www.badsig.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.rcode == DNS_RCODE_NOERROR && w.sec == VAL_INSECURE);
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.sec == VAL_SECURE);
+	world_free(&w);
+}
+
+/* A resolution's signature checks are bounded: too few for the chain ends it bogus with the
+ * limit named. */
+static void test_signature_budget(void)
+{
+	struct world w;
+	world_init(&w);
+	w.dnssec.limits.sig_checks = 2; /* the root's DNSKEY set and one more */
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECKF(w.sec == VAL_BOGUS && w.reason == VAL_R_LIMIT_SIGS, "state %d: %s", w.sec,
+	       val_reason_str(w.reason));
+	world_free(&w);
+}
+
+/* Without an anchor nothing is validated: the answers are unchecked, never bogus. */
+static void test_no_anchor(void)
+{
+	struct val_anchors none;
+	memset(&none, 0, sizeof(none));
+	struct world w;
+	world_init(&w);
+	w.dnssec.anchors = &none;
+	resolve(&w, "www.badsig.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.rcode == DNS_RCODE_NOERROR && w.sec == VAL_INDETERMINATE);
+	world_free(&w);
+}
+
+/* An entry cached unchecked (an NS address the iterator looked up for itself, or a forger's
+ * record learnt that way) does not answer a validating question under an anchor: it is asked
+ * again, validated, and the proven answer replaces it. */
+static void test_unchecked_entry_asked_again(void)
+{
+	struct world w;
+	world_init(&w);
+	const uint8_t forged[4] = { 203, 0, 113, 66 };
+	struct wire_rr rr = { .owner = N("www.ed25519.dnssec."), .type = DNS_TYPE_A,
+			      .rclass = DNS_CLASS_IN, .ttl = 3600, .rdlen = 4, .rdata = forged };
+	CHECK(cache_put(w.cache, &rr, 1, NULL, CACHE_TRUST_ANSWER_AUTH, T0_MS / 1000) ==
+	      CACHE_PUT_STORED);
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.sent > 0 && w.sec == VAL_SECURE);
+	CHECK(w.n_an >= 1 && w.an[0].rdlen == 4 && w.an[0].rdata[3] == 141);
+	world_free(&w);
+}
+
+/* The trace shows the chain: each DNSKEY and DS set proven on the way, then the answer, each
+ * with its verdict and key; the queries that carried them are what they were (referrals). */
+static void test_trace_shows_chain(void)
+{
+	static const struct {
+		const char *owner;
+		uint16_t type;
+		const char *zone;
+		uint8_t algorithm;
+	} chain[] = {
+		{ ".", DNS_TYPE_DNSKEY, ".", 8 },
+		{ "dnssec.", DNS_TYPE_DS, ".", 8 },
+		{ "dnssec.", DNS_TYPE_DNSKEY, "dnssec.", 13 },
+		{ "ed25519.dnssec.", DNS_TYPE_DS, "dnssec.", 13 },
+		{ "ed25519.dnssec.", DNS_TYPE_DNSKEY, "ed25519.dnssec.", 15 },
+		{ "www.ed25519.dnssec.", DNS_TYPE_A, "ed25519.dnssec.", 15 },
+	};
+	struct world w;
+	world_init(&w);
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	size_t n, k = 0;
+	const struct iter_step *s = iter_trace(w.it, &n);
+	unsigned referrals = 0;
+	for (size_t i = 0; i < n; i++) {
+		CHECKF(s[i].kind != ITER_STEP_MALFORMED, "step %zu: %s", i, s[i].note);
+		referrals += s[i].kind == ITER_STEP_REFERRAL;
+		if (s[i].kind != ITER_STEP_VERDICT || k == sizeof(chain) / sizeof(chain[0]))
+			continue;
+		CHECKF(name_equal(s[i].qname, N(chain[k].owner)) && s[i].qtype == chain[k].type,
+		       "verdict %zu is of %s", k, chain[k].owner);
+		CHECK(name_equal(s[i].zone, N(chain[k].zone)));
+		CHECK(s[i].security == VAL_SECURE && s[i].algorithm == chain[k].algorithm);
+		CHECK(s[i].key_tag != 0 && !s[i].denial);
+		k++;
+	}
+	CHECKF(k == sizeof(chain) / sizeof(chain[0]), "%zu verdicts of the chain", k);
+	CHECK(referrals == 2); /* . -> dnssec -> ed25519.dnssec */
+	world_free(&w);
+}
+
+static bool loaded;
+
+/* The signed toy internet, its root hints and its trust anchor load. */
+static void test_toy_loads(void)
+{
+	char err[256] = "";
+	struct config_map *map = NULL;
+	loaded = config_load_map("zones/map.yaml", &map, err) && auth_load(map, &toy, err) &&
+		 hints_load("conf/toy-root.hints", &hints, err) &&
+		 val_anchors_load(&anchors, "conf/toy-root.anchor", err);
+	config_map_free(map);
+	CHECKF(loaded, "the toy internet loads: %s", err);
+}
+
+int main(void)
+{
+	RUN(test_toy_loads);
+	if (!loaded)
+		return check_done();
+	RUN(test_cases_cold_and_warm);
+	RUN(test_cases_one_cache);
+	RUN(test_records_for_do);
+	RUN(test_forged_answer);
+	RUN(test_clock);
+	RUN(test_negative_anchor);
+	RUN(test_signature_budget);
+	RUN(test_no_anchor);
+	RUN(test_trace_shows_chain);
+	RUN(test_unchecked_entry_asked_again);
+	auth_free(toy);
+	val_anchors_fini(&anchors);
+	return check_done();
+}
