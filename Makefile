@@ -7,6 +7,8 @@
 #   make fuzz       run the libFuzzer targets for FUZZ_SECONDS (default 300) each
 #   make bench      benchmarks (not part of test)
 #   make mutate     plants each bug of tests/mutate/mutants.txt in turn: the tests must fail
+#   make install    resolverd, qdig, man pages, examples, the toy internet and the systemd unit
+#                   under PREFIX (/usr/local), into DESTDIR if set; make uninstall removes them
 #   make clean
 
 BUILD ?= build
@@ -69,7 +71,7 @@ $(BUILD)/qdig: $(CLI_OBJ) $(BUILD)/libresolver.a $(BUILD)/libdns.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/resolverd: $(BUILD)/resolver/server/main.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lsystemd
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
 	@mkdir -p $(@D)
@@ -102,7 +104,7 @@ run: all
 	@echo "                           ./qdig +trace +root-hints=conf/toy-root.hints www.example.com"
 	./resolverd -c conf/offline.yaml
 
-test: all $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_BIN) | deps-test
+test: all $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_BIN) $(MAN_PAGES) | deps-test
 	BUILD=$(BUILD) FUZZ_SECONDS=$${FUZZ_SECONDS_TEST:-30} tests/run
 
 # Mutation testing (not part of test): tests/mutate/run builds each mutant in build-mutate/,
@@ -141,6 +143,59 @@ tsan:
 	$(MAKE) BUILD=build-tsan OPT=-O1 SAN=-fsanitize=thread \
 		build-tsan/tests/test_cache_stress
 	build-tsan/tests/test_cache_stress
+
+# Installing. The examples and the toy internet go to DATADIR/conf and DATADIR/zones side by
+# side, so that conf/offline.yaml's relative paths (toy-root.hints, ../zones/map.yaml) hold
+# there as in the source tree. The unit reads SYSCONFDIR/resolverd/resolverd.yaml, installed
+# from conf/internet.yaml (root hints and trust anchors from DATADIR) only when there is none.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share/resolverd
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+MAN_PAGES := $(BUILD)/man/qdig.1 man/resolverd.8 man/resolverd.yaml.5
+DATA_CONF := conf/internet.yaml conf/offline.yaml conf/root.hints conf/toy-root.hints \
+	conf/root.anchor conf/toy-root.anchor conf/README.md
+# What the map names and the README; not the signer's keys (zones/keys/, sign.sh).
+DATA_ZONES := $(filter-out zones/sign.sh,$(wildcard zones/*.zone zones/*.signed zones/*.yaml \
+	zones/*.md))
+.PHONY: man install uninstall
+man: $(MAN_PAGES)
+
+# qdig's options come from qdig -h, so its page lists what the program takes.
+$(BUILD)/man/qdig.1: man/qdig.1.in man/options.awk $(BUILD)/qdig
+	@mkdir -p $(@D)
+	$(BUILD)/qdig -h | awk -f man/options.awk man/qdig.1.in - >$@.tmp && mv $@.tmp $@
+
+install: $(PROGS) $(MAN_PAGES)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/conf \
+		$(DESTDIR)$(DATADIR)/zones $(DESTDIR)$(SYSTEMDUNITDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/resolverd
+	install -m 755 $(BUILD)/qdig $(DESTDIR)$(BINDIR)/qdig
+	install -m 755 $(BUILD)/resolverd $(DESTDIR)$(SBINDIR)/resolverd
+	install -m 644 $(BUILD)/man/qdig.1 $(DESTDIR)$(MANDIR)/man1/qdig.1
+	install -m 644 man/resolverd.yaml.5 $(DESTDIR)$(MANDIR)/man5/resolverd.yaml.5
+	install -m 644 man/resolverd.8 $(DESTDIR)$(MANDIR)/man8/resolverd.8
+	install -m 644 $(DATA_CONF) $(DESTDIR)$(DATADIR)/conf
+	install -m 644 $(DATA_ZONES) $(DESTDIR)$(DATADIR)/zones
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		packaging/resolverd.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/resolverd.service
+	@f=$(DESTDIR)$(SYSCONFDIR)/resolverd/resolverd.yaml; if [ -e "$$f" ]; then \
+		echo "keeping $$f"; else \
+		sed -e 's|^  root-hints: root.hints$$|  root-hints: $(DATADIR)/conf/root.hints|' \
+			-e 's|^  trust-anchor-file: root.anchor$$|  trust-anchor-file: $(DATADIR)/conf/root.anchor|' \
+			conf/internet.yaml >"$$f" && chmod 644 "$$f" && echo "wrote $$f"; fi
+
+# The configuration in SYSCONFDIR is the operator's: it stays.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/qdig $(DESTDIR)$(SBINDIR)/resolverd \
+		$(DESTDIR)$(MANDIR)/man1/qdig.1 $(DESTDIR)$(MANDIR)/man5/resolverd.yaml.5 \
+		$(DESTDIR)$(MANDIR)/man8/resolverd.8 $(DESTDIR)$(SYSTEMDUNITDIR)/resolverd.service
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/,$(DATA_CONF) $(DATA_ZONES))
+	rmdir $(DESTDIR)$(DATADIR)/conf $(DESTDIR)$(DATADIR)/zones $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 clean:
 	rm -rf build build-asan build-fuzz build-tsan build-mutate qdig resolverd

@@ -33,6 +33,7 @@ enum kind {
 	K_LISTEN,   /* a list of addresses: server.listen */
 	K_PREFIXES, /* a list of address prefixes: struct config_prefix_list */
 	K_NAMES,    /* a list of domain names: dnssec.negative-trust-anchors */
+	K_WORD,     /* a non-empty string without spaces, shorter than the field */
 };
 
 struct key {
@@ -56,6 +57,7 @@ static const struct key keys[] = {
 	{ "server", "tcp-max-connections", K_NUM, AT(server.tcp_max_connections), 1, 65535 },
 	{ "server", "tcp-max-per-client", K_NUM, AT(server.tcp_max_per_client), 1, 65535 },
 	{ "server", "resolutions-per-thread", K_NUM, AT(server.resolutions_per_thread), 16, 65536 },
+	{ "server", "user", K_WORD, AT(server.user), 0, 0 },
 	{ "access", "allow", K_PREFIXES, AT(access.allow), 0, 0 },
 	{ "access", "refuse", K_PREFIXES, AT(access.refuse), 0, 0 },
 	{ "cache", "size", K_SIZE, AT(cache.size_bytes), CACHE_SIZE_MIN, 0 },
@@ -245,6 +247,21 @@ static bool set_path(struct load *l, const struct key *k, const yaml_node_t *v)
 	return config_yaml_path(&l->y, v, l->key, s, (char *)l->c + k->off, k->size);
 }
 
+static bool set_word(struct load *l, const struct key *k, const yaml_node_t *v)
+{
+	const char *s;
+	if (!config_yaml_scalar(&l->y, v, l->key, "a name", &s))
+		return false;
+	size_t n = strlen(s);
+	if (n == 0 || n >= k->size || strpbrk(s, " \t:/") != NULL)
+		return config_yaml_fail(&l->y, v, l->key,
+					"expected a name of 1 to %zu characters without blanks, "
+					"':' or '/'",
+					k->size - 1);
+	memcpy((char *)l->c + k->off, s, n + 1);
+	return true;
+}
+
 /* The items of sequence v, at most max, else an error naming what they are. */
 static bool sequence(struct load *l, const yaml_node_t *v, const char *what, size_t max,
 		     size_t *n)
@@ -389,6 +406,7 @@ static bool set_value(struct load *l, const struct key *k, const yaml_node_t *v)
 	case K_LISTEN: return set_listen(l, v);
 	case K_PREFIXES: return set_prefixes(l, k, v);
 	case K_NAMES: return set_names(l, v);
+	case K_WORD: return set_word(l, k, v);
 	}
 	return false;
 }

@@ -40,6 +40,7 @@
 #define CONFIG_MAP_MAX_SERVERS 32 /* servers of one zone in the map */
 #define CONFIG_FILE_MAX (1u << 20) /* bytes of a configuration or map file: memory, time */
 #define CONFIG_NEST_MAX 64        /* YAML collections open at once: libyaml is quadratic in it */
+#define CONFIG_USER_MAX 64        /* server.user with its NUL: useradd allows 32 characters */
 
 /* An address prefix of access.allow or access.refuse. IPv4 prefixes hold their 4 bytes at the
  * start of addr; bits after len are zero. An IPv4-mapped IPv6 prefix (::ffff:a.b.c.d/96 or
@@ -67,6 +68,7 @@ struct config {
 		unsigned tcp_max_connections; /* per worker */
 		unsigned tcp_max_per_client;  /* per worker and client address: one host's share */
 		unsigned resolutions_per_thread; /* in flight; bounds memory and sockets */
+		char user[CONFIG_USER_MAX];   /* whom to run as once bound; empty: no change */
 	} server;
 	struct {
 		struct config_prefix_list allow, refuse;

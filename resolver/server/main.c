@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "log.h"
 #include "server.h"
 
@@ -23,7 +25,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: resolverd [-c] CONFIG [--auth-only]\n"
+	fputs("usage: resolverd [-t] [-c] CONFIG [--auth-only]\n"
 	      "\n"
 	      "A recursive DNS resolver with a TTL cache. It answers on the addresses of\n"
 	      "server.listen in CONFIG (a YAML file: see conf/README.md) and resolves from the\n"
@@ -32,8 +34,11 @@ static void usage(FILE *f)
 	      "\n"
 	      "  -c CONFIG     the configuration file (conf/offline.yaml, conf/internet.yaml)\n"
 	      "  --auth-only   serve only the toy internet (for other resolvers to walk it)\n"
+	      "  -t            check CONFIG and the files it names (root hints, trust\n"
+	      "                anchors, toy zones), bind nothing, exit 0 (good) or 1\n"
+	      "                (file:line: reason)\n"
 	      "  -h, --help    this help\n"
-	      "  -V            version\n"
+	      "  -V, --version version\n"
 	      "\n"
 	      "Signals: SIGTERM/SIGINT stop it within 1 s; SIGHUP reloads CONFIG, keeping the\n"
 	      "cache (and the configuration in force if the new one is bad); SIGUSR1 logs the\n"
@@ -115,13 +120,16 @@ static void wait_signals(const char *path, struct server *s, struct configs *cs,
 		}
 		if (sig != SIGHUP) {
 			log_msg(LOG_INFO, "stopping (signal %d)", sig);
+			daemon_notify("STOPPING=1");
 			return;
 		}
 		struct config *c;
 		char err[256] = "";
+		daemon_notify("RELOADING=1");
 		if (!config_load(path, &c, err)) {
 			log_msg(LOG_ERROR, "reload failed, keeping the configuration in force: %s",
 				err);
+			daemon_notify("READY=1");
 			continue;
 		}
 		if (!keep(cs, c)) {
@@ -133,24 +141,58 @@ static void wait_signals(const char *path, struct server *s, struct configs *cs,
 			continue; /* kept for server_free all the same: keep() took it */
 		log_set_level(c->log_level);
 		log_msg(LOG_INFO, "reloaded %s", path);
+		daemon_notify("READY=1");
 	}
+}
+
+/* resolverd -t: the configuration loaded; checks the files it names. */
+static int check_only(const char *path, struct config *cfg, bool auth_only)
+{
+	char err[256] = "";
+	bool ok = daemon_check(cfg, auth_only, err);
+	if (ok)
+		printf("%s: configuration good\n", path);
+	else
+		fprintf(stderr, "resolverd: %s\n", err);
+	config_free(cfg);
+	return ok ? 0 : 1;
+}
+
+/* server.user, once every socket is bound and before any thread starts. The configuration
+ * file and the trust anchors are read again on SIGHUP, as that user. */
+static bool drop_user(const struct config *cfg, const char *path, char err[static 256])
+{
+	if (!cfg->server.user[0])
+		return true;
+	if (!daemon_drop_user(cfg->server.user, err))
+		return false;
+	log_msg(LOG_INFO, "running as user %s", cfg->server.user);
+	const char *again[] = { path, cfg->dnssec.trust_anchor_file }; /* what SIGHUP reads */
+	for (size_t i = 0; i < sizeof(again) / sizeof(again[0]); i++)
+		if (again[i][0] && access(again[i], R_OK) != 0)
+			log_msg(LOG_WARN, "%s is not readable by %s: SIGHUP cannot reload it",
+				again[i], cfg->server.user);
+	return true;
 }
 
 enum args { ARGS_RUN, ARGS_DONE, ARGS_BAD };
 
 /* Parses the arguments: run, or exit at once (after -h or -V), or a usage error. */
-static enum args arguments(int argc, char **argv, const char **path, bool *auth_only)
+static enum args arguments(int argc, char **argv, const char **path, bool *auth_only,
+			   bool *check)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return ARGS_DONE;
-		} else if (!strcmp(a, "-V")) {
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
 			printf("resolverd " RESOLVERD_VERSION "\n");
 			return ARGS_DONE;
 		} else if (!strcmp(a, "--auth-only")) {
 			*auth_only = true;
+		} else if (!strcmp(a, "-t")) {
+			*check = true;
 		} else if (!strcmp(a, "-c") && i + 1 < argc && !*path) {
 			*path = argv[++i];
 		} else if (a[0] != '-' && !*path) {
@@ -171,8 +213,8 @@ static enum args arguments(int argc, char **argv, const char **path, bool *auth_
 int main(int argc, char **argv)
 {
 	const char *path = NULL;
-	bool auth_only = false;
-	enum args a = arguments(argc, argv, &path, &auth_only);
+	bool auth_only = false, check = false;
+	enum args a = arguments(argc, argv, &path, &auth_only, &check);
 	if (a != ARGS_RUN)
 		return a == ARGS_DONE ? 0 : 1;
 	struct configs cs = { 0 };
@@ -183,6 +225,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "resolverd: %s\n", err);
 		return 1;
 	}
+	if (check)
+		return check_only(path, cfg, auth_only);
 	keep(&cs, cfg);
 	log_set_level(cfg->log_level);
 	raise_fd_limit();
@@ -196,10 +240,12 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int rc = 1;
-	if (!server_new(cfg, auth_only, &s, err) || !server_start(s, err)) {
+	if (!server_new(cfg, auth_only, &s, err) || !drop_user(cfg, path, err) ||
+	    !server_start(s, err)) {
 		fprintf(stderr, "resolverd: %s\n", err);
 	} else {
 		announce(cfg, auth_only);
+		daemon_notify("READY=1");
 		wait_signals(path, s, &cs, &set);
 		log_stats(s);
 		if (!server_join(s, STOP_WAIT_MS)) {

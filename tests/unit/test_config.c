@@ -144,6 +144,7 @@ static void check_defaults(const struct config *c, const char *hints, const char
 	CHECK(c->dnssec.limits.nsec3_iterations == VAL_DEF_NSEC3_ITERATIONS);
 	CHECK(c->log_level == LOG_INFO);
 	CHECK(c->toy.map[0] == 0 && c->toy.port == 53);
+	CHECK(c->server.user[0] == 0);
 	CHECK(allowed(c, "127.0.0.1") && allowed(c, "127.9.8.7") && allowed(c, "::1"));
 	CHECK(!allowed(c, "192.0.2.1") && !allowed(c, "::2"));
 }
@@ -176,6 +177,7 @@ static const char every_key[] = "server:\n"
 				"  tcp-max-connections: 1000\n"
 				"  tcp-message-timeout-ms: 700\n"
 				"  tcp-max-per-client: 5\n"
+				"  user: nobody\n"
 				"access:\n"
 				"  allow: [10.0.0.0/8, \"2001:db8::/32\", 192.0.2.7]\n"
 				"  refuse:\n"
@@ -226,6 +228,7 @@ static void test_every_key(void)
 	CHECK(c->server.port == 5353 && c->server.threads == 4 && c->server.udp_size == 4096);
 	CHECK(c->server.tcp_idle_timeout_ms == 2500 && c->server.tcp_max_connections == 1000);
 	CHECK(c->server.tcp_message_timeout_ms == 700 && c->server.tcp_max_per_client == 5);
+	CHECK(strcmp(c->server.user, "nobody") == 0);
 	CHECK(c->access.allow.n == 3 && c->access.refuse.n == 1);
 	CHECK(c->access.allow.p[0].family == AF_INET && c->access.allow.p[0].len == 8);
 	CHECK(c->access.allow.p[1].family == AF_INET6 && c->access.allow.p[1].len == 32);
@@ -364,6 +367,13 @@ static const struct {
 	{ "limits:\n  glueless: 101\n", 2, "limits.glueless: expected a number from 0 to 100" },
 	{ "limits:\n  budget-ms: 99\n", 2, "limits.budget-ms: expected a number from 100" },
 	{ "toy-internet:\n  port: 0\n", 2, "toy-internet.port: expected a number from 1" },
+	/* names */
+	{ "server:\n  user: \"\"\n", 2, "server.user: expected a name of 1 to 63 characters" },
+	{ "server:\n  user: [a]\n", 2, "server.user: expected a name" },
+	{ "server:\n  user: \"a b\"\n", 2, "server.user: expected a name of 1 to 63" },
+	{ "server:\n  user: ../x\n", 2, "server.user: expected a name of 1 to 63" },
+	{ "server:\n  user: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 2,
+	  "server.user: expected a name of 1 to 63" },
 	/* addresses and prefixes */
 	{ "server:\n  listen:\n    - ::1\n    - 127.0.0.256\n", 4,
 	  "server.listen: not an IPv4 or IPv6 address: \"127.0.0.256\"" },
