@@ -4,8 +4,8 @@
  * that zone is proven by it as by a DS from a parent (RFC 4033 §5, RFC 4035 §4.4). The file
  * is a master file of DS records (absolute owner names, with a TTL or none), as IANA
  * publishes the root's and as Unbound's trust-anchor-file takes them; DNSKEY records are
- * refused with a hint to give their DS instead. A negative trust anchor (RFC 7646) is a name at and below which
- * answers are not validated: they are insecure, however they are signed.
+ * refused with a hint to give their DS instead. A negative trust anchor (RFC 7646) is a name
+ * at and below which answers are not validated: they are insecure, however they are signed.
  *
  * SPDX-License-Identifier: MIT
  */
