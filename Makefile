@@ -34,6 +34,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
 
+# Man pages (see install below): qdig's is made from qdig -h. Defined before the rules that
+# need them, as make reads prerequisites when it reads a rule.
+MAN_PAGES := $(BUILD)/man/qdig.1 man/resolverd.8 man/resolverd.yaml.5
 PROGS := $(BUILD)/qdig $(if $(wildcard resolver/server/main.c),$(BUILD)/resolverd)
 DEPS_STAMP := $(BUILD)/.deps-build
 
@@ -155,7 +158,6 @@ DATADIR ?= $(PREFIX)/share/resolverd
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
-MAN_PAGES := $(BUILD)/man/qdig.1 man/resolverd.8 man/resolverd.yaml.5
 DATA_CONF := conf/internet.yaml conf/offline.yaml conf/root.hints conf/toy-root.hints \
 	conf/root.anchor conf/toy-root.anchor conf/README.md
 # What the map names and the README; not the signer's keys (zones/keys/, sign.sh).
