@@ -18,21 +18,25 @@ RES_INC = $(patsubst %/,-I%,$(sort $(dir $(wildcard resolver/*/*.h))))
 CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(RES_INC) -Iclient
 LIB_WARN = -Wconversion
 LDLIBS_ALL = -lyaml -lpthread
+LDLIBS_RESOLVERD = -lmicrohttpd
 FUZZ_SECONDS ?= 300
 
 LIB_SRC := $(wildcard lib/*.c)
 RES_SRC := $(filter-out resolver/server/main.c,$(wildcard resolver/*/*.c))
 CLI_SRC := $(wildcard client/*.c)
+CTL_SRC := $(wildcard ctl/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 RES_OBJ := $(RES_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CTL_OBJ := $(CTL_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
 
-PROGS := $(BUILD)/qdig $(if $(wildcard resolver/server/main.c),$(BUILD)/resolverd)
+PROGS := $(BUILD)/qdig $(if $(wildcard resolver/server/main.c),$(BUILD)/resolverd) \
+	$(if $(CTL_SRC),$(BUILD)/resolverd-ctl)
 DEPS_STAMP := $(BUILD)/.deps-build
 
 .PHONY: all run test asan fuzz bench clean deps-test mutate
@@ -43,7 +47,7 @@ DEPS_STAMP := $(BUILD)/.deps-build
 all: $(PROGS) $(if $(filter build,$(BUILD)),$(notdir $(PROGS)))
 
 # The programs at the top of the tree are links into build/, so ./qdig works.
-qdig resolverd: %: $(BUILD)/%
+qdig resolverd resolverd-ctl: %: $(BUILD)/%
 	ln -sf $(BUILD)/$@ $@
 
 $(DEPS_STAMP): scripts/deps.sh
@@ -69,6 +73,11 @@ $(BUILD)/qdig: $(CLI_OBJ) $(BUILD)/libresolver.a $(BUILD)/libdns.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/resolverd: $(BUILD)/resolver/server/main.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(LDLIBS_RESOLVERD)
+
+# resolverd-ctl: the control tool (ctl/), printing traces with qdig's code (client/).
+$(BUILD)/resolverd-ctl: $(CTL_OBJ) $(filter-out $(BUILD)/client/main.o,$(CLI_OBJ)) \
+		$(BUILD)/libresolver.a $(BUILD)/libdns.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
@@ -140,6 +149,6 @@ tsan:
 	build-tsan/tests/test_cache_stress
 
 clean:
-	rm -rf build build-asan build-fuzz build-tsan build-mutate qdig resolverd
+	rm -rf build build-asan build-fuzz build-tsan build-mutate qdig resolverd resolverd-ctl
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

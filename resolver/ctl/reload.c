@@ -1,0 +1,112 @@
+/* resolver/ctl/reload.c: reloading the configuration and the zones together (see reload.h).
+ * SPDX-License-Identifier: MIT
+ */
+#include "reload.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+struct reload {
+	pthread_mutex_t lock; /* one reload at a time */
+	char *path;
+	bool journal;
+	struct config **v; /* every configuration loaded, the one in force last */
+	size_t n;
+};
+
+struct reload *reload_new(const char *path, struct config *first, bool journal)
+{
+	struct reload *r = calloc(1, sizeof(*r));
+	if (r) {
+		r->path = strdup(path);
+		r->v = malloc(sizeof(*r->v));
+	}
+	if (!r || !r->path || !r->v) {
+		if (r) {
+			free(r->path);
+			free(r->v);
+		}
+		free(r);
+		config_free(first);
+		return NULL;
+	}
+	pthread_mutex_init(&r->lock, NULL);
+	r->journal = journal;
+	r->v[0] = first;
+	r->n = 1;
+	return r;
+}
+
+const char *reload_path(const struct reload *r)
+{
+	return r->path;
+}
+
+static bool keep(struct reload *r, struct config *c)
+{
+	struct config **v = realloc(r->v, (r->n + 1) * sizeof(*v));
+	if (!v)
+		return false;
+	r->v = v;
+	r->v[r->n++] = c;
+	return true;
+}
+
+/* The reload under the lock: false, with report saying why, when nothing changed. */
+static bool run(struct reload *r, struct server *s, char *report, size_t cap)
+{
+	struct config *c;
+	char err[256] = "", zones[1024], keys[512];
+	if (!config_load(r->path, &c, err)) {
+		snprintf(report, cap, "config: kept the configuration in force: %s\n"
+				      "zones: not read (the configuration is bad)", err);
+		return false;
+	}
+	const struct config *was = r->v[r->n - 1];
+	bool same_map = strcmp(c->toy.map, was->toy.map) == 0;
+	if (!server_reload_zones(s, same_map ? c->toy.map : "", zones, sizeof(zones)) ||
+	    !keep(r, c)) {
+		config_free(c);
+		snprintf(report, cap, "config: kept the configuration in force: %s\n%s",
+			 zones[0] ? "the zones are bad" : "out of memory", zones);
+		return false;
+	}
+	unsigned n = config_diff(was, c, keys, sizeof(keys));
+	log_set_level(c->log_level);
+	log_set_format(c->log_format, r->journal);
+	server_reload(s, c);
+	snprintf(report, cap, "config: reloaded %s: %s%s\n%s%s", r->path,
+		 n ? "changed " : "no key changed", keys, zones,
+		 same_map ? "" : " (toy-internet.map changes only at restart)");
+	return true;
+}
+
+bool reload_run(struct reload *r, struct server *s, char *report, size_t cap)
+{
+	pthread_mutex_lock(&r->lock);
+	bool ok = run(r, s, report, cap);
+	pthread_mutex_unlock(&r->lock);
+	for (const char *p = report; *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		log_msg(ok ? LOG_INFO : LOG_ERROR, "reload: %.*s", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+	return ok;
+}
+
+void reload_free(struct reload *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		config_free(r->v[i]);
+	free(r->v);
+	free(r->path);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
