@@ -453,7 +453,8 @@ static bool rrset_check(const struct wire_rr *rrs, size_t n, size_t *data_len, u
 
 /* Copies e into out as cache.h describes, TTLs counted down to now_s. The caller holds the
  * shard's lock (read or write). */
-static enum cache_res copy_out(const struct cache *c, const struct entry *e, uint32_t now_s,
+static inline enum cache_res copy_out(const struct cache *c, const struct entry *e,
+                                      uint32_t now_s,
                                struct cache_rrset *out, size_t cap, size_t *used)
 {
 	size_t head = sizeof(*out) + (size_t)e->count * sizeof(struct wire_rr);

@@ -44,21 +44,21 @@ static void count_qtype(struct worker *w, uint16_t type)
 	bump(&w->st.qtype[i]);
 }
 
-/* A reply to a recursive client is going out: counted by rcode and time taken, and logged
- * when log.queries is on. */
+/* A reply to a recursive client is going out, ms after its query came: counted by rcode and
+ * time taken, and logged when log.queries is on. */
 static void account(struct worker *w, const struct client *c, const struct answer_req *req,
-		    const uint8_t *reply, size_t len, uint64_t start_ms, bool cached)
+		    const uint8_t *reply, size_t len, uint64_t ms, bool cached)
 {
 	if (len < DNS_HEADER_SIZE)
 		return;
 	unsigned rcode = reply[3] & 15u;
-	uint64_t ms = loop_now_ms(w->loop) - start_ms;
 	size_t b = 0;
 	while (b < SERVER_LATENCY_BUCKETS && ms > server_latency_ms[b])
 		b++;
 	bump(&w->st.rcode[rcode]);
 	bump(&w->st.latency[b]);
-	atomic_fetch_add_explicit(&w->st.latency_sum_ms, ms, memory_order_relaxed);
+	if (ms) /* the hit path answers within the loop's millisecond: nothing to add */
+		atomic_fetch_add_explicit(&w->st.latency_sum_ms, ms, memory_order_relaxed);
 	if (!snapshot(w)->cfg->log_queries || !log_enabled(LOG_INFO))
 		return;
 	char addr[INET6_ADDRSTRLEN + 8], q[NAME_MAX_TEXT], t[16];
@@ -251,7 +251,8 @@ static void flight_answer(struct flight *f, unsigned rcode, const struct wire_rr
 				     ? answer_error(out, sizeof(out), &wt->req, true, rcode)
 				     : answer_build(out, sizeof(out), &wt->req, rcode, 0, an, n_an,
 						    ns, n_ns);
-		account(f->w, &wt->c, &wt->req, out, len, wt->start_ms, false);
+		account(f->w, &wt->c, &wt->req, out, len, loop_now_ms(f->w->loop) - wt->start_ms,
+			false);
 		io_reply(f->w, &wt->c, out, len);
 	}
 	atomic_store_explicit(&f->w->n_flights_seen, f->w->n_flights, memory_order_relaxed);
@@ -450,20 +451,15 @@ static size_t check(struct worker *w, const struct client *c,
 	return rcode ? answer_error(out, cap, req, true, rcode) : 0;
 }
 
-/* The recursive service's answer to one query (query_handle's, for a recursive listener). */
+/* The recursive service's answer to a query that passed the checks. */
 static size_t recursive(struct worker *w, struct snapshot *snap, const struct client *c,
-			const struct wire_query *q, enum err e, const struct answer_req *req,
-			uint8_t *out, size_t cap)
+			const struct wire_query *q, const struct answer_req *req, uint8_t *out,
+			size_t cap)
 {
-	if (!config_client_allowed(snap->cfg, (const struct sockaddr *)&c->peer))
-		return refuse(w, q, e, req, out, cap);
-	size_t n = check(w, c, q, e, req, out, cap);
-	if (n)
-		return n;
 	atomic_fetch_add_explicit(&w->st.queries, 1, memory_order_relaxed);
 	count_qtype(w, req->q.type);
 	uint32_t now_s = (uint32_t)(loop_now_ms(w->loop) / 1000);
-	n = from_cache(w, req, now_s, out, cap);
+	size_t n = from_cache(w, req, now_s, out, cap);
 	if (n)
 		return n;
 	if (!(q->flags & DNS_FLAG_RD))
@@ -485,15 +481,17 @@ size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt
 		atomic_fetch_add_explicit(&w->st.dropped, 1, memory_order_relaxed);
 		return 0; /* nothing to answer to; never answer a response (no loops) */
 	}
-	answer_req_from(&req, &q, c->conn != NULL, snap->cfg->server.udp_size, !c->lis->auth);
-	if (!c->lis->auth) {
-		size_t n = recursive(w, snap, c, &q, e, &req, out, cap);
-		account(w, c, &req, out, n, loop_now_ms(w->loop), true);
-		return n;
-	}
-	size_t n = check(w, c, &q, e, &req, out, cap);
-	if (n)
-		return n;
-	return auth_answer(w->s->auth, (const struct sockaddr *)&c->lis->local, &q, pkt, len,
-			   req.max_size, out, cap);
+	bool rec = !c->lis->auth;
+	answer_req_from(&req, &q, c->conn != NULL, snap->cfg->server.udp_size, rec);
+	size_t n;
+	if (rec && !config_client_allowed(snap->cfg, (const struct sockaddr *)&c->peer))
+		n = refuse(w, &q, e, &req, out, cap);
+	else if (!(n = check(w, c, &q, e, &req, out, cap)) && !rec)
+		return auth_answer(w->s->auth, (const struct sockaddr *)&c->lis->local, &q, pkt,
+				   len, req.max_size, out, cap);
+	else if (!n)
+		n = recursive(w, snap, c, &q, &req, out, cap);
+	if (rec)
+		account(w, c, &req, out, n, 0, true); /* answered within this wakeup */
+	return n;
 }
