@@ -567,6 +567,23 @@ fail:
 	return ok;
 }
 
+/* Keys that a running daemon takes only at restart: what binds sockets, starts threads or
+ * sizes the cache. The toy-internet map's zones are reloaded, but not another map. */
+static bool restart_only(const struct key *k)
+{
+	static const char *const names[] = {
+		"server.listen", "server.port", "server.threads", "cache.size", "control.socket",
+		"control.group", "metrics.listen", "metrics.port", "toy-internet.map",
+		"toy-internet.port",
+	};
+	char full[80];
+	snprintf(full, sizeof(full), "%s.%s", k->section, k->name);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(full, names[i]) == 0)
+			return true;
+	return false;
+}
+
 unsigned config_diff(const struct config *a, const struct config *b, char *out, size_t cap)
 {
 	unsigned n = 0;
@@ -578,8 +595,8 @@ unsigned config_diff(const struct config *a, const struct config *b, char *out, 
 		if (!group_set &&
 		    memcmp((const char *)a + k->off, (const char *)b + k->off, k->size) == 0)
 			continue;
-		int w = snprintf(out + len, cap - len, "%s%s.%s", n ? ", " : "", k->section,
-				 k->name);
+		int w = snprintf(out + len, cap - len, "%s%s.%s%s", n ? ", " : "", k->section,
+				 k->name, restart_only(k) ? " (at restart)" : "");
 		n++;
 		if (w > 0 && (size_t)w < cap - len)
 			len += (size_t)w;

@@ -113,7 +113,9 @@ bool config_load(const char *path, struct config **out, char err[static 256]);
 
 /* Writes the "section.key" names of the keys whose values differ between a and b, comma
  * separated, into out (cap bytes, always terminated; cut when too long) and returns how many
- * differ. For telling an operator what a reload changed. */
+ * differ. A key a running daemon takes only at restart (listen addresses, port, threads,
+ * cache size, control socket, metrics address, toy-internet map and port) is followed by
+ * " (at restart)". For telling an operator what a reload changed. */
 unsigned config_diff(const struct config *a, const struct config *b, char *out, size_t cap);
 
 /* Frees a configuration from config_load; config_free(NULL) does nothing. */

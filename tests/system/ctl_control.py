@@ -395,13 +395,14 @@ def reloads(sock, port, cfg, zones, log):
     check("a bad configuration: reload exits 1 with file:line: key: reason",
           rc == 1 and re.search(re.escape(cfg) + r":\d+: server: duplicate key", err), out + err)
     with open(cfg, "w") as f:
-        f.write(good.replace("level: info", "level: debug"))
+        f.write(good.replace("level: info", "level: debug").replace("threads: 2", "threads: 3"))
     add_newzone(zones, "192.0.2.78")
     os.kill(PIDS["d2"], signal.SIGHUP)
     ok = wait_for(lambda: "reload: zones: newzone.com. (changed)" in open(log).read())
     text = open(log).read()
     check("SIGHUP reloads the zones too and the log says what changed",
-          ok and "reload: config: reloaded %s: changed log.level" % cfg in text, text[-600:])
+          ok and "reload: config: reloaded %s: changed server.threads (at restart), log.level" % cfg
+          in text, text[-600:])
     with open(cfg, "w") as f:
         f.write(good)
     os.kill(PIDS["d2"], signal.SIGHUP)
