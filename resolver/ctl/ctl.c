@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,8 +157,11 @@ static void run(struct conn *k)
 	}
 	bool ok = ctl_cmd_run(&c->x, &k->cmd, f);
 	fclose(f);
+	bool stop = k->cmd.verb == CTL_STOP;
 	reply(k, ok, body, len);
 	free(body);
+	if (stop) /* the main thread's sigwait stops everything, this thread included */
+		kill(getpid(), SIGTERM);
 }
 
 static void on_conn(void *arg, uint32_t events)

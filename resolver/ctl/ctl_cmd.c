@@ -429,6 +429,18 @@ static bool reload(struct ctl_ctx *x, bool json, FILE *out)
 	return ok;
 }
 
+static bool log_level(const struct ctl_cmd *cmd, FILE *out)
+{
+	static const char *const names[] = { "error", "warn", "info", "debug" };
+	log_set_level(cmd->level);
+	log_msg(LOG_INFO, "control: log level %s until the next reload", names[cmd->level]);
+	if (cmd->json)
+		fprintf(out, "{\"log_level\":\"%s\"}\n", names[cmd->level]);
+	else
+		fprintf(out, "log level %s (until the next reload)\n", names[cmd->level]);
+	return true;
+}
+
 bool ctl_cmd_run(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 {
 	switch (cmd->verb) {
@@ -441,6 +453,10 @@ bool ctl_cmd_run(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 	case CTL_FLUSH_NEGATIVE: return flush(x, cmd, out);
 	case CTL_DUMP_CACHE: return dump_cache(x, cmd->json, out);
 	case CTL_LOOKUP: return lookup(x, cmd, out);
+	case CTL_LOG_LEVEL: return log_level(cmd, out);
+	case CTL_STOP:
+		fputs(cmd->json ? "{\"stopping\":true}\n" : "stopping\n", out);
+		return true;
 	default: break;
 	}
 	fprintf(out, "%s: not run here\n", ctl_verb_name(cmd->verb));

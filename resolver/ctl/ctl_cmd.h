@@ -27,7 +27,8 @@ struct ctl_ctx {
 	struct stats_all baseline; /* stats --reset: counters since then */
 };
 
-/* Runs cmd (any verb but CTL_TRACE), writing its output to out. false when the command
+/* Runs cmd (any verb but CTL_TRACE), writing its output to out (for CTL_STOP only the
+ * answer: the caller stops the daemon once it is sent). false when the command
  * failed (a reload refused); its output then says why. */
 bool ctl_cmd_run(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out);
 

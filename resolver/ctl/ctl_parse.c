@@ -18,6 +18,8 @@ static const struct {
 	bool name_arg;     /* the first argument is a domain name */
 	bool type_arg;     /* the second argument is a type */
 } verbs[CTL_VERB_N] = {
+	[CTL_LOG_LEVEL] = { "log-level", 1, 1, false, false },
+	[CTL_STOP] = { "stop", 0, 0, false, false },
 	[CTL_STATUS] = { "status", 0, 0, false, false },
 	[CTL_STATS] = { "stats", 0, 1, false, false },
 	[CTL_RELOAD] = { "reload", 0, 0, false, false },
@@ -40,7 +42,9 @@ const char ctl_usage[] =
 	"  flush-negative         drop every NXDOMAIN and NODATA entry\n"
 	"  dump-cache             the cache in zone-file layout, with TTL left and trust\n"
 	"  lookup NAME            what the cache holds for NAME and the delegations above it\n"
-	"  trace NAME [TYPE]      resolve NAME now, past the cache, showing every step\n";
+	"  trace NAME [TYPE]      resolve NAME now, past the cache, showing every step\n"
+	"  log-level LEVEL        error, warn, info or debug from now on (until a reload)\n"
+	"  stop                   stop the daemon, as SIGTERM does\n";
 
 const char *ctl_verb_name(enum ctl_verb v)
 {
@@ -89,10 +93,22 @@ static bool arguments(struct ctl_cmd *cmd, const struct word *a, size_t n, char 
 		cmd->reset = true;
 		return true;
 	}
+	if (cmd->verb == CTL_LOG_LEVEL && n == 1) {
+		static const char *const levels[] = { "error", "warn", "info", "debug" };
+		for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+			if (word_is(&a[0], levels[i])) {
+				cmd->level = (enum log_level)i;
+				return true;
+			}
+		}
+		snprintf(err, 160, "log-level: expected error, warn, info or debug");
+		return false;
+	}
 	if (n < verbs[cmd->verb].min || n > verbs[cmd->verb].max) {
 		snprintf(err, 160, "%s: expected %s", v,
-			 verbs[cmd->verb].max == 0 ? "no argument"
-			 : verbs[cmd->verb].type_arg ? "NAME [TYPE]"
+			 verbs[cmd->verb].max == 0	 ? "no argument"
+			 : cmd->verb == CTL_LOG_LEVEL ? "error, warn, info or debug"
+			 : verbs[cmd->verb].type_arg  ? "NAME [TYPE]"
 						      : "NAME");
 		return false;
 	}

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "log.h"
 #include "name.h"
 
 #define CTL_REQUEST_MAX 1024 /* bytes of a request line: bounds what a client makes us read */
@@ -31,6 +32,8 @@ enum ctl_verb {
 	CTL_DUMP_CACHE,
 	CTL_LOOKUP,
 	CTL_TRACE,
+	CTL_LOG_LEVEL,
+	CTL_STOP,
 	CTL_VERB_N,
 };
 
@@ -40,6 +43,7 @@ struct ctl_cmd {
 	bool reset;                   /* stats --reset */
 	uint8_t name[NAME_MAX_WIRE];  /* flush, flush-zone, lookup, trace: the name */
 	uint16_t type;                /* flush: 0 for every type; trace: A unless given */
+	enum log_level level;         /* log-level */
 };
 
 /* Parses the words of a request (line, len bytes, without the newline; at most

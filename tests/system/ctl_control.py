@@ -467,6 +467,23 @@ def limits(sock, port):
           % (quick, closed, dt))
 
 
+def log_level_and_stop(sock, port, log, p):
+    rc, out, _ = ctl(sock, "log-level", "debug")
+    ctl(sock, "flush", "www.example.com")
+    ask(port, "www.example.com")
+    rc2, _, _ = ctl(sock, "log-level", "info")
+    text = open(log).read()
+    check("log-level debug: the resolution steps are logged from now on",
+          rc == 0 and rc2 == 0 and "resolverd[debug]: trace 0: www.example.com. A" in text, out)
+    rc, out, _ = ctl(sock, "stop")
+    try:
+        status = p.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        status = None
+    check("stop: says so, and the daemon exits 0 within 3 s", rc == 0 and out == "stopping\n" and
+          status == 0, "%s %r %s" % (rc, out, status))
+
+
 def text_log(log):
     lines = open(log).read().splitlines()
     bad = [l for l in lines if not re.match(RFC3339 + r" resolverd\[(error|warn|info|debug)\]: ", l)]
@@ -503,6 +520,7 @@ def d2():
     reloads(sock, port, cfg, zones, log)
     limits(sock, port)
     access(sock, port, log)
+    log_level_and_stop(sock, port, log, p)
     text_log(log)
 
 

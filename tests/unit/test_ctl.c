@@ -38,6 +38,9 @@ static void parse_good(void)
 	CHECK(parse("trace www.example.com", &c, err) && c.type == DNS_TYPE_A);
 	CHECK(parse("trace www.example.com MX", &c, err) && c.type == DNS_TYPE_MX);
 	CHECK(parse("reload", &c, err) && c.verb == CTL_RELOAD);
+	CHECK(parse("log-level debug", &c, err) && c.verb == CTL_LOG_LEVEL && c.level == LOG_DEBUG);
+	CHECK(parse("log-level error", &c, err) && c.level == LOG_ERROR);
+	CHECK(parse("stop", &c, err) && c.verb == CTL_STOP);
 }
 
 static void parse_bad(void)
@@ -57,6 +60,9 @@ static void parse_bad(void)
 		{ "flush-all now", "flush-all: expected no argument" },
 		{ "stats --zero", "stats: unknown option '--zero' (only --reset)" },
 		{ "lookup", "lookup: expected NAME" },
+		{ "log-level", "log-level: expected error, warn, info or debug" },
+		{ "log-level loud", "log-level: expected error, warn, info or debug" },
+		{ "stop now", "stop: expected no argument" },
 		{ "status a b c d e f", "too many words or bytes in the request" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
