@@ -330,7 +330,7 @@ bool ctl_start(struct server *s, struct reload *r, const struct config *cfg, con
 	c->x = (struct ctl_ctx){ .s = s, .reload = r, .version = version };
 	c->x.started_unix_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	c->x.started_ms = loop_clock_ms();
-	snprintf(c->path, sizeof(c->path), "%s", cfg->control.socket);
+	memcpy(c->path, cfg->control.socket, strlen(cfg->control.socket) + 1); /* fits: above */
 	c->gid = cfg->control.gid;
 	c->has_group = cfg->control.has_group;
 	c->listen.fd = -1;

@@ -194,7 +194,8 @@ static size_t print_entries(struct ctl_ctx *x, const struct cache_filter *f, boo
 	struct lines l = { .json = json };
 	uint32_t now_s = (uint32_t)(loop_clock_ms() / 1000);
 	cache_walk(server_cache(x->s), f, now_s, collect, &l);
-	qsort(l.v, l.n, sizeof(*l.v), by_name);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), by_name);
 	for (size_t i = 0; i < l.n; i++) {
 		fprintf(out, "%s%s", json && i ? "," : "", l.v[i].text);
 		if (json)
