@@ -20,24 +20,28 @@ RES_INC = $(patsubst %/,-I%,$(sort $(dir $(wildcard resolver/*/*.h))))
 CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(RES_INC) -Iclient
 LIB_WARN = -Wconversion
 LDLIBS_ALL = -lyaml -lpthread -lcrypto
+LDLIBS_RESOLVERD = -lmicrohttpd -lsystemd
 FUZZ_SECONDS ?= 300
 
 LIB_SRC := $(wildcard lib/*.c)
 RES_SRC := $(filter-out resolver/server/main.c,$(wildcard resolver/*/*.c))
 CLI_SRC := $(wildcard client/*.c)
+CTL_SRC := $(wildcard ctl/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 RES_OBJ := $(RES_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CTL_OBJ := $(CTL_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
 
 # Man pages (see install below): qdig's is made from qdig -h. Defined before the rules that
 # need them, as make reads prerequisites when it reads a rule.
-MAN_PAGES := $(BUILD)/man/qdig.1 man/resolverd.8 man/resolverd.yaml.5
-PROGS := $(BUILD)/qdig $(if $(wildcard resolver/server/main.c),$(BUILD)/resolverd)
+MAN_PAGES := $(BUILD)/man/qdig.1 man/resolverd.8 man/resolverd.yaml.5 man/resolverd-ctl.8
+PROGS := $(BUILD)/qdig $(if $(wildcard resolver/server/main.c),$(BUILD)/resolverd) \
+	$(if $(CTL_SRC),$(BUILD)/resolverd-ctl)
 DEPS_STAMP := $(BUILD)/.deps-build
 
 .PHONY: all run test asan fuzz bench clean deps-test mutate
@@ -48,7 +52,7 @@ DEPS_STAMP := $(BUILD)/.deps-build
 all: $(PROGS) $(if $(filter build,$(BUILD)),$(notdir $(PROGS)))
 
 # The programs at the top of the tree are links into build/, so ./qdig works.
-qdig resolverd: %: $(BUILD)/%
+qdig resolverd resolverd-ctl: %: $(BUILD)/%
 	ln -sf $(BUILD)/$@ $@
 
 $(DEPS_STAMP): scripts/deps.sh
@@ -74,7 +78,12 @@ $(BUILD)/qdig: $(CLI_OBJ) $(BUILD)/libresolver.a $(BUILD)/libdns.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/resolverd: $(BUILD)/resolver/server/main.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lsystemd
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(LDLIBS_RESOLVERD)
+
+# resolverd-ctl: the control tool (ctl/), printing traces with qdig's code (client/).
+$(BUILD)/resolverd-ctl: $(CTL_OBJ) $(filter-out $(BUILD)/client/main.o,$(CLI_OBJ)) \
+		$(BUILD)/libresolver.a $(BUILD)/libdns.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
 	@mkdir -p $(@D)
@@ -178,10 +187,14 @@ install: $(PROGS) $(MAN_PAGES)
 		$(DESTDIR)$(SYSCONFDIR)/resolverd
 	install -m 755 $(BUILD)/qdig $(DESTDIR)$(BINDIR)/qdig
 	install -m 755 $(BUILD)/resolverd $(DESTDIR)$(SBINDIR)/resolverd
+	install -m 755 $(BUILD)/resolverd-ctl $(DESTDIR)$(SBINDIR)/resolverd-ctl
 	install -m 644 $(BUILD)/man/qdig.1 $(DESTDIR)$(MANDIR)/man1/qdig.1
 	install -m 644 man/resolverd.yaml.5 $(DESTDIR)$(MANDIR)/man5/resolverd.yaml.5
 	install -m 644 man/resolverd.8 $(DESTDIR)$(MANDIR)/man8/resolverd.8
+	install -m 644 man/resolverd-ctl.8 $(DESTDIR)$(MANDIR)/man8/resolverd-ctl.8
 	install -m 644 $(DATA_CONF) $(DESTDIR)$(DATADIR)/conf
+	sed -i 's|^  socket: ../build/control.sock$$|  socket: /run/resolverd/offline.sock|' \
+		$(DESTDIR)$(DATADIR)/conf/offline.yaml
 	install -m 644 $(DATA_ZONES) $(DESTDIR)$(DATADIR)/zones
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		packaging/resolverd.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/resolverd.service
@@ -194,12 +207,14 @@ install: $(PROGS) $(MAN_PAGES)
 # The configuration in SYSCONFDIR is the operator's: it stays.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/qdig $(DESTDIR)$(SBINDIR)/resolverd \
+		$(DESTDIR)$(SBINDIR)/resolverd-ctl \
 		$(DESTDIR)$(MANDIR)/man1/qdig.1 $(DESTDIR)$(MANDIR)/man5/resolverd.yaml.5 \
-		$(DESTDIR)$(MANDIR)/man8/resolverd.8 $(DESTDIR)$(SYSTEMDUNITDIR)/resolverd.service
+		$(DESTDIR)$(MANDIR)/man8/resolverd.8 $(DESTDIR)$(MANDIR)/man8/resolverd-ctl.8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/resolverd.service
 	rm -f $(addprefix $(DESTDIR)$(DATADIR)/,$(DATA_CONF) $(DATA_ZONES))
 	rmdir $(DESTDIR)$(DATADIR)/conf $(DESTDIR)$(DATADIR)/zones $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 clean:
-	rm -rf build build-asan build-fuzz build-tsan build-mutate qdig resolverd
+	rm -rf build build-asan build-fuzz build-tsan build-mutate qdig resolverd resolverd-ctl
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

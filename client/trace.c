@@ -317,11 +317,9 @@ static void print_sub_question(struct tracer *t, const struct iter_step *s, cons
 /* Prints the steps the iterator added since the last call, indented by depth. A step begins
  * a sub-question when it is deeper than the one before, or as deep as one that ended its own
  * (the next name server's address, asked once the last one's came or failed). */
-static void print_new_steps(struct tracer *t, const struct iter *it)
+static void print_steps(struct tracer *t, const struct iter_step *steps, size_t n)
 {
 	static const char spaces[] = "                ";
-	size_t n;
-	const struct iter_step *steps = iter_trace(it, &n);
 	for (; t->printed < n; t->printed++) {
 		const struct iter_step *s = &steps[t->printed];
 		const struct iter_step *prev = t->printed ? &steps[t->printed - 1] : NULL;
@@ -339,6 +337,13 @@ static void print_new_steps(struct tracer *t, const struct iter *it)
 			print_step_text(t, s, indent);
 		}
 	}
+}
+
+static void print_new_steps(struct tracer *t, const struct iter *it)
+{
+	size_t n;
+	const struct iter_step *steps = iter_trace(it, &n);
+	print_steps(t, steps, n);
 }
 
 /* ---- the root servers ---- */
@@ -562,12 +567,10 @@ static void print_question_json(struct tracer *t)
 
 /* The end of the walk: in JSON the result object closes the document; in text a failure
  * gets a line of its own (an answer, a referral or a denial shows in the last step). */
-static void print_result(struct tracer *t, const struct iter *it)
+static void print_result(struct tracer *t, unsigned rcode, const struct wire_rr *an,
+			 size_t n_an, const struct wire_rr *ns, size_t n_ns)
 {
-	const struct wire_rr *an, *ns;
-	size_t n_an, n_ns;
 	char rc[16];
-	unsigned rcode = iter_result(it, &an, &n_an, &ns, &n_ns);
 	if (!t->o->json) {
 		if (rcode == DNS_RCODE_SERVFAIL)
 			fprintf(t->out, ";; The walk failed: SERVFAIL (the steps above say why)\n");
@@ -619,11 +622,32 @@ int trace_run(const struct qdig_opts *o, const struct query_server *server, FILE
 	struct iter_action act;
 	iter_start(it, loop_clock_ms(), &act);
 	walk(&t, it, &act);
-	print_result(&t, it);
 	const struct wire_rr *an, *ns;
 	size_t n_an, n_ns;
-	rc = iter_result(it, &an, &n_an, &ns, &n_ns) == DNS_RCODE_SERVFAIL ? 9 : 0;
+	unsigned rcode = iter_result(it, &an, &n_an, &ns, &n_ns);
+	print_result(&t, rcode, an, n_an, ns, n_ns);
+	rc = rcode == DNS_RCODE_SERVFAIL ? 9 : 0;
 done:
 	teardown(&t);
 	return rc;
+}
+
+int trace_print_steps(const struct qdig_opts *o, const struct iter_step *steps, size_t n,
+		      unsigned rcode, FILE *out)
+{
+	static struct tracer t;
+	memset(&t, 0, sizeof(t));
+	t.o = o;
+	t.out = out;
+	t.a = arena_new();
+	if (!t.a)
+		return 10;
+	if (o->json) {
+		print_question_json(&t);
+		json_open(&t.j, "steps", '[');
+	}
+	print_steps(&t, steps, n);
+	print_result(&t, rcode, NULL, 0, NULL, 0);
+	arena_free(t.a);
+	return rcode == DNS_RCODE_SERVFAIL ? 9 : 0;
 }

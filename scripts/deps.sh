@@ -3,7 +3,7 @@
 #
 # Usage: scripts/deps.sh build|test|bench
 #   build  compiler, libyaml, libssl-dev (libcrypto: DNSSEC signatures, NSEC3 hashes) and
-#          libsystemd-dev (sd_notify)
+#          libsystemd-dev (sd_notify) and libmicrohttpd-dev (the metrics endpoint)
 #   test   build + the peers and tools the tests use (dig, NSD, Unbound, dnspython, clang's
 #          fuzzer runtime, valgrind, the signer ldns-signzone and dnssec-verify, dnsdist,
 #          strace, systemd-analyze and man)
@@ -11,7 +11,7 @@
 # Says what it installs; prints nothing when all is there. Needs root (or sudo) only to install.
 set -eu
 
-build="gcc make libyaml-dev libssl-dev libsystemd-dev pkg-config"
+build="gcc make libyaml-dev libssl-dev libsystemd-dev libmicrohttpd-dev pkg-config"
 test="$build clang libclang-rt-14-dev bind9-dnsutils knot-dnsutils nsd unbound python3 python3-dnspython valgrind iproute2 util-linux ldnsutils bind9-utils dnsdist strace systemd man-db"
 bench="$test dnsperf linux-perf"
 

@@ -504,7 +504,8 @@ static bool rrset_check(const struct wire_rr *rrs, size_t n, size_t *data_len, u
 
 /* Copies e into out as cache.h describes, TTLs counted down to now_s. The caller holds the
  * shard's lock (read or write). */
-static enum cache_res copy_out(const struct cache *c, const struct entry *e, uint32_t now_s,
+static inline enum cache_res copy_out(const struct cache *c, const struct entry *e,
+                                      uint32_t now_s,
                                struct cache_rrset *out, size_t cap, size_t *used)
 {
 	size_t head = sizeof(*out) + ((size_t)e->count + e->n_extra) * sizeof(struct wire_rr);
@@ -866,4 +867,74 @@ void cache_stats(struct cache *c, struct cache_stats *st)
 		st->bytes += s->bytes;
 		pthread_rwlock_unlock(&s->slots[0].lock);
 	}
+}
+
+/* ---- operating the cache: flushing and listing (cache.h's last part) ---- */
+
+static bool filter_match(const struct cache_filter *f, const struct entry *e)
+{
+	if (!f)
+		return true;
+	if (f->negative_only && e->kind == KIND_RRSET)
+		return false;
+	if (f->type && e->type != f->type)
+		return false;
+	if (!f->name)
+		return true;
+	if (f->below)
+		return name_is_subdomain(e->bytes, f->name);
+	return e->owner_len == name_len(f->name) && names_equal(e->bytes, f->name, e->owner_len);
+}
+
+size_t cache_flush(struct cache *c, const struct cache_filter *f)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->nshards; i++) {
+		struct shard *s = &c->shards[i];
+		struct entry *garbage = NULL;
+		shard_lock(c, s);
+		for (struct entry *e = s->oldest, *next; e; e = next) {
+			next = e->newer;
+			if (filter_match(f, e)) {
+				n++;
+				drop(s, link_of(s, e), &garbage);
+			}
+		}
+		shard_unlock(c, s);
+		free_list(garbage);
+	}
+	return n;
+}
+
+size_t cache_walk(struct cache *c, const struct cache_filter *f, uint32_t now_s,
+                  cache_walk_fn fn, void *arg)
+{
+	size_t cap = 4096, n = 0, used;
+	struct cache_rrset *buf = malloc(cap);
+	if (!buf)
+		return 0;
+	for (size_t i = 0; i < c->nshards; i++) {
+		struct shard *s = &c->shards[i];
+		pthread_rwlock_rdlock(&s->slots[0].lock); /* any slot keeps writers out */
+		for (struct entry *e = s->oldest; e; e = e->newer) {
+			if (!live(e, now_s) || !filter_match(f, e))
+				continue;
+			enum cache_res kind = copy_out(c, e, now_s, buf, cap, &used);
+			if (kind == CACHE_SPACE) {
+				struct cache_rrset *bigger = malloc(used);
+				if (!bigger)
+					continue;
+				free(buf);
+				buf = bigger;
+				cap = used;
+				kind = copy_out(c, e, now_s, buf, cap, &used);
+			}
+			struct cache_item item = {e->bytes, e->type, kind, buf};
+			fn(arg, &item);
+			n++;
+		}
+		pthread_rwlock_unlock(&s->slots[0].lock);
+	}
+	free(buf);
+	return n;
 }

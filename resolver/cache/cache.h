@@ -208,4 +208,37 @@ size_t cache_expire(struct cache *c, uint32_t now_s);
 /* Fills s with the counters. Takes each shard's read lock in turn. */
 void cache_stats(struct cache *c, struct cache_stats *s);
 
+/* ---- operating the cache: flushing and listing (resolverd-ctl) ---- */
+
+/* Which entries cache_flush and cache_walk touch. */
+struct cache_filter {
+	const uint8_t *name; /* NULL: every name; else this name (any case) */
+	bool below;          /* with name: the name and every name under it */
+	uint16_t type;       /* 0: every type, NXDOMAIN denials included; else entries of this
+	                        type only (its RRset or its NODATA denial) */
+	bool negative_only;  /* only NXDOMAIN and NODATA denials */
+};
+
+/* Drops every entry that f matches, live or expired, one shard at a time (write lock), and
+ * returns how many it dropped. The next lookup of a dropped key is a miss. */
+size_t cache_flush(struct cache *c, const struct cache_filter *f);
+
+/* One live entry as cache_walk shows it. */
+struct cache_item {
+	const uint8_t *name;          /* the key's owner name */
+	uint16_t type;                /* the key's type: the RRset's, the type a NODATA denial
+	                                 denies, 0 for an NXDOMAIN denial */
+	enum cache_res kind;          /* CACHE_HIT (an RRset), CACHE_NXDOMAIN or CACHE_NODATA */
+	const struct cache_rrset *set; /* as cache_get copies it out, TTLs counted down to now */
+};
+
+typedef void (*cache_walk_fn)(void *arg, const struct cache_item *item);
+
+/* Calls fn for every live entry at now_s that f (NULL: all) matches, shard by shard, in no
+ * particular order, and returns how many it showed. fn runs under the shard's read lock: it
+ * must not call the cache, and should be quick (the shard's writers wait). item and what it
+ * points to live for the call only. An entry it cannot copy (memory short) is left out. */
+size_t cache_walk(struct cache *c, const struct cache_filter *f, uint32_t now_s,
+                  cache_walk_fn fn, void *arg);
+
 #endif

@@ -11,6 +11,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <arpa/inet.h>
+#include <grp.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +31,9 @@ enum kind {
 	K_TTL,      /* seconds, or units as in 1h30m, at most TTL_MAX */
 	K_PATH,     /* a path, resolved against the file's directory */
 	K_LOG,      /* a log level name */
+	K_FORMAT,   /* a log format name */
+	K_GROUP,    /* a group name or number: control.group */
+	K_ADDR,     /* one IPv4 or IPv6 address: metrics.listen */
 	K_LISTEN,   /* a list of addresses: server.listen */
 	K_PREFIXES, /* a list of address prefixes: struct config_prefix_list */
 	K_NAMES,    /* a list of domain names: dnssec.negative-trust-anchors */
@@ -86,6 +90,12 @@ static const struct key keys[] = {
 	{ "dnssec", "max-nsec3-hashes", K_NUM, AT(dnssec.limits.nsec3_hashes), 1, 100000 },
 	{ "dnssec", "max-nsec3-iterations", K_NUM, AT(dnssec.limits.nsec3_iterations), 0, 2500 },
 	{ "log", "level", K_LOG, AT(log_level), 0, 0 },
+	{ "log", "format", K_FORMAT, AT(log_format), 0, 0 },
+	{ "log", "queries", K_BOOL, AT(log_queries), 0, 0 },
+	{ "control", "socket", K_PATH, AT(control.socket), 0, 0 },
+	{ "control", "group", K_GROUP, AT(control.gid), 0, 0 },
+	{ "metrics", "listen", K_ADDR, AT(metrics.listen), 0, 0 },
+	{ "metrics", "port", K_NUM, AT(metrics.port), 1, 65535 },
 	{ "toy-internet", "map", K_PATH, AT(toy.map), 0, 0 },
 	{ "toy-internet", "port", K_NUM, AT(toy.port), 1, 65535 },
 };
@@ -93,7 +103,8 @@ static const struct key keys[] = {
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = {
-	"server", "access", "cache", "resolver", "limits", "dnssec", "log", "toy-internet",
+	"server", "access", "cache", "resolver", "limits", "dnssec", "log", "control", "metrics",
+	"toy-internet",
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -103,6 +114,13 @@ static const char *const log_levels[] = {
 	[LOG_WARN] = "warn",
 	[LOG_INFO] = "info",
 	[LOG_DEBUG] = "debug",
+	NULL,
+};
+
+static const char *const log_formats[] = {
+	[LOG_FORMAT_TEXT] = "text",
+	[LOG_FORMAT_JSON] = "json",
+	NULL,
 };
 
 /* One load in progress. */
@@ -224,19 +242,52 @@ static bool set_bool(struct load *l, const struct key *k, const yaml_node_t *v)
 	return true;
 }
 
-static bool set_log(struct load *l, const yaml_node_t *v)
+/* One of the names (a NULL-ended table, index = the enum's value), what says them all. */
+static bool set_name(struct load *l, const struct key *k, const yaml_node_t *v,
+		     const char *const *names, const char *what)
 {
 	const char *s;
-	const char *what = "error, warn, info or debug";
 	if (!config_yaml_scalar(&l->y, v, l->key, what, &s))
 		return false;
-	for (size_t i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++) {
-		if (strcmp(s, log_levels[i]) == 0) {
-			l->c->log_level = (enum log_level)i;
+	for (int i = 0; names[i]; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			memcpy((char *)l->c + k->off, &i, sizeof(i));
 			return true;
 		}
 	}
 	return config_yaml_fail(&l->y, v, l->key, "expected %s", what);
+}
+
+/* A group name (or number) that exists on this machine, as its gid. */
+static bool set_group(struct load *l, const yaml_node_t *v)
+{
+	const char *s;
+	if (!config_yaml_scalar(&l->y, v, l->key, "a group name", &s))
+		return false;
+	struct group gr, *res = NULL;
+	char buf[4096];
+	uint32_t num;
+	if (getgrnam_r(s, &gr, buf, sizeof(buf), &res) == 0 && res) {
+		l->c->control.gid = res->gr_gid;
+	} else if (text_u32(s, strlen(s), UINT32_MAX - 1, &num) == ERR_OK) {
+		l->c->control.gid = (gid_t)num;
+	} else {
+		return config_yaml_fail(&l->y, v, l->key, "no group \"%.64s\" on this machine", s);
+	}
+	l->c->control.has_group = true;
+	return true;
+}
+
+static bool set_addr(struct load *l, const struct key *k, const yaml_node_t *v)
+{
+	const char *s;
+	if (!config_yaml_scalar(&l->y, v, l->key, "an IPv4 or IPv6 address", &s))
+		return false;
+	if (!config_yaml_addr(s, (struct sockaddr_storage *)((char *)l->c + k->off)))
+		return config_yaml_fail(&l->y, v, l->key, "not an IPv4 or IPv6 address: \"%.64s\"",
+					s);
+	l->c->metrics.on = true;
+	return true;
 }
 
 static bool set_path(struct load *l, const struct key *k, const yaml_node_t *v)
@@ -402,7 +453,10 @@ static bool set_value(struct load *l, const struct key *k, const yaml_node_t *v)
 	case K_SIZE: return set_size(l, k, v);
 	case K_TTL: return set_ttl(l, k, v);
 	case K_PATH: return set_path(l, k, v);
-	case K_LOG: return set_log(l, v);
+	case K_LOG: return set_name(l, k, v, log_levels, "error, warn, info or debug");
+	case K_FORMAT: return set_name(l, k, v, log_formats, "text or json");
+	case K_GROUP: return set_group(l, v);
+	case K_ADDR: return set_addr(l, k, v);
 	case K_LISTEN: return set_listen(l, v);
 	case K_PREFIXES: return set_prefixes(l, k, v);
 	case K_NAMES: return set_names(l, v);
@@ -445,7 +499,7 @@ static bool load_top(struct load *l)
 	if (root->type != YAML_MAPPING_NODE)
 		return config_yaml_fail(&l->y, root, NULL,
 					"expected a mapping of sections (server, access, cache, "
-					"resolver, limits, log, toy-internet)");
+					"resolver, limits, log, control, metrics, toy-internet)");
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
 	     p < root->data.mapping.pairs.top; p++) {
 		const yaml_node_t *kn = config_yaml_node(&l->y, p->key);
@@ -505,7 +559,16 @@ static void defaults(struct config *c)
 	c->dnssec.bogus_ttl_s = 60; /* as Unbound's val-bogus-ttl */
 	val_limits_default(&c->dnssec.limits);
 	c->log_level = LOG_INFO;
+	c->metrics.port = 8053;
 	c->toy.port = 53;
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
 }
 
 /* What the walk cannot do key by key: checks across keys, defaults relative to the file. */
@@ -523,13 +586,10 @@ static bool finish(struct load *l)
 	    !config_yaml_path(&l->y, NULL, "resolver.root-hints", "root.hints",
 			      c->resolver.root_hints, sizeof(c->resolver.root_hints)))
 		return false;
-	for (size_t i = 0; i < c->server.n_listen; i++) {
-		struct sockaddr_storage *ss = &c->server.listen[i];
-		if (ss->ss_family == AF_INET)
-			((struct sockaddr_in *)ss)->sin_port = htons(c->server.port);
-		else
-			((struct sockaddr_in6 *)ss)->sin6_port = htons(c->server.port);
-	}
+	for (size_t i = 0; i < c->server.n_listen; i++)
+		set_port(&c->server.listen[i], c->server.port);
+	if (c->metrics.on)
+		set_port(&c->metrics.listen, c->metrics.port);
 	return true;
 }
 
@@ -558,6 +618,43 @@ fail:
 	if (!ok)
 		free(c);
 	return ok;
+}
+
+/* Keys that a running daemon takes only at restart: what binds sockets, starts threads or
+ * sizes the cache. The toy-internet map's zones are reloaded, but not another map. */
+static bool restart_only(const struct key *k)
+{
+	static const char *const names[] = {
+		"server.listen", "server.port", "server.threads", "cache.size", "control.socket",
+		"control.group", "metrics.listen", "metrics.port", "toy-internet.map",
+		"toy-internet.port",
+	};
+	char full[80];
+	snprintf(full, sizeof(full), "%s.%s", k->section, k->name);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(full, names[i]) == 0)
+			return true;
+	return false;
+}
+
+unsigned config_diff(const struct config *a, const struct config *b, char *out, size_t cap)
+{
+	unsigned n = 0;
+	size_t len = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const struct key *k = &keys[i];
+		bool group_set = k->kind == K_GROUP && a->control.has_group != b->control.has_group;
+		if (!group_set &&
+		    memcmp((const char *)a + k->off, (const char *)b + k->off, k->size) == 0)
+			continue;
+		int w = snprintf(out + len, cap - len, "%s%s.%s%s", n ? ", " : "", k->section,
+				 k->name, restart_only(k) ? " (at restart)" : "");
+		n++;
+		if (w > 0 && (size_t)w < cap - len)
+			len += (size_t)w;
+	}
+	return n;
 }
 
 void config_free(struct config *c)

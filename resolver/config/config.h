@@ -1,7 +1,7 @@
 /* resolver/config/config.h: resolverd's configuration, read from YAML into one immutable struct.
  *
- * config_load reads the file (sections server, access, cache, resolver, limits, log and
- * toy-internet; conf/README.md documents every key), checks every key, type and range, and
+ * config_load reads the file (sections server, access, cache, resolver, limits, log,
+ * control, metrics and toy-internet; conf/README.md documents every key), checks every key, type and range, and
  * hands back a struct config holding the values in host types, defaults filled in for whatever
  * the file leaves out. A fault stops the load with "file:line: key: reason" in the caller's
  * buffer; nothing is half-loaded, so SIGHUP can keep the old configuration on failure. The
@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "cache.h"
 #include "iterator.h"
@@ -93,6 +94,18 @@ struct config {
 		struct val_limits limits;           /* KeyTrap and NSEC3 bounds */
 	} dnssec;
 	enum log_level log_level;
+	enum log_format log_format; /* log.format: text or JSON lines */
+	bool log_queries;           /* log.queries: one line per answered query */
+	struct {
+		char socket[CONFIG_PATH_MAX]; /* the Unix socket of resolverd-ctl; empty: none */
+		gid_t gid;                    /* group whose members may use it besides root */
+		bool has_group;               /* gid was given (control.group) */
+	} control;
+	struct {
+		struct sockaddr_storage listen; /* port filled in */
+		bool on;                        /* metrics.listen was given */
+		uint16_t port;
+	} metrics;
 	struct {
 		char map[CONFIG_PATH_MAX]; /* the map file, usable from the current directory;
 					      empty when the toy internet is off */
@@ -108,6 +121,13 @@ struct config {
  * "path:line: YAML syntax: problem" for text that is not YAML, "path: cannot open: reason" for
  * a file that cannot be read. Whether the files it names exist is not checked here. */
 bool config_load(const char *path, struct config **out, char err[static 256]);
+
+/* Writes the "section.key" names of the keys whose values differ between a and b, comma
+ * separated, into out (cap bytes, always terminated; cut when too long) and returns how many
+ * differ. A key a running daemon takes only at restart (listen addresses, port, threads,
+ * cache size, control socket, metrics address, toy-internet map and port) is followed by
+ * " (at restart)". For telling an operator what a reload changed. */
+unsigned config_diff(const struct config *a, const struct config *b, char *out, size_t cap);
 
 /* Frees a configuration from config_load; config_free(NULL) does nothing. */
 void config_free(struct config *c);

@@ -100,7 +100,8 @@ enum iter_step_kind {
 	ITER_STEP_VERDICT,   /* no query: what validation made of an RRset or a denial
 				(qname, qtype) of zone; security, key_tag, algorithm, note */
 	ITER_STEP_BOGUS,     /* the reply did not validate: perhaps forged, so the question
-				is asked again (ITER_BOGUS_RETRIES times at most) */
+				is asked again (ITER_BOGUS_RETRIES times at most); the last kind
+				(resolver/ctl/ctl_trace.c reads kinds up to it) */
 };
 
 /* One step: a query and what came of it (or, for LIMIT and NO_SERVER, why it stopped). */

@@ -3,7 +3,9 @@
  * Runs in the foreground and logs to stderr. SIGTERM and SIGINT stop it within a second (exit
  * 0; 1 if a worker was stuck and had to be left behind: a bug, and the log names it); SIGHUP
  * reads the configuration file again and uses it if it is good, or keeps the one in force and
- * says why. SIGUSR1 logs the counters. Only this file exits.
+ * says why (resolverd-ctl reload does the same, through resolver/ctl/reload.c). SIGUSR1 logs
+ * the counters. The control socket and the metrics endpoint start after the workers and stop
+ * before them. Only this file exits.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -16,8 +18,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ctl.h"
 #include "daemon.h"
 #include "log.h"
+#include "metrics.h"
+#include "reload.h"
 #include "server.h"
 
 #define RESOLVERD_VERSION "0.1"
@@ -40,26 +45,12 @@ static void usage(FILE *f)
 	      "  -h, --help    this help\n"
 	      "  -V, --version version\n"
 	      "\n"
-	      "Signals: SIGTERM/SIGINT stop it within 1 s; SIGHUP reloads CONFIG, keeping the\n"
-	      "cache (and the configuration in force if the new one is bad); SIGUSR1 logs the\n"
-	      "counters (queries, cache hits, resolutions, upstream queries...), as the exit does.\n",
+	      "Signals: SIGTERM/SIGINT stop it within 1 s; SIGHUP reloads CONFIG and the toy\n"
+	      "internet's zones, keeping the cache (and everything in force if a file is bad);\n"
+	      "SIGUSR1 logs the counters (queries, cache hits, resolutions, upstream queries...),\n"
+	      "as the exit does. With control.socket in CONFIG, resolverd-ctl steers it (see\n"
+	      "resolverd-ctl -h); with metrics.listen, Prometheus reads its counters.\n",
 	      f);
-}
-
-/* Keeps every configuration loaded until exit: resolutions in flight may use an old one. */
-struct configs {
-	struct config **v;
-	size_t n;
-};
-
-static bool keep(struct configs *cs, struct config *c)
-{
-	struct config **v = realloc(cs->v, (cs->n + 1) * sizeof(*v));
-	if (!v)
-		return false;
-	cs->v = v;
-	cs->v[cs->n++] = c;
-	return true;
 }
 
 static void announce(const struct config *cfg, bool auth_only)
@@ -107,42 +98,40 @@ static void raise_fd_limit(void)
 }
 
 /* Waits for signals: HUP reloads, USR1 logs the counters, TERM/INT end the wait. */
-static void wait_signals(const char *path, struct server *s, struct configs *cs,
-			 const sigset_t *set)
+static void wait_signals(struct server *s, struct reload *r, const sigset_t *set)
 {
 	for (;;) {
 		int sig;
+		char report[2048];
 		if (sigwait(set, &sig) != 0)
 			continue;
 		if (sig == SIGUSR1) {
 			log_stats(s);
-			continue;
-		}
-		if (sig != SIGHUP) {
+		} else if (sig == SIGHUP) {
+			daemon_notify("RELOADING=1");
+			reload_run(r, s, report, sizeof(report)); /* it logs the report */
+			daemon_notify("READY=1");
+		} else {
 			log_msg(LOG_INFO, "stopping (signal %d)", sig);
 			daemon_notify("STOPPING=1");
 			return;
 		}
-		struct config *c;
-		char err[256] = "";
-		daemon_notify("RELOADING=1");
-		if (!config_load(path, &c, err)) {
-			log_msg(LOG_ERROR, "reload failed, keeping the configuration in force: %s",
-				err);
-			daemon_notify("READY=1");
-			continue;
-		}
-		if (!keep(cs, c)) {
-			config_free(c);
-			log_msg(LOG_ERROR, "reload failed: out of memory");
-			continue;
-		}
-		if (!server_reload(s, c))
-			continue; /* kept for server_free all the same: keep() took it */
-		log_set_level(c->log_level);
-		log_msg(LOG_INFO, "reloaded %s", path);
-		daemon_notify("READY=1");
 	}
+}
+
+/* The control socket and the metrics endpoint, when the configuration asks for them. */
+static bool start_services(struct server *s, struct reload *r, const struct config *cfg,
+			   struct ctl **ctl, struct metrics **metrics, char err[static 256])
+{
+	if (cfg->control.socket[0] && !ctl_start(s, r, cfg, RESOLVERD_VERSION, ctl, err))
+		return false;
+	if (cfg->control.socket[0])
+		log_msg(LOG_INFO, "control socket %s", cfg->control.socket);
+	if (cfg->metrics.on && !metrics_start(s, cfg, metrics, err))
+		return false;
+	if (cfg->metrics.on)
+		log_msg(LOG_INFO, "metrics on port %u at /metrics", cfg->metrics.port);
+	return true;
 }
 
 /* resolverd -t: the configuration loaded; checks the files it names. */
@@ -158,7 +147,8 @@ static int check_only(const char *path, struct config *cfg, bool auth_only)
 	return ok ? 0 : 1;
 }
 
-/* server.user, once every socket is bound and before any thread starts. The configuration
+/* server.user, once every socket is bound and the control socket made (its directory may
+ * need root); the drop applies to every thread. The configuration
  * file and the trust anchors are read again on SIGHUP, as that user. */
 static bool drop_user(const struct config *cfg, const char *path, char err[static 256])
 {
@@ -217,9 +207,10 @@ int main(int argc, char **argv)
 	enum args a = arguments(argc, argv, &path, &auth_only, &check);
 	if (a != ARGS_RUN)
 		return a == ARGS_DONE ? 0 : 1;
-	struct configs cs = { 0 };
 	struct config *cfg;
 	struct server *s = NULL;
+	struct ctl *ctl = NULL;
+	struct metrics *metrics = NULL;
 	char err[256] = "";
 	if (!config_load(path, &cfg, err)) {
 		fprintf(stderr, "resolverd: %s\n", err);
@@ -227,8 +218,14 @@ int main(int argc, char **argv)
 	}
 	if (check)
 		return check_only(path, cfg, auth_only);
-	keep(&cs, cfg);
+	bool journal = log_journal_detect();
 	log_set_level(cfg->log_level);
+	log_set_format(cfg->log_format, journal);
+	struct reload *r = reload_new(path, cfg, journal);
+	if (!r) {
+		fprintf(stderr, "resolverd: out of memory\n");
+		return 1;
+	}
 	raise_fd_limit();
 	/* The workers inherit this mask: signals reach only sigwait below. */
 	sigset_t set;
@@ -240,13 +237,18 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int rc = 1;
-	if (!server_new(cfg, auth_only, &s, err) || !drop_user(cfg, path, err) ||
-	    !server_start(s, err)) {
+	if (!server_new(cfg, auth_only, &s, err) || !server_start(s, err) ||
+	    (!auth_only && !start_services(s, r, cfg, &ctl, &metrics, err)) ||
+	    !drop_user(cfg, path, err)) {
 		fprintf(stderr, "resolverd: %s\n", err);
 	} else {
 		announce(cfg, auth_only);
 		daemon_notify("READY=1");
-		wait_signals(path, s, &cs, &set);
+		wait_signals(s, r, &set);
+		ctl_free(ctl);
+		metrics_free(metrics);
+		ctl = NULL;
+		metrics = NULL;
 		log_stats(s);
 		if (!server_join(s, STOP_WAIT_MS)) {
 			/* A stuck worker still uses the server: free nothing, exit now. */
@@ -255,9 +257,9 @@ int main(int argc, char **argv)
 		}
 		rc = 0;
 	}
+	ctl_free(ctl);
+	metrics_free(metrics);
 	server_free(s);
-	for (size_t i = 0; i < cs.n; i++)
-		config_free(cs.v[i]);
-	free(cs.v);
+	reload_free(r);
 	return rc;
 }

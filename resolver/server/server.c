@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dns.h"
 #include "log.h"
 #include "server_priv.h"
 
@@ -175,8 +176,9 @@ static bool worker_init(struct server *s, struct worker *w, unsigned id,
 			const struct config *cfg, char err[static 256])
 {
 	size_t n_auth = 0;
-	const struct sockaddr_storage *auth = s->auth && id == 0 ? auth_addresses(s->auth, &n_auth)
-								 : NULL;
+	const struct auth *zones = atomic_load(&s->auth);
+	const struct sockaddr_storage *auth = zones && id == 0 ? auth_addresses(zones, &n_auth)
+							       : NULL;
 	size_t n_rec = s->auth_only ? 0 : cfg->server.n_listen;
 	w->s = s;
 	w->id = id;
@@ -247,12 +249,7 @@ static bool load_parts(struct server *s, const struct config *cfg, char err[stat
 			snprintf(err, 256, "--auth-only needs toy-internet.map in the configuration");
 		return !s->auth_only;
 	}
-	struct config_map *map;
-	if (!config_load_map(cfg->toy.map, &map, err))
-		return false;
-	bool ok = auth_load(map, &s->auth, err);
-	config_map_free(map);
-	return ok;
+	return zones_load(s, cfg->toy.map, err);
 }
 
 bool server_new(const struct config *cfg, bool auth_only, struct server **out,
@@ -351,7 +348,7 @@ void server_free(struct server *s)
 		snapshot_free(snap);
 		snap = older;
 	}
-	auth_free(s->auth);
+	zones_free(s);
 	cache_free(s->cache);
 	infra_free(s->infra);
 	free(s);
@@ -395,6 +392,18 @@ void server_stats(const struct server *s, struct server_stats *out)
 		out->servfail += atomic_load(&w->servfail);
 		out->upstream += atomic_load(&w->upstream);
 		out->jostled += atomic_load(&w->jostled);
+		out->timeouts += atomic_load(&w->timeouts);
+		out->tcp_fallbacks += atomic_load(&w->tcp_fallbacks);
+		out->latency_sum_ms += atomic_load(&w->latency_sum_ms);
+		out->resolving += atomic_load(&s->workers[i].n_flights_seen);
+		for (size_t k = 0; k <= SERVER_QTYPES; k++)
+			out->qtype[k] += atomic_load(&w->qtype[k]);
+		for (size_t k = 0; k < 16; k++)
+			out->rcode[k] += atomic_load(&w->rcode[k]);
+		for (size_t k = 0; k < SERVER_SERVFAIL_N; k++)
+			out->servfail_why[k] += atomic_load(&w->servfail_why[k]);
+		for (size_t k = 0; k <= SERVER_LATENCY_BUCKETS; k++)
+			out->latency[k] += atomic_load(&w->latency[k]);
 		if (s->workers[i].up) {
 			struct upstream_stats us;
 			upstream_stats(s->workers[i].up, &us);
@@ -402,4 +411,61 @@ void server_stats(const struct server *s, struct server_stats *out)
 			out->in_flight += us.in_flight;
 		}
 	}
+}
+
+/* The types an operator sees most, and those DNSSEC adds. */
+const uint16_t server_qtypes[SERVER_QTYPES] = {
+	DNS_TYPE_A,     DNS_TYPE_NS,    DNS_TYPE_CNAME,  DNS_TYPE_SOA,  DNS_TYPE_PTR,   DNS_TYPE_MX,
+	DNS_TYPE_TXT,   DNS_TYPE_AAAA,  DNS_TYPE_SRV,    DNS_TYPE_NAPTR, DNS_TYPE_DS,   DNS_TYPE_RRSIG,
+	DNS_TYPE_DNSKEY, DNS_TYPE_SVCB, DNS_TYPE_HTTPS, DNS_TYPE_CAA,  DNS_TYPE_ANY,
+};
+
+/* From a cache hit (under 1 ms) to a resolution near its budget. */
+const uint32_t server_latency_ms[SERVER_LATENCY_BUCKETS] = { 1, 5, 10, 25, 50, 100, 250, 1000,
+							     5000 };
+
+const char *server_rcode_name(unsigned rcode)
+{
+	static const char *const names[16] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
+		"YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "RCODE11", "RCODE12", "RCODE13",
+		"RCODE14", "RCODE15",
+	};
+	return names[rcode & 15];
+}
+
+void server_addr_text(const struct sockaddr_storage *ss, char *out, size_t cap)
+{
+	uint16_t port = ss->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)ss)->sin6_port
+						  : ((const struct sockaddr_in *)ss)->sin_port;
+	addr_text(ss, ntohs(port), out, cap);
+}
+
+const char *server_servfail_name(enum server_servfail why)
+{
+	static const char *const names[SERVER_SERVFAIL_N] = {
+		[SERVER_SERVFAIL_LIMIT] = "limit",
+		[SERVER_SERVFAIL_NO_SERVER] = "no-server",
+		[SERVER_SERVFAIL_JOSTLED] = "jostled",
+		[SERVER_SERVFAIL_OVERLOAD] = "overload",
+		[SERVER_SERVFAIL_CACHE_ONLY] = "cache-only",
+		[SERVER_SERVFAIL_BOGUS] = "dnssec-bogus",
+		[SERVER_SERVFAIL_OTHER] = "other",
+	};
+	return why < SERVER_SERVFAIL_N ? names[why] : "other";
+}
+
+const struct config *server_config(const struct server *s)
+{
+	return atomic_load_explicit(&s->snap, memory_order_acquire)->cfg;
+}
+
+struct cache *server_cache(const struct server *s)
+{
+	return s->cache;
+}
+
+const struct iter_env *server_iter_env(const struct server *s)
+{
+	return &atomic_load_explicit(&s->snap, memory_order_acquire)->env;
 }

@@ -86,6 +86,7 @@ struct waiter {
 	struct waiter *next;
 	struct client c;
 	struct answer_req req;
+	uint64_t start_ms; /* when its query came (the latency histogram, the query log) */
 };
 
 /* One resolution in flight and the clients waiting for it. */
@@ -107,7 +108,9 @@ struct flight {
 
 struct worker_stats {
 	atomic_uint_fast64_t queries, cache_hits, resolutions, joined, refused, formerr, dropped,
-		servfail, upstream, jostled;
+		servfail, upstream, jostled, timeouts, tcp_fallbacks, latency_sum_ms;
+	atomic_uint_fast64_t qtype[SERVER_QTYPES + 1], rcode[16], servfail_why[SERVER_SERVFAIL_N],
+		latency[SERVER_LATENCY_BUCKETS + 1];
 };
 
 struct worker {
@@ -123,6 +126,7 @@ struct worker {
 	unsigned n_conns;
 	struct flight *flights[FLIGHT_BUCKETS];
 	unsigned n_flights;
+	atomic_uint n_flights_seen;     /* n_flights, for other threads (the metrics) */
 	struct flight *oldest, *newest;
 	unsigned peak_flights;          /* since the last memory trim */
 	struct loop_timer expire;       /* worker 0: reclaims expired cache entries */
@@ -131,12 +135,24 @@ struct worker {
 	struct worker_stats st;
 };
 
+/* The toy internet's zones as loaded: the map's zones and a hash of each file, so that a
+ * reload can say which changed. Replaced ones are kept until server_free: a worker may be
+ * answering from them. */
+struct zoneset {
+	struct zoneset *older;
+	struct auth *auth;
+	size_t n;
+	uint8_t (*names)[NAME_MAX_WIRE];
+	uint64_t *hashes;
+};
+
 struct server {
 	_Atomic(struct snapshot *) snap;
 	struct cache *cache;
 	struct infra *infra;
 	struct hints hints;
-	struct auth *auth;
+	_Atomic(struct auth *) auth;    /* the zones served now (zones->auth) */
+	struct zoneset *zones;
 	bool auth_only;
 	struct worker *workers;
 	unsigned n_workers;
@@ -151,6 +167,12 @@ void io_reply(struct worker *w, const struct client *c, const uint8_t *msg, size
 void io_conn_release(struct conn *conn);
 /* Closes every TCP connection of w (at shutdown). */
 void io_close_all(struct worker *w);
+
+/* server_zones.c: the toy internet's zones. */
+/* Loads the map at path and its zones into s->zones and s->auth; false with err. */
+bool zones_load(struct server *s, const char *path, char err[static 256]);
+/* Frees every zone set loaded (at server_free). */
+void zones_free(struct server *s);
 
 /* server_query.c: answering. */
 /* Handles one query from c. Returns the length of a reply to send at once into out (cap

@@ -11,6 +11,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <arpa/inet.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,70 @@
 static struct snapshot *snapshot(const struct worker *w)
 {
 	return atomic_load_explicit(&w->s->snap, memory_order_acquire);
+}
+
+/* ---- counting and the query log ---- */
+
+static void bump(atomic_uint_fast64_t *c)
+{
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+static void count_qtype(struct worker *w, uint16_t type)
+{
+	size_t i = 0;
+	while (i < SERVER_QTYPES && server_qtypes[i] != type)
+		i++;
+	bump(&w->st.qtype[i]);
+}
+
+/* A reply to a recursive client is going out, ms after its query came: counted by rcode and
+ * time taken, and logged when log.queries is on. */
+static void account(struct worker *w, const struct client *c, const struct answer_req *req,
+		    const uint8_t *reply, size_t len, uint64_t ms, bool cached)
+{
+	if (len < DNS_HEADER_SIZE)
+		return;
+	unsigned rcode = reply[3] & 15u;
+	size_t b = 0;
+	while (b < SERVER_LATENCY_BUCKETS && ms > server_latency_ms[b])
+		b++;
+	bump(&w->st.rcode[rcode]);
+	bump(&w->st.latency[b]);
+	if (ms) /* the hit path answers within the loop's millisecond: nothing to add */
+		atomic_fetch_add_explicit(&w->st.latency_sum_ms, ms, memory_order_relaxed);
+	if (!snapshot(w)->cfg->log_queries || !log_enabled(LOG_INFO))
+		return;
+	char addr[INET6_ADDRSTRLEN + 8], q[NAME_MAX_TEXT], t[16];
+	struct buf_out bq, bt;
+	buf_out_init(&bq, q, sizeof(q) - 1);
+	buf_out_init(&bt, t, sizeof(t) - 1);
+	name_to_text(req->q.name, &bq);
+	rdata_type_to_text(req->q.type, &bt);
+	q[bq.len] = 0;
+	t[bt.len] = 0;
+	server_addr_text(&c->peer, addr, sizeof(addr));
+	struct log_query lq = { addr, q, t, server_rcode_name(rcode), cached, (uint32_t)ms };
+	log_query(&lq);
+}
+
+/* A client gets SERVFAIL: counted by reason and logged at level info with it. */
+static void servfail(struct worker *w, const struct answer_req *req, enum server_servfail why,
+		     const char *detail)
+{
+	bump(&w->st.servfail);
+	bump(&w->st.servfail_why[why]);
+	if (!log_enabled(LOG_INFO))
+		return;
+	char q[NAME_MAX_TEXT + 16];
+	struct buf_out b;
+	buf_out_init(&b, q, sizeof(q) - 1);
+	name_to_text(req->q.name, &b);
+	buf_puts(&b, " ");
+	rdata_type_to_text(req->q.type, &b);
+	q[b.len] = 0;
+	log_msg(LOG_INFO, "SERVFAIL for %s: %s%s%s", q, server_servfail_name(why),
+		detail ? ": " : "", detail ? detail : "");
 }
 
 /* A cache read into the worker's scratch buffer: the RRset of req's question (cut false), or
@@ -70,8 +135,8 @@ static bool bogus_passes(const struct answer_req *req)
 	return req->qflags & DNS_FLAG_CD;
 }
 
-static size_t bogus_reply(uint8_t *out, size_t cap, const struct answer_req *req,
-			  enum val_reason reason, const uint8_t *zone)
+static size_t bogus_reply(struct worker *w, uint8_t *out, size_t cap,
+			  const struct answer_req *req, enum val_reason reason, const uint8_t *zone)
 {
 	char text[NAME_MAX_TEXT + 64];
 	struct buf_out b;
@@ -84,6 +149,7 @@ static size_t bogus_reply(uint8_t *out, size_t cap, const struct answer_req *req
 	text[b.len] = 0;
 	int code = val_reason_ede(reason);
 	struct answer_ede ede = { (uint16_t)(code < 0 ? 6 : code), text }; /* 6: DNSSEC Bogus */
+	servfail(w, req, SERVER_SERVFAIL_BOGUS, text);
 	return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, &ede);
 }
 
@@ -112,10 +178,8 @@ static size_t from_cache(struct worker *w, const struct snapshot *snap,
 	if (!servable(snap, req, set))
 		return 0;
 	atomic_fetch_add_explicit(&w->st.cache_hits, 1, memory_order_relaxed);
-	if (set->security == CACHE_SEC_BOGUS && !bogus_passes(req)) {
-		atomic_fetch_add_explicit(&w->st.servfail, 1, memory_order_relaxed);
-		return bogus_reply(out, cap, req, (enum val_reason)set->reason, NULL);
-	}
+	if (set->security == CACHE_SEC_BOGUS && !bogus_passes(req))
+		return bogus_reply(w, out, cap, req, (enum val_reason)set->reason, NULL);
 	uint16_t flags = ad_flag(req, set->security == CACHE_SEC_SECURE);
 	size_t n = (size_t)set->count + (req->dnssec_ok ? set->n_extra : 0);
 	if (r == CACHE_HIT) {
@@ -137,8 +201,10 @@ static size_t cache_only(struct worker *w, const struct answer_req *req, uint32_
 {
 	enum cache_res r = cache_read(w, req, true, now_s);
 	const struct cache_rrset *set = (const struct cache_rrset *)w->scratch;
-	if (r != CACHE_HIT)
+	if (r != CACHE_HIT) {
+		servfail(w, req, SERVER_SERVFAIL_CACHE_ONLY, "RD=0 and no delegation cached");
 		return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, NULL);
+	}
 	return answer_build(out, cap, req, DNS_RCODE_NOERROR, 0, NULL, 0, set->rr, set->count);
 }
 
@@ -223,23 +289,18 @@ static void log_trace(const struct flight *f)
 	}
 }
 
-/* A resolution that hit a limit says so at level info, naming the limit and the question
- * (the client's, or the sub-question of a name server's address) that hit it. */
-static void log_limit(const struct flight *f)
+/* Why a resolution ended in SERVFAIL, from its last step, and the step's note. */
+static enum server_servfail failure_reason(const struct flight *f, const char **detail)
 {
 	size_t n;
 	const struct iter_step *s = iter_trace(f->it, &n);
-	while (n > 0 && s[n - 1].kind != ITER_STEP_LIMIT)
-		n--;
-	if (n == 0 || !log_enabled(LOG_INFO))
-		return;
-	char q[NAME_MAX_TEXT + 16];
-	struct buf_out b;
-	buf_out_init(&b, q, sizeof(q));
-	name_to_text(s[n - 1].qname, &b);
-	buf_puts(&b, " ");
-	rdata_type_to_text(s[n - 1].qtype, &b);
-	log_msg(LOG_INFO, "SERVFAIL for %s: limit hit: %s", q, s[n - 1].note);
+	*detail = n ? s[n - 1].note : NULL;
+	if (n && s[n - 1].kind == ITER_STEP_LIMIT)
+		return SERVER_SERVFAIL_LIMIT;
+	if (n && s[n - 1].kind == ITER_STEP_NO_SERVER)
+		return SERVER_SERVFAIL_NO_SERVER;
+	*detail = NULL;
+	return SERVER_SERVFAIL_OTHER;
 }
 
 /* What a resolution gives its clients. */
@@ -252,24 +313,30 @@ struct outcome {
 	enum val_state sec;
 	enum val_reason reason;
 	const uint8_t *zone;
+	enum server_servfail why; /* for SERVFAIL */
+	const char *detail;
 };
 
 /* The reply of one waiting client into out. */
 static size_t outcome_reply(struct flight *f, struct outcome *o, const struct answer_req *req,
 			    uint8_t *out, size_t cap)
 {
-	if (o->rcode == DNS_RCODE_SERVFAIL)
+	if (o->rcode == DNS_RCODE_SERVFAIL) {
+		servfail(f->w, req, o->why, o->detail);
 		return answer_error(out, cap, req, true, o->rcode, NULL);
+	}
 	if (o->sec == VAL_BOGUS && !bogus_passes(req))
-		return bogus_reply(out, cap, req, o->reason, o->zone);
+		return bogus_reply(f->w, out, cap, req, o->reason, o->zone);
 	uint16_t flags = ad_flag(req, o->sec == VAL_SECURE);
 	if (req->dnssec_ok)
 		return answer_build(out, cap, req, o->rcode, flags, o->an, o->n_an, o->ns, o->n_ns);
 	if (!o->an_plain && !o->ns_plain) {
 		o->an_plain = arena_alloc(f->a, (o->n_an + 1) * sizeof(struct wire_rr));
 		o->ns_plain = arena_alloc(f->a, (o->n_ns + 1) * sizeof(struct wire_rr));
-		if (!o->an_plain || !o->ns_plain)
+		if (!o->an_plain || !o->ns_plain) {
+			servfail(f->w, req, SERVER_SERVFAIL_OTHER, "out of memory");
 			return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, NULL);
+		}
 		o->n_an_plain = iter_strip_dnssec(o->an, o->n_an, req->q.type, true, o->an_plain);
 		o->n_ns_plain = iter_strip_dnssec(o->ns, o->n_ns, req->q.type, false, o->ns_plain);
 	}
@@ -284,30 +351,12 @@ static void flight_answer(struct flight *f, struct outcome *o)
 	flight_unlink(f);
 	for (struct waiter *wt = f->waiters; wt; wt = wt->next) {
 		size_t len = outcome_reply(f, o, &wt->req, out, sizeof(out));
-		if (len > 3 && (out[3] & 0xF) == DNS_RCODE_SERVFAIL)
-			atomic_fetch_add_explicit(&f->w->st.servfail, 1, memory_order_relaxed);
+		account(f->w, &wt->c, &wt->req, out, len, loop_now_ms(f->w->loop) - wt->start_ms,
+			false);
 		io_reply(f->w, &wt->c, out, len);
 	}
+	atomic_store_explicit(&f->w->n_flights_seen, f->w->n_flights, memory_order_relaxed);
 	flight_free(f);
-}
-
-/* A bogus answer says so at level info: the question, the zone and the reason. */
-static void log_bogus(const struct flight *f, const struct outcome *o)
-{
-	if (!log_enabled(LOG_INFO))
-		return;
-	char q[NAME_MAX_TEXT + 16], z[NAME_MAX_TEXT];
-	struct buf_out bq, bz;
-	buf_out_init(&bq, q, sizeof(q));
-	buf_out_init(&bz, z, sizeof(z));
-	name_to_text(f->qname, &bq);
-	buf_puts(&bq, " ");
-	rdata_type_to_text(f->qtype, &bq);
-	if (o->zone)
-		name_to_text(o->zone, &bz);
-	else
-		buf_puts(&bz, "?");
-	log_msg(LOG_INFO, "DNSSEC bogus: %s in zone %s: %s", q, z, val_reason_str(o->reason));
 }
 
 /* The resolution is over: every waiting client gets its reply. */
@@ -316,10 +365,8 @@ static void flight_complete(struct flight *f)
 	struct outcome o = { 0 };
 	o.rcode = iter_result(f->it, &o.an, &o.n_an, &o.ns, &o.n_ns);
 	o.sec = iter_security(f->it, &o.reason, &o.zone);
-	if (o.rcode == DNS_RCODE_SERVFAIL)
-		log_limit(f);
-	else if (o.sec == VAL_BOGUS)
-		log_bogus(f, &o);
+	o.why = o.rcode == DNS_RCODE_SERVFAIL ? failure_reason(f, &o.detail)
+					       : SERVER_SERVFAIL_OTHER;
 	if (log_enabled(LOG_DEBUG))
 		log_trace(f);
 	flight_answer(f, &o);
@@ -333,22 +380,32 @@ static void on_upstream(void *arg, const struct upstream_result *r)
 	struct iter_action act;
 	uint64_t now = loop_now_ms(f->w->loop);
 	f->uq = NULL;
-	if (r->status == UPSTREAM_REPLY)
-		iter_reply(f->it, r->reply, r->len, r->rtt_ms, now, &act);
-	else if (r->status == UPSTREAM_TIMEOUT && r->case_mismatch)
-		iter_case_mismatch(f->it, r->rtt_ms, now, &act);
-	else if (r->status == UPSTREAM_TIMEOUT)
-		iter_timeout(f->it, r->rtt_ms, now, &act);
-	else
-		iter_failed(f->it, r->error, r->rtt_ms, now, &act);
+	if (r->status == UPSTREAM_TIMEOUT)
+		bump(&f->w->st.timeouts);
+	server_iter_event(f->it, r, now, &act);
 	flight_run(f, &act);
+}
+
+void server_iter_event(struct iter *it, const struct upstream_result *r, uint64_t now_ms,
+		       struct iter_action *act)
+{
+	if (r->status == UPSTREAM_REPLY)
+		iter_reply(it, r->reply, r->len, r->rtt_ms, now_ms, act);
+	else if (r->status == UPSTREAM_TIMEOUT && r->case_mismatch)
+		iter_case_mismatch(it, r->rtt_ms, now_ms, act);
+	else if (r->status == UPSTREAM_TIMEOUT)
+		iter_timeout(it, r->rtt_ms, now_ms, act);
+	else
+		iter_failed(it, r->error, r->rtt_ms, now_ms, act);
 }
 
 /* Carries out the iterator's actions until one is a query in flight or the end. */
 static void flight_run(struct flight *f, struct iter_action *act)
 {
 	while (act->kind == ITER_SEND) {
-		atomic_fetch_add_explicit(&f->w->st.upstream, 1, memory_order_relaxed);
+		bump(&f->w->st.upstream);
+		if (act->tcp)
+			bump(&f->w->st.tcp_fallbacks);
 		unsigned flags = (act->tcp ? UPSTREAM_TCP : 0) | (act->exact_case ? UPSTREAM_0X20 : 0);
 		f->uq = upstream_send(f->w->up, (struct sockaddr *)&act->addr, act->query,
 				      act->query_len, flags, act->timeout_ms, on_upstream, f);
@@ -360,7 +417,8 @@ static void flight_run(struct flight *f, struct iter_action *act)
 	flight_complete(f);
 }
 
-static bool add_waiter(struct flight *f, const struct client *c, const struct answer_req *req)
+static bool add_waiter(struct flight *f, const struct client *c, const struct answer_req *req,
+		       uint64_t start_ms)
 {
 	if (f->n_waiters >= WAITERS_MAX)
 		return false;
@@ -369,6 +427,7 @@ static bool add_waiter(struct flight *f, const struct client *c, const struct an
 		return false;
 	wt->c = *c;
 	wt->req = *req;
+	wt->start_ms = start_ms;
 	wt->next = f->waiters;
 	f->waiters = wt;
 	f->n_waiters++;
@@ -389,7 +448,9 @@ static bool jostle(struct worker *w)
 	if (f->uq)
 		upstream_cancel(w->up, f->uq);
 	f->uq = NULL;
-	struct outcome o = { .rcode = DNS_RCODE_SERVFAIL };
+	struct outcome o = { .rcode = DNS_RCODE_SERVFAIL,
+			     .why = SERVER_SERVFAIL_JOSTLED,
+			     .detail = "given up for a newer question" };
 	flight_answer(f, &o); /* given up */
 	return true;
 }
@@ -403,7 +464,7 @@ static bool resolve(struct worker *w, struct snapshot *snap, const struct client
 	struct flight *f = flight_find(w, req, h);
 	if (f) {
 		atomic_fetch_add_explicit(&w->st.joined, 1, memory_order_relaxed);
-		return add_waiter(f, c, req);
+		return add_waiter(f, c, req, loop_now_ms(w->loop));
 	}
 	if (w->n_flights >= snap->cfg->server.resolutions_per_thread && !jostle(w))
 		return false;
@@ -420,7 +481,7 @@ static bool resolve(struct worker *w, struct snapshot *snap, const struct client
 	uint64_t now = loop_now_ms(w->loop);
 	f->it = f->a ? iter_new(f->a, &snap->env, f->qname, f->qtype, f->qclass, now,
 				    (uint32_t)time(NULL)) : NULL;
-	if (!f->it || !add_waiter(f, c, req)) {
+	if (!f->it || !add_waiter(f, c, req, now)) {
 		flight_free(f);
 		return false;
 	}
@@ -432,6 +493,7 @@ static bool resolve(struct worker *w, struct snapshot *snap, const struct client
 	w->newest = f;
 	if (++w->n_flights > w->peak_flights)
 		w->peak_flights = w->n_flights;
+	atomic_store_explicit(&w->n_flights_seen, w->n_flights, memory_order_relaxed);
 	atomic_fetch_add_explicit(&w->st.resolutions, 1, memory_order_relaxed);
 	struct iter_action act;
 	iter_start(f->it, now, &act);
@@ -491,6 +553,25 @@ static size_t check(struct worker *w, const struct client *c,
 	return rcode ? answer_error(out, cap, req, true, rcode, NULL) : 0;
 }
 
+/* The recursive service's answer to a query that passed the checks. */
+static size_t recursive(struct worker *w, struct snapshot *snap, const struct client *c,
+			const struct wire_query *q, const struct answer_req *req, uint8_t *out,
+			size_t cap)
+{
+	atomic_fetch_add_explicit(&w->st.queries, 1, memory_order_relaxed);
+	count_qtype(w, req->q.type);
+	uint32_t now_s = (uint32_t)(loop_now_ms(w->loop) / 1000);
+	size_t n = from_cache(w, snap, req, now_s, out, cap);
+	if (n)
+		return n;
+	if (!(q->flags & DNS_FLAG_RD))
+		return cache_only(w, req, now_s, out, cap);
+	if (resolve(w, snap, c, req))
+		return 0;
+	servfail(w, req, SERVER_SERVFAIL_OVERLOAD, "no room for another resolution");
+	return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, NULL);
+}
+
 size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt, size_t len,
 		    uint8_t *out, size_t cap)
 {
@@ -502,24 +583,17 @@ size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt
 		atomic_fetch_add_explicit(&w->st.dropped, 1, memory_order_relaxed);
 		return 0; /* nothing to answer to; never answer a response (no loops) */
 	}
-	answer_req_from(&req, &q, c->conn != NULL, snap->cfg->server.udp_size, !c->lis->auth);
-	if (!c->lis->auth && !config_client_allowed(snap->cfg, (const struct sockaddr *)&c->peer))
-		return refuse(w, &q, e, &req, out, cap);
-	size_t n = check(w, c, &q, e, &req, out, cap);
-	if (n)
-		return n;
-	if (c->lis->auth)
+	bool rec = !c->lis->auth;
+	answer_req_from(&req, &q, c->conn != NULL, snap->cfg->server.udp_size, rec);
+	size_t n;
+	if (rec && !config_client_allowed(snap->cfg, (const struct sockaddr *)&c->peer))
+		n = refuse(w, &q, e, &req, out, cap);
+	else if (!(n = check(w, c, &q, e, &req, out, cap)) && !rec)
 		return auth_answer(w->s->auth, (const struct sockaddr *)&c->lis->local, &q, pkt,
 				   len, req.max_size, out, cap);
-	atomic_fetch_add_explicit(&w->st.queries, 1, memory_order_relaxed);
-	uint32_t now_s = (uint32_t)(loop_now_ms(w->loop) / 1000);
-	n = from_cache(w, snap, &req, now_s, out, cap);
-	if (n)
-		return n;
-	if (!(q.flags & DNS_FLAG_RD))
-		return cache_only(w, &req, now_s, out, cap);
-	if (resolve(w, snap, c, &req))
-		return 0;
-	atomic_fetch_add_explicit(&w->st.servfail, 1, memory_order_relaxed);
-	return answer_error(out, cap, &req, true, DNS_RCODE_SERVFAIL, NULL);
+	else if (!n)
+		n = recursive(w, snap, c, &q, &req, out, cap);
+	if (rec)
+		account(w, c, &req, out, n, 0, true); /* answered within this wakeup */
+	return n;
 }

@@ -18,7 +18,7 @@
 # touched, however the file is started.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
-CHECKS=40
+CHECKS=44
 
 [ -x "$RESOLVERD" ] || skip_all $CHECKS "resolverd is not built"
 own_netns $CHECKS
@@ -26,7 +26,8 @@ MAN=$BUILD/man
 [ -f "$MAN/qdig.1" ] || skip_all $CHECKS "$MAN/qdig.1 is not built (make man)"
 
 # --- man pages
-for page in "$MAN/qdig.1" "$TOP/man/resolverd.8" "$TOP/man/resolverd.yaml.5"; do
+for page in "$MAN/qdig.1" "$TOP/man/resolverd.8" "$TOP/man/resolverd.yaml.5" \
+	"$TOP/man/resolverd-ctl.8"; do
 	w=$({ groff -ww -z -man "$page"; MANWIDTH=80 man --warnings -l "$page" >/dev/null; } 2>&1)
 	check "$(basename "$page") renders without warnings${w:+: $w}" [ -z "$w" ]
 done
@@ -64,6 +65,14 @@ schema=$(sed -nE 's/^\s*\{ "([a-z-]+)", "([a-z0-9-]+)", K_.*/\1.\2/p' \
 	"$TOP/resolver/config/config.c" | sort -u)
 check "the schema of config.c has keys ($(wc -l <<<"$schema"))" [ "$(wc -l <<<"$schema")" -gt 20 ]
 same "resolverd.yaml(5) KEYS are the schema's" "$schema" "$(entries KEYS "$TOP/man/resolverd.yaml.5")"
+
+CTL=$BUILD/resolverd-ctl
+ctl_opts=$("$CTL" -h | sed -nE 's/^  (-[-a-zA-Z]+)(, (-[-a-zA-Z]+))?.*/\1\n\3/p' | grep . | sort -u)
+same "resolverd-ctl(8) OPTIONS are resolverd-ctl --help's" "$ctl_opts" \
+	"$(entries OPTIONS "$TOP/man/resolverd-ctl.8")"
+ctl_cmds=$("$CTL" -h | sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\).*/\1/p' | sort -u)
+same "resolverd-ctl(8) COMMANDS are resolverd-ctl --help's" "$ctl_cmds" \
+	"$(entries COMMANDS "$TOP/man/resolverd-ctl.8")"
 
 qdig_opts=$("$QDIG" -h | sed -nE 's/^  ([-+@][^ ]*).*/\1/p' | sort -u)
 check "qdig -h lists options ($(wc -l <<<"$qdig_opts"))" [ "$(wc -l <<<"$qdig_opts")" -gt 10 ]
@@ -137,9 +146,9 @@ if wait_dns 127.0.0.1 53 20; then
 	check "as nobody, SIGHUP re-reads a readable file" grep -q "reloaded $DIR/nobody.yaml" "$T_TMP/nobody.log"
 	chmod 600 "$DIR/nobody.yaml"
 	kill -HUP "$PID"
-	for _ in $(seq 50); do grep -q 'reload failed' "$T_TMP/nobody.log" && break; sleep 0.1; done
+	for _ in $(seq 50); do grep -q 'kept the configuration' "$T_TMP/nobody.log" && break; sleep 0.1; done
 	check "as nobody, SIGHUP of a root-only file fails and says why" \
-		grep -q "reload failed, keeping the configuration in force: .*Permission denied" "$T_TMP/nobody.log"
+		grep -q "kept the configuration in force: .*Permission denied" "$T_TMP/nobody.log"
 	a=$(dig +short +tries=1 +time=5 @127.0.0.1 www.example.org A | tail -n 1)
 	check "after the failed reload it still resolves: www.example.org $a" [ "$a" = 192.0.2.20 ]
 	kill -TERM "$PID"
@@ -248,8 +257,9 @@ ROOT=$T_TMP/root
 missing=""
 out=$(make -s -C "$TOP" BUILD="$BUILD" install DESTDIR="$ROOT" PREFIX=/usr 2>&1)
 check "make install DESTDIR=... PREFIX=/usr${out:+ ($out)}" [ -x "$ROOT/usr/sbin/resolverd" ]
-for f in usr/bin/qdig usr/share/man/man1/qdig.1 usr/share/man/man5/resolverd.yaml.5 \
-	usr/share/man/man8/resolverd.8 usr/share/resolverd/conf/offline.yaml \
+for f in usr/bin/qdig usr/sbin/resolverd-ctl usr/share/man/man1/qdig.1 \
+	usr/share/man/man5/resolverd.yaml.5 usr/share/man/man8/resolverd.8 \
+	usr/share/man/man8/resolverd-ctl.8 usr/share/resolverd/conf/offline.yaml \
 	usr/share/resolverd/zones/map.yaml usr/lib/systemd/system/resolverd.service \
 	etc/resolverd/resolverd.yaml; do
 	[ -f "$ROOT/$f" ] || missing="$missing $f"
@@ -267,9 +277,10 @@ installed() {
 		mount -t tmpfs none "$2" && shift 2 && exec "$@"' sh "$ROOT" "$TOP" "$@"
 }
 (installed true) || { not_ok "the installed tree laid over /usr and /etc"; done_testing; }
-w=$(for p in qdig.1 resolverd.8 resolverd.yaml.5; do (installed man -w "$p") 2>&1; done | tr '\n' ' ')
+w=$(for p in qdig.1 resolverd.8 resolverd.yaml.5 resolverd-ctl.8; do (installed man -w "$p") 2>&1
+done | tr '\n' ' ')
 check "man finds the installed pages ($w)" \
-	eval '[ "$(grep -o /usr/share/man/ <<<"$w" | wc -l)" = 3 ]'
+	eval '[ "$(grep -o /usr/share/man/ <<<"$w" | wc -l)" = 4 ]'
 out=$(installed /usr/sbin/resolverd -t -c /etc/resolverd/resolverd.yaml 2>&1)
 check "the installed /etc/resolverd/resolverd.yaml is good ($out)" [ $? = 0 ]
 out=$(installed systemd-analyze verify /usr/lib/systemd/system/resolverd.service 2>&1)
@@ -287,9 +298,12 @@ if wait_dns 127.0.0.1 53 20; then
 	q=$(installed /usr/bin/qdig +trace +root-hints=/usr/share/resolverd/conf/toy-root.hints \
 		www.example.com | grep -cP '\tA\t192\.0\.2\.10$')
 	check "installed qdig +trace from the installed toy root hints" [ "$q" -ge 1 ]
+	out=$(installed /usr/sbin/resolverd-ctl -c /usr/share/resolverd/conf/offline.yaml status 2>&1)
+	check "installed resolverd-ctl reaches it on the installed offline.yaml's socket" \
+		grep -q '^resolverd .*, pid [0-9]*, running since' <<<"$out"
 else
 	sed 's/^/    /' "$T_TMP/installed.log"
-	for _ in 1 2; do not_ok "the installed resolverd starts"; done
+	for _ in 1 2 3; do not_ok "the installed resolverd starts"; done
 fi
 kill -TERM "$PID"
 wait "$PID"

@@ -683,6 +683,41 @@ static void test_examples(void)
 	config_free(c);
 }
 
+/* Issue 14: the keys of logging, the control socket and the metrics; what a reload changed. */
+static void test_operating_keys(void)
+{
+	struct config *c = load_ok("log: {format: json, queries: true}\n"
+				   "control:\n  socket: run/ctl.sock\n  group: root\n"
+				   "metrics:\n  listen: \"::1\"\n  port: 9100\n");
+	if (!c)
+		return;
+	char want[300];
+	CHECK(c->log_format == LOG_FORMAT_JSON && c->log_queries);
+	snprintf(want, sizeof(want), "%s/run/ctl.sock", tmpdir);
+	CHECKF(strcmp(c->control.socket, want) == 0, "%s", c->control.socket);
+	CHECK(c->control.has_group && c->control.gid == 0);
+	CHECK(c->metrics.on && same_addr(&c->metrics.listen, "::1", 9100));
+	struct config *d = load_ok("");
+	CHECK(d && !d->metrics.on && !d->control.socket[0] && !d->control.has_group);
+	CHECK(d && d->log_format == LOG_FORMAT_TEXT && !d->log_queries);
+	char diff[256];
+	CHECK(d && config_diff(d, d, diff, sizeof(diff)) == 0 && diff[0] == 0);
+	CHECK(d && config_diff(d, c, diff, sizeof(diff)) == 6);
+	CHECKF(strcmp(diff, "log.format, log.queries, control.socket (at restart), "
+			    "control.group (at restart), metrics.listen (at restart), "
+			    "metrics.port (at restart)") == 0,
+	       "%s", diff);
+	config_free(c);
+	config_free(d);
+	load_bad("log:\n  format: xml\n", 2, "log.format: expected text or json");
+	load_bad("control:\n  group: no-such-group-here\n", 2,
+		 "control.group: no group \"no-such-group-here\" on this machine");
+	load_bad("metrics:\n  listen: localhost\n", 2,
+		 "metrics.listen: not an IPv4 or IPv6 address: \"localhost\"");
+	load_bad("metrics:\n  port: 0\n", 2, "metrics.port: expected a number from 1 to 65535");
+	load_bad("control:\n  sockett: x\n", 2, "control.sockett: unknown key");
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -759,6 +794,7 @@ int main(void)
 	RUN(test_map_good);
 	RUN(test_map_bad);
 	RUN(test_examples);
+	RUN(test_operating_keys);
 	if (nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 	return check_done();

@@ -1,0 +1,132 @@
+/* resolver/ctl/reload.c: reloading the configuration and the zones together (see reload.h).
+ * SPDX-License-Identifier: MIT
+ */
+#include "reload.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "val_anchor.h"
+
+struct reload {
+	pthread_mutex_t lock; /* one reload at a time */
+	char *path;
+	bool journal;
+	struct config **v; /* every configuration loaded, the one in force last */
+	size_t n;
+};
+
+struct reload *reload_new(const char *path, struct config *first, bool journal)
+{
+	struct reload *r = calloc(1, sizeof(*r));
+	if (r) {
+		r->path = strdup(path);
+		r->v = malloc(sizeof(*r->v));
+	}
+	if (!r || !r->path || !r->v) {
+		if (r) {
+			free(r->path);
+			free(r->v);
+		}
+		free(r);
+		config_free(first);
+		return NULL;
+	}
+	pthread_mutex_init(&r->lock, NULL);
+	r->journal = journal;
+	r->v[0] = first;
+	r->n = 1;
+	return r;
+}
+
+const char *reload_path(const struct reload *r)
+{
+	return r->path;
+}
+
+/* The trust anchor file of c reads (server_reload reads it again), so that nothing changes
+ * when it does not. */
+static bool anchors_read(const struct config *c, char err[static 256])
+{
+	struct val_anchors a;
+	memset(&a, 0, sizeof(a));
+	if (!c->dnssec.validate || !c->dnssec.trust_anchor_file[0])
+		return true;
+	bool ok = val_anchors_load(&a, c->dnssec.trust_anchor_file, err);
+	val_anchors_fini(&a);
+	return ok;
+}
+
+static bool keep(struct reload *r, struct config *c)
+{
+	struct config **v = realloc(r->v, (r->n + 1) * sizeof(*v));
+	if (!v)
+		return false;
+	r->v = v;
+	r->v[r->n++] = c;
+	return true;
+}
+
+/* The reload under the lock: false, with report saying why, when nothing changed. */
+static bool run(struct reload *r, struct server *s, char *report, size_t cap)
+{
+	struct config *c;
+	char err[256] = "", zones[1024], keys[512];
+	if (!config_load(r->path, &c, err)) {
+		snprintf(report, cap, "config: kept the configuration in force: %s\n"
+				      "zones: not read (the configuration is bad)", err);
+		return false;
+	}
+	const struct config *was = r->v[r->n - 1];
+	if (!anchors_read(c, err)) {
+		config_free(c);
+		snprintf(report, cap, "config: kept the configuration in force: %s\n"
+				      "zones: not read (the configuration is bad)", err);
+		return false;
+	}
+	/* the map in force: another one is taken at restart (config_diff says so) */
+	if (!server_reload_zones(s, was->toy.map, zones, sizeof(zones)) ||
+	    !keep(r, c)) {
+		config_free(c);
+		snprintf(report, cap, "config: kept the configuration in force: %s\n%s",
+			 zones[0] ? "the zones are bad" : "out of memory", zones);
+		return false;
+	}
+	unsigned n = config_diff(was, c, keys, sizeof(keys));
+	log_set_level(c->log_level);
+	log_set_format(c->log_format, r->journal);
+	if (!server_reload(s, c)) /* the anchors read a moment ago, and now not */
+		snprintf(keys, sizeof(keys), " (the trust anchors did not read: kept)");
+	snprintf(report, cap, "config: reloaded %s: %s%s\n%s", r->path,
+		 n ? "changed " : "no key changed", keys, zones);
+	return true;
+}
+
+bool reload_run(struct reload *r, struct server *s, char *report, size_t cap)
+{
+	pthread_mutex_lock(&r->lock);
+	bool ok = run(r, s, report, cap);
+	pthread_mutex_unlock(&r->lock);
+	for (const char *p = report; *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		log_msg(ok ? LOG_INFO : LOG_ERROR, "reload: %.*s", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+	return ok;
+}
+
+void reload_free(struct reload *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		config_free(r->v[i]);
+	free(r->v);
+	free(r->path);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
