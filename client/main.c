@@ -1,91 +1,203 @@
-/* client/main.c: qdig, a dig-like DNS client: arguments, one query, the printed reply.
+/* client/main.c: qdig, a dig-like DNS client: the command line's queries, asked in turn.
  *
- * The walk from the root (+trace) is trace.c's; options are opts.c's, the exchange with the
- * server query.c's and the layout print.c's. Exit status as dig's: 0 a reply came (whatever
- * its rcode), 1 usage error, 9 no reply, 10 internal error.
+ * Options are opts.c's (with ~/.digrc and -f FILE), the exchange with the server query.c's,
+ * the layout print.c's (yaml.c's, json.c's), the walk from the root (+trace) trace.c's. Exit
+ * status as dig's: 0 a reply came (whatever its rcode), 1 usage error, 8 the batch file
+ * cannot be opened, 9 no reply, 10 internal error (and a name that is not legal).
  *
  * SPDX-License-Identifier: MIT
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "dns.h"
-#include "opts.h"
 #include "json.h"
+#include "opts.h"
 #include "print.h"
 #include "query.h"
 #include "rand.h"
 #include "trace.h"
 #include "wire.h"
+#include "yaml.h"
 
-#define QDIG_VERSION "0.1"
+#define QDIG_VERSION "0.2"
 
-enum { EXIT_REPLY = 0, EXIT_USAGE = 1, EXIT_NO_REPLY = 9, EXIT_INTERNAL = 10 };
+enum { EXIT_REPLY = 0, EXIT_USAGE = 1, EXIT_BATCH = 8, EXIT_NO_REPLY = 9, EXIT_INTERNAL = 10 };
 
-/* Builds the query message for o into buf, with a random ID; returns its length (0 if it
- * cannot). */
-static size_t build_query(const struct qdig_opts *o, uint8_t *buf, size_t cap)
+#define BATCH_LINE_MAX 4096 /* bytes of one -f line; a longer one is refused, not cut */
+#define BATCH_WORDS_MAX 64  /* words on one -f line */
+
+/* What stays the same across the queries of one run. */
+struct run {
+	struct qdig_cmd *c;
+	int argc;
+	char **argv;
+	FILE *out;
+	bool banner_done;
+	int status;   /* the exit status so far: the worst one seen */
+	bool stop;    /* a fatal error: no more queries (as dig exits) */
+};
+
+/* Appends one EDNS option (code, length, value) to buf. */
+static void put_option(struct buf_out *o, uint16_t code, const uint8_t *v, size_t n)
+{
+	buf_put_u16(o, code);
+	buf_put_u16(o, (uint16_t)n);
+	if (n)
+		buf_put_bytes(o, v, n);
+}
+
+/* The EDNS options of q, in dig's order: NSID, client subnet, cookie, expire, keepalive, the
+ * +ednsopt ones. */
+static void build_options(const struct qdig_query *q, struct buf_out *o)
+{
+	if (q->nsid)
+		put_option(o, 3, NULL, 0);
+	if (q->subnet) { /* RFC 7871 §6: family, source prefix, scope 0, the address cut */
+		uint8_t v[20] = { 0, q->subnet_family, q->subnet_prefix, 0 };
+		size_t n = (q->subnet_prefix + 7u) / 8u;
+		memcpy(v + 4, q->subnet_addr, n);
+		if (q->subnet_prefix % 8)
+			v[4 + n - 1] &= (uint8_t)(0xFF << (8 - q->subnet_prefix % 8));
+		put_option(o, 8, v, 4 + n);
+	}
+	if (q->cookie) { /* RFC 7873 §4.1: a client cookie of 8 random bytes, or the one given */
+		uint8_t v[40];
+		size_t n = q->cookie_len ? q->cookie_len : 8;
+		if (q->cookie_len)
+			memcpy(v, q->cookie_val, n);
+		for (size_t i = 0; !q->cookie_len && i < n; i++)
+			v[i] = (uint8_t)rand_u16();
+		put_option(o, 10, v, n);
+	}
+	if (q->expire)
+		put_option(o, 9, NULL, 0);
+	if (q->keepalive)
+		put_option(o, 11, NULL, 0);
+	for (unsigned i = 0; i < q->n_ednsopt; i++)
+		put_option(o, q->ednsopt[i].code, q->ednsopt[i].value, q->ednsopt[i].len);
+}
+
+/* Builds the query message for q into buf; returns its length (0 if it cannot). */
+static size_t build_query(const struct qdig_query *q, uint8_t *buf, size_t cap)
 {
 	struct wire_builder b;
-	uint16_t flags = (uint16_t)((o->recurse ? DNS_FLAG_RD : 0) | (o->adflag ? DNS_FLAG_AD : 0) |
-				    (o->cdflag ? DNS_FLAG_CD : 0));
-	wire_build_init(&b, buf, cap, rand_u16(), flags);
-	if (wire_build_question(&b, o->qname, o->qtype, o->qclass))
+	uint16_t flags = (uint16_t)((q->recurse ? DNS_FLAG_RD : 0) | (q->adflag ? DNS_FLAG_AD : 0) |
+				    (q->cdflag ? DNS_FLAG_CD : 0) | (q->aaflag ? DNS_FLAG_AA : 0) |
+				    (q->raflag ? DNS_FLAG_RA : 0) | (q->tcflag ? DNS_FLAG_TC : 0) |
+				    (q->zflag ? DNS_FLAG_Z : 0) | (q->opcode & 0xF) << 11);
+	wire_build_init(&b, buf, cap, q->qid >= 0 ? (uint16_t)q->qid : rand_u16(), flags);
+	if (wire_build_question(&b, q->qname, q->qtype, q->qclass))
 		return 0;
-	if (o->edns && wire_build_edns(&b, (uint16_t)o->bufsize, 0,
-				       o->dnssec ? DNS_EDNS_FLAG_DO : 0, NULL, 0))
-		return 0;
-	return wire_build_finish(&b);
+	uint8_t opts[OPTS_EDNSOPT_MAX * (OPTS_EDNSOPT_LEN + 4) + 128];
+	struct buf_out o;
+	buf_out_init(&o, opts, sizeof(opts));
+	if (q->edns >= 0) {
+		build_options(q, &o);
+		if (q->padding) { /* RFC 7830: pad the whole message to a multiple of padding */
+			size_t now = b.out.len + 11 + o.len + 4;
+			size_t pad = (q->padding - now % q->padding) % q->padding;
+			uint8_t zeros[512] = { 0 };
+			put_option(&o, 12, zeros, pad);
+		}
+		uint16_t ef = (uint16_t)((q->dnssec ? DNS_EDNS_FLAG_DO : 0) | q->ednsflags);
+		if (o.err || wire_build_edns(&b, (uint16_t)q->bufsize, 0, ef, opts, (uint16_t)o.len))
+			return 0;
+	}
+	size_t len = wire_build_finish(&b);
+	/* The builder writes EDNS version 0; +edns=N sets the version octet of the OPT TTL,
+	 * which sits 5 bytes before the OPT rdata (TTL: extended rcode, version, flags). */
+	if (len && q->edns > 0)
+		buf[len - o.len - 2 - 3] = (uint8_t)q->edns;
+	return len;
 }
 
-static void print_banner(FILE *out, int argc, char **argv)
+/* dig composes its banner when it reads the first name (if +cmd then) and prints it with
+ * the first thing it prints of that query: the query sent (+qr), the reply (if +cmd still
+ * holds at the end of the command line and not +short), or the failure (always). */
+static void print_banner(struct run *r, const struct qdig_query *q, bool failed)
 {
-	fprintf(out, "\n; <<>> qdig " QDIG_VERSION " <<>>");
-	for (int i = 1; i < argc; i++)
-		fprintf(out, " %s", argv[i]);
-	fprintf(out, "\n;; global options: +cmd\n");
+	if (r->banner_done)
+		return;
+	r->banner_done = true;
+	if (!r->c->banner || q->d.json || q->d.yaml ||
+	    (!failed && (!r->c->printcmd || q->d.short_form)))
+		return;
+	fprintf(r->out, "\n; <<>> qdig " QDIG_VERSION " <<>>");
+	for (int i = 1; i < r->argc; i++)
+		fprintf(r->out, " %s", r->argv[i]);
+	fputc('\n', r->out);
+	if (q->server[0])
+		fprintf(r->out, "; (1 server found)\n");
+	fprintf(r->out, ";; global options: +cmd\n");
 }
 
-static void print_footer(FILE *out, const struct query_server *s, const struct query_result *r,
-			 bool tcp)
+static void print_footer(struct run *r, const struct query_server *s,
+			 const struct query_result *res, bool tcp)
 {
 	char when[64];
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%a %b %d %H:%M:%S %Z %Y", &tm);
-	fprintf(out, ";; Query time: %.0f msec\n", r->ms);
-	fprintf(out, ";; SERVER: %s#%u(%s) (%s)\n", s->text, s->port, s->text, tcp ? "TCP" : "UDP");
-	fprintf(out, ";; WHEN: %s\n", when);
-	fprintf(out, ";; MSG SIZE  rcvd: %zu\n\n", r->len);
+	if (r->c->usec)
+		fprintf(r->out, ";; Query time: %.0f usec\n", res->ms * 1000);
+	else
+		fprintf(r->out, ";; Query time: %.0f msec\n", res->ms);
+	fprintf(r->out, ";; SERVER: %s#%u(%s) (%s)\n", s->text, s->port, s->text,
+		tcp ? "TCP" : "UDP");
+	fprintf(r->out, ";; WHEN: %s\n", when);
+	fprintf(r->out, ";; MSG SIZE  rcvd: %zu\n\n", res->len);
+}
+
+/* dig's words for a try that failed, and for the end of a query with no reply. */
+static void print_failure(struct run *r, const struct qdig_query *q,
+			  const struct query_server *s, const struct query_result *res, bool tcp)
+{
+	const char *qname = q->qname_text;
+	for (unsigned i = 0; i < res->failures; i++) {
+		if (tcp)
+			fprintf(r->out, ";; Connection to %s#%u(%s) for %s failed: %s.\n", s->text,
+				s->port, s->text, qname, res->error);
+		else
+			fprintf(r->out, ";; communications error to %s#%u: %s\n", s->text, s->port,
+				res->error);
+	}
+	print_banner(r, q, true);
+	if (res->status == QUERY_TIMEOUT)
+		fprintf(r->out, ";; connection timed out; no servers could be reached\n");
+	else
+		fprintf(r->out, ";; no servers could be reached\n");
 }
 
 /* Sends the query, over TCP again when a UDP reply comes back truncated. */
-static int exchange(const struct qdig_opts *o, const struct query_server *s,
-		    const uint8_t *q, size_t qlen, struct query_result *r, bool *tcp, FILE *out)
+static int exchange(struct run *r, const struct qdig_query *q, const struct query_server *s,
+		    const uint8_t *pkt, size_t len, struct query_result *res, bool *tcp)
 {
-	*tcp = o->tcp;
-	unsigned timeout_ms = o->timeout_s * 1000;
-	if (!query_send(s, q, qlen, *tcp, timeout_ms, o->tries, r)) {
-		fprintf(stderr, "qdig: %s\n", r->error);
+	*tcp = q->tcp;
+	unsigned timeout_ms = q->timeout_s * 1000;
+	if (!query_send(s, pkt, len, *tcp, timeout_ms, q->tries, res)) {
+		fprintf(stderr, "qdig: %s\n", res->error);
 		return EXIT_INTERNAL;
 	}
-	if (r->status == QUERY_OK && !*tcp && !o->ignoretc && r->len >= DNS_HEADER_SIZE &&
-	    (r->reply[2] << 8 | r->reply[3]) & DNS_FLAG_TC) {
-		if (!o->short_form && !o->json)
-			fprintf(out, ";; Truncated, retrying in TCP mode.\n");
+	if (res->status == QUERY_OK && !*tcp && !q->ignoretc && res->len >= DNS_HEADER_SIZE &&
+	    (res->reply[2] << 8 | res->reply[3]) & DNS_FLAG_TC) {
+		if (!q->d.short_form && !q->d.json && !q->d.yaml)
+			fprintf(r->out, ";; Truncated, retrying in TCP mode.\n");
 		*tcp = true;
-		if (!query_send(s, q, qlen, true, timeout_ms, o->tries, r)) {
-			fprintf(stderr, "qdig: %s\n", r->error);
+		if (!query_send(s, pkt, len, true, timeout_ms, q->tries, res)) {
+			fprintf(stderr, "qdig: %s\n", res->error);
 			return EXIT_INTERNAL;
 		}
 	}
-	if (r->status != QUERY_OK) {
-		fprintf(stderr, "qdig: no reply from %s#%u: %s\n", s->text, s->port, r->error);
+	if (res->status != QUERY_OK) {
+		print_failure(r, q, s, res, *tcp);
 		return EXIT_NO_REPLY;
 	}
 	return EXIT_REPLY;
@@ -108,75 +220,225 @@ static void print_json(const struct query_server *s, const struct query_result *
 	json_close(&j, '}');
 }
 
-static int plain_query(const struct qdig_opts *o, const struct query_server *sp, int argc,
-		       char **argv, FILE *out)
+/* +qr: the query as sent, in dig's layout. */
+static void print_sent(struct run *r, const struct qdig_query *q, const uint8_t *pkt,
+		       size_t len)
 {
-	static struct query_result r;
-	const struct query_server s = *sp;
-	uint8_t q[512];
-	size_t qlen = build_query(o, q, sizeof(q));
-	if (qlen == 0) {
+	struct arena *a = arena_new();
+	struct wire_msg m;
+	if (a && wire_parse(pkt, len, a, &m) == ERR_OK) {
+		print_banner(r, q, false);
+		fputs(";; Sending:\n", r->out);
+		print_message(r->out, &m, &q->d, q->recurse, true);
+		fprintf(r->out, ";; QUERY SIZE: %zu\n\n", len);
+	}
+	arena_free(a);
+}
+
+static void print_reply(struct run *r, const struct qdig_query *q, const struct query_server *s,
+			const struct query_result *res, bool tcp, const struct wire_msg *m)
+{
+	print_banner(r, q, false);
+	if (q->d.json) {
+		print_json(s, res, tcp, m, r->out);
+	} else if (q->d.yaml) {
+		struct yaml_reply y = { .server = s->text, .port = s->port, .tcp = tcp,
+					.size = res->len, .sent_s = res->sent_s };
+		yaml_message(r->out, m, &q->d, &y);
+	} else if (q->d.short_form) {
+		char suffix[160] = "";
+		if (q->d.identify)
+			snprintf(suffix, sizeof(suffix), " from server %s in %.0f ms.", s->text,
+				 res->ms);
+		print_short(r->out, m, &q->d, suffix);
+	} else {
+		if (q->d.comments)
+			fprintf(r->out, ";; Got answer:\n");
+		print_message(r->out, m, &q->d, q->recurse, false);
+		if (q->d.stats)
+			print_footer(r, s, res, tcp);
+	}
+}
+
+/* The name of q in wire form, or dig's complaint (and exit 10). */
+static bool set_qname(struct qdig_query *q)
+{
+	size_t len;
+	enum err e = name_from_text(q->qname_text, strlen(q->qname_text), NULL, q->qname, &len);
+	if (e == ERR_OK)
+		return true;
+	fprintf(stderr, "qdig: '%s' is not a legal name (%s)\n", q->qname_text,
+		e == ERR_LABEL ? "label too long" : e == ERR_NAMELEN ? "ran out of space"
+		: strstr(q->qname_text, "..") || q->qname_text[0] == '.' ? "empty label"
+									  : "bad name");
+	return false;
+}
+
+static int plain_query(struct run *r, struct qdig_query *q, const struct query_server *s)
+{
+	static struct query_result res;
+	uint8_t pkt[DNS_UDP_MIN_SIZE + OPTS_EDNSOPT_MAX * (OPTS_EDNSOPT_LEN + 4) + 1024];
+	size_t len = build_query(q, pkt, sizeof(pkt));
+	if (len == 0) {
 		fprintf(stderr, "qdig: cannot build the query\n");
 		return EXIT_INTERNAL;
 	}
-	if (!o->short_form && !o->json)
-		print_banner(out, argc, argv);
+	if (q->d.qr && !q->d.short_form && !q->d.json && !q->d.yaml)
+		print_sent(r, q, pkt, len);
 	bool tcp;
-	int rc = exchange(o, &s, q, qlen, &r, &tcp, out);
+	int rc = exchange(r, q, s, pkt, len, &res, &tcp);
 	if (rc != EXIT_REPLY)
 		return rc;
 	struct arena *a = arena_new();
 	struct wire_msg m;
-	enum err e = a ? wire_parse(r.reply, r.len, a, &m) : ERR_NOMEM;
-	if (e == ERR_OK && o->json) {
-		print_json(&s, &r, tcp, &m, out);
-	} else if (e == ERR_OK && o->short_form) {
-		print_short(out, &m);
-	} else if (e == ERR_OK) {
-		fprintf(out, ";; Got answer:\n");
-		print_message(out, &m, o->recurse);
-		print_footer(out, &s, &r, tcp);
+	enum err e = a ? wire_parse(res.reply, res.len, a, &m) : ERR_NOMEM;
+	if (e == ERR_OK && m.rcode == DNS_RCODE_BADVERS && q->edns > 0) {
+		/* RFC 6891 §6.1.3: the server speaks a lower version; dig asks again with 0. */
+		arena_free(a);
+		fprintf(r->out, ";; BADVERS, retrying with EDNS version 0.\n");
+		struct qdig_query again = *q;
+		again.edns = 0;
+		return plain_query(r, &again, s);
+	}
+	if (e == ERR_OK) {
+		print_reply(r, q, s, &res, tcp, &m);
 	} else {
-		fprintf(stderr, "qdig: bad reply from %s#%u: %s\n", s.text, s.port, err_str(e));
+		fprintf(stderr, "qdig: bad reply from %s#%u: %s\n", s->text, s->port, err_str(e));
 		rc = e == ERR_NOMEM ? EXIT_INTERNAL : EXIT_NO_REPLY;
 	}
 	arena_free(a);
 	return rc;
 }
 
+static void run_one(struct run *r, struct qdig_query *q)
+{
+	char err[256];
+	int rc;
+	if (!set_qname(q)) {
+		r->status = EXIT_INTERNAL;
+		r->stop = true;
+		return;
+	}
+	if (r->c->short_all >= 0)
+		q->d.short_form = r->c->short_all;
+	struct query_server s;
+	bool ok = q->server[0] ? query_server_set(&s, q->server, q->port, r->c->family, err)
+			       : query_server_default(&s, "/etc/resolv.conf", q->port,
+						      r->c->family, err);
+	if (!ok && !(q->trace && q->root_hints[0])) {
+		fprintf(stderr, "qdig: %s\n", err);
+		rc = EXIT_NO_REPLY;
+	} else if (q->trace) {
+		rc = trace_run(q, &s, r->out);
+	} else {
+		rc = plain_query(r, q, &s);
+	}
+	if (rc > r->status)
+		r->status = rc;
+	fflush(r->out);
+}
+
+static void run_queries(struct run *r)
+{
+	for (unsigned i = 0; i < r->c->n && !r->stop; i++)
+		run_one(r, &r->c->q[i]);
+}
+
+/* -f FILE: each line a command line of its own, its queries asked as it is read. */
+static void run_batch(struct run *r)
+{
+	FILE *f = strcmp(r->c->batch, "-") == 0 ? stdin : fopen(r->c->batch, "r");
+	if (!f) {
+		fprintf(stderr, "%s: %s\nqdig: couldn't open specified batch file\n", r->c->batch,
+			strerror(errno));
+		r->status = EXIT_BATCH;
+		r->stop = true;
+		return;
+	}
+	char *line = malloc(BATCH_LINE_MAX), err[256], *words[BATCH_WORDS_MAX];
+	while (line && !r->stop && fgets(line, BATCH_LINE_MAX, f)) {
+		int n = opts_split(line, words, BATCH_WORDS_MAX);
+		r->c->n = 0;
+		if (n == 0)
+			continue;
+		if (opts_parse(r->c, n, words, true, err) != OPTS_OK) {
+			fprintf(stderr, "qdig: %s\n", err);
+			r->status = EXIT_USAGE;
+			continue;
+		}
+		run_queries(r);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+}
+
+static int usage_error(const char *err)
+{
+	bool plain = strncmp(err, "Invalid option", 14) == 0 || strncmp(err, "invalid ", 8) == 0;
+	fprintf(stderr, plain ? "%s\n" : "qdig: %s\n", err);
+	if (strncmp(err, "Invalid option", 14) == 0)
+		opts_usage_short(stderr);
+	return EXIT_USAGE;
+}
+
+static bool has_flag_r(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-r") == 0)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
-	struct qdig_opts o;
+	static struct qdig_cmd c;
 	char err[256];
-	bool help;
-	if (!opts_parse(argc, argv, &o, &help, err)) {
-		fprintf(stderr, "qdig: %s (qdig -h for help)\n", err);
-		return EXIT_USAGE;
+	opts_init(&c);
+	const char *home = getenv("HOME");
+	if (home && !has_flag_r(argc, argv)) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/.digrc", home);
+		if (opts_read_digrc(&c, path, err) != OPTS_OK)
+			return usage_error(err);
 	}
-	if (help) {
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "--version") == 0)) {
+		c.help = argv[1][2] == 'h';
+		c.version = !c.help;
+	} else if (opts_parse(&c, argc - 1, argv + 1, false, err) != OPTS_OK) {
+		return usage_error(err);
+	}
+	if (c.help) {
 		opts_usage(stdout);
 		return EXIT_REPLY;
 	}
-	struct query_server s;
-	bool ok = o.server[0] ? query_server_set(&s, o.server, o.port, err)
-			      : query_server_default(&s, "/etc/resolv.conf", o.port, err);
-	if (!ok && !(o.trace && o.root_hints[0])) {
-		fprintf(stderr, "qdig: %s\n", err);
-		return EXIT_NO_REPLY;
+	if (c.version) {
+		printf("qdig " QDIG_VERSION "\n");
+		return EXIT_REPLY;
 	}
+	for (unsigned i = 0; i < c.n; i++)
+		if (c.q[i].d.json && c.q[i].d.short_form)
+			return usage_error("+json and +short cannot be combined: +short prints rdata, "
+					   "+json whole messages");
+	if (c.n == 0 && !c.batch[0])
+		opts_default_query(&c);
 	/* Colour goes through a buffer: the output is written plain, then coloured line by line.
 	 * JSON is for programs: never coloured, whatever +color says. */
-	bool color = !o.json && (o.color == 1 || (o.color == -1 && isatty(STDOUT_FILENO)));
+	const struct qdig_display *d0 = c.n ? &c.q[0].d : &c.global.d;
+	bool color = !d0->json && (d0->color == 1 || (d0->color == -1 && isatty(STDOUT_FILENO)));
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = color ? open_memstream(&text, &len) : stdout;
 	if (!out)
 		out = stdout;
-	int rc = o.trace ? trace_run(&o, &s, out) : plain_query(&o, &s, argc, argv, out);
+	struct run r = { .c = &c, .argc = argc, .argv = argv, .out = out };
+	run_queries(&r);
+	if (c.batch[0] && !r.stop)
+		run_batch(&r);
 	if (out != stdout) {
 		fclose(out);
 		print_colored(stdout, text);
 		free(text);
 	}
-	return rc;
+	return r.status;
 }

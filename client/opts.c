@@ -4,284 +4,819 @@
 #include "opts.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns.h"
 #include "rdata.h"
 #include "text.h"
 
-enum kind { K_BOOL, K_UINT, K_TEXT };
+/* How an option is set. SWITCH: +x / +nox on a bool; NUM: +x=N on an unsigned; FUNC: its own
+ * handler; REFUSED: a dig option qdig does not do, refused with the reason in help; OFF_ONLY:
+ * +nox accepted (what qdig always does), +x refused with the reason in help. */
+enum opt_kind { O_SWITCH, O_NUM, O_FUNC, O_REFUSED, O_OFF_ONLY };
 
-struct plus {
+/* Whether +x takes =value: never, always, or optionally. */
+enum opt_value { V_NONE, V_NEEDED, V_OPTIONAL };
+
+typedef bool (*opt_fn)(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *val,
+		       char *err);
+
+struct opt_def {
 	const char *name;
-	enum kind kind;
-	size_t off;
-	unsigned min, max; /* K_UINT range; K_TEXT: max is the field size */
-	const char *help;
+	enum opt_kind kind;
+	enum opt_value value;
+	size_t off;          /* O_SWITCH, O_NUM: the field in struct qdig_query */
+	unsigned min, max;   /* O_NUM: the range */
+	opt_fn fn;           /* O_FUNC */
+	bool qdig_only;      /* not a dig option */
+	const char *help;    /* what it does; O_REFUSED, O_OFF_ONLY: why qdig does not */
 };
 
-#define F(field) offsetof(struct qdig_opts, field)
+#define F(field) offsetof(struct qdig_query, field)
 
-static const struct plus pluses[] = {
-	{ "tcp", K_BOOL, F(tcp), 0, 0, "use TCP from the start (default: UDP, TCP after TC=1)" },
-	{ "vc", K_BOOL, F(tcp), 0, 0, "same as +tcp" },
-	{ "recurse", K_BOOL, F(recurse), 0, 0, "set RD, ask for recursion (default on)" },
-	{ "adflag", K_BOOL, F(adflag), 0, 0, "set AD in the query" },
-	{ "cdflag", K_BOOL, F(cdflag), 0, 0, "set CD in the query" },
-	{ "short", K_BOOL, F(short_form), 0, 0, "print only the answer's rdata" },
-	{ "edns", K_BOOL, F(edns), 0, 0, "send an EDNS0 OPT record (default on)" },
-	{ "bufsize", K_UINT, F(bufsize), 512, 4096, "EDNS UDP payload size (default 1232)" },
-	{ "dnssec", K_BOOL, F(dnssec), 0, 0, "set the DO bit (ask for DNSSEC records)" },
-	{ "timeout", K_UINT, F(timeout_s), 1, 300, "seconds to wait for each try (default 5)" },
-	{ "tries", K_UINT, F(tries), 1, 100, "tries per query (default 3)" },
-	{ "ignoretc", K_BOOL, F(ignoretc), 0, 0, "print a truncated reply, no TCP retry" },
-	{ "trace", K_BOOL, F(trace), 0, 0, "walk from the root, printing every referral" },
-	{ "root-hints", K_TEXT, F(root_hints), 0, 256, "root servers for +trace from FILE" },
-	{ "json", K_BOOL, F(json), 0, 0, "print one JSON document" },
+static bool set_all(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_short(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_cmd(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_edns(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_bufsize(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			char *e);
+static bool set_cookie(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_subnet(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_ednsopt(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			char *e);
+static bool set_retry(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_split(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_qid(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_rrcomments(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			   char *e);
+static bool set_color(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+
+#define SW(n, field, help) { n, O_SWITCH, V_NONE, F(field), 0, 0, NULL, false, help }
+#define NUM(n, field, lo, hi, help) { n, O_NUM, V_NEEDED, F(field), lo, hi, NULL, false, help }
+#define FN(n, v, fn, help) { n, O_FUNC, v, 0, 0, 0, fn, false, help }
+#define NO(n, v, why) { n, O_REFUSED, v, 0, 0, 0, NULL, false, why }
+#define OFF(n, why) { n, O_OFF_ONLY, V_NONE, 0, 0, 0, NULL, false, why }
+
+static const struct opt_def pluses[] = {
+	/* What is printed. */
+	FN("all", V_NONE, set_all, "every section, comment and statistic (+noall: none of them)"),
+	SW("answer", d.answer, "print the answer section"),
+	SW("authority", d.authority, "print the authority section"),
+	SW("additional", d.additional, "print the additional section"),
+	SW("question", d.question, "print the question section"),
+	SW("comments", d.comments, "print the header, OPT pseudosection and section titles"),
+	FN("cmd", V_NONE, set_cmd, "print the banner naming the version and the arguments"),
+	SW("stats", d.stats, "print query time, server, date and size"),
+	SW("ttlid", d.ttlid, "print the TTL of each record"),
+	SW("ttlunits", d.ttlunits, "print TTLs in units (1w2d3h4m5s)"),
+	SW("class", d.rrclass, "print the class of each record"),
+	FN("rrcomments", V_NONE, set_rrcomments, "print comments on records (DNSKEY key ids)"),
+	SW("multiline", d.multiline, "print long records over several commented lines"),
+	SW("onesoa", d.onesoa, "print one SOA of a zone transfer (no effect: no transfers)"),
+	SW("identify", d.identify, "with +short, name the server that answered"),
+	SW("crypto", d.crypto, "print keys and signatures (+nocrypto: [omitted])"),
+	FN("split", V_NEEDED, set_split, "split base64 and hex rdata in chunks of W characters"),
+	SW("qr", d.qr, "print the query as it is sent"),
+	FN("short", V_NONE, set_short, "print only the answer's rdata"),
+	SW("yaml", d.yaml, "print the reply in YAML, as dig does"),
+	NO("header-only", V_NONE, "qdig's transport (the resolver's) takes only replies that "
+				  "repeat the question"),
+	/* The query. */
+	SW("recurse", recurse, "set RD, ask for recursion (default on)"),
+	SW("rdflag", recurse, "same as +recurse"),
+	SW("adflag", adflag, "set AD in the query (default on)"),
+	SW("cdflag", cdflag, "set CD in the query: checking disabled"),
+	SW("cd", cdflag, "same as +cdflag"),
+	SW("aaflag", aaflag, "set AA in the query"),
+	SW("aaonly", aaflag, "same as +aaflag"),
+	SW("raflag", raflag, "set RA in the query"),
+	SW("tcflag", tcflag, "set TC in the query"),
+	SW("zflag", zflag, "set the Z bit in the query"),
+	NUM("opcode", opcode, 0, 15, "the query's opcode (default 0, QUERY)"),
+	FN("qid", V_NEEDED, set_qid, "the query's ID (default random)"),
+	SW("dnssec", dnssec, "set the DO bit: ask for DNSSEC records"),
+	SW("do", dnssec, "same as +dnssec"),
+	FN("edns", V_OPTIONAL, set_edns, "send EDNS (version N, default 0); +noedns: none"),
+	FN("bufsize", V_OPTIONAL, set_bufsize, "EDNS UDP payload size (default 1232)"),
+	NUM("ednsflags", ednsflags, 0, 0x7FFF, "set the must-be-zero EDNS flags"),
+	SW("nsid", nsid, "ask for the server's NSID (RFC 5001)"),
+	SW("expire", expire, "send an EDNS EXPIRE option (RFC 7314)"),
+	SW("keepalive", keepalive, "send an EDNS TCP-KEEPALIVE option (RFC 7828)"),
+	FN("cookie", V_OPTIONAL, set_cookie, "send a client cookie, or =HEX (RFC 7873, default on)"),
+	NUM("padding", padding, 0, 512, "pad the query to a multiple of N bytes (RFC 7830)"),
+	FN("subnet", V_NEEDED, set_subnet, "send an EDNS client subnet ADDR/N (RFC 7871)"),
+	FN("ednsopt", V_OPTIONAL, set_ednsopt, "send EDNS option CODE[:HEX]; +noednsopt: none"),
+	SW("tcp", tcp, "use TCP from the start (default: UDP, TCP after TC=1)"),
+	SW("vc", tcp, "same as +tcp"),
+	SW("ignore", ignoretc, "print a truncated reply, no TCP retry"),
+	NUM("timeout", timeout_s, 1, 300, "seconds to wait for each try (default 5)"),
+	NUM("tries", tries, 1, 100, "tries per query over UDP (default 3)"),
+	FN("retry", V_NEEDED, set_retry, "retries after the first try (default 2)"),
+	SW("fail", fail, "stop at SERVFAIL rather than try the next server (one server: no effect)"),
+	OFF("search", "no search list: names are asked as typed (+nosearch, dig's default)"),
+	OFF("defname", "no search list: names are asked as typed (+nodefname)"),
+	OFF("showsearch", "no search list (+noshowsearch)"),
+	NO("ndots", V_NEEDED, "no search list, so nothing for ndots to decide"),
+	SW("trace", trace, "walk from the root, printing every referral"),
+	NO("nssearch", V_NONE, "not done yet"),
+	OFF("besteffort", "qdig prints only replies that parse whole (+nobesteffort)"),
+	OFF("idnin", "qdig has no IDN conversion: names are sent as typed (+noidnin)"),
+	OFF("idnout", "qdig has no IDN conversion: names are printed as received (+noidnout)"),
+	OFF("keepopen", "qdig opens a new connection for each query (+nokeepopen)"),
+	{ "json", O_SWITCH, V_NONE, F(d.json), 0, 0, NULL, true, "print one JSON document" },
+	{ "color", O_FUNC, V_NONE, 0, 0, 0, set_color, true,
+	  "colour on a terminal (default: when stdout is one)" },
+	{ "root-hints", O_FUNC, V_NEEDED, 0, 0, 0, set_hints, true,
+	  "root servers for +trace from FILE" },
+	/* dig's options that qdig does not do. */
+	NO("badcookie", V_NONE, "needs a server that sends BADCOOKIE; not done"),
+	NO("showbadcookie", V_NONE, "needs a server that sends BADCOOKIE; not done"),
+	NO("coflag", V_NONE, "the EDNS CO flag is a draft; not done"),
+	NO("co", V_NONE, "the EDNS CO flag is a draft; not done"),
+	NO("dns64prefix", V_NONE, "DNS64 prefix discovery (RFC 7050) is not done"),
+	NO("domain", V_NEEDED, "use the search list of resolv.conf with +search"),
+	NO("dscp", V_NEEDED, "obsolete in dig 9.18 (ignored there); refused here"),
+	NO("ednsnegotiation", V_NONE, "EDNS version negotiation is not done"),
+	NO("fuzztime", V_OPTIONAL, "a dig test hook"),
+	NO("https", V_OPTIONAL, "DNS over HTTPS is not done"),
+	NO("https-get", V_OPTIONAL, "DNS over HTTPS is not done"),
+	NO("https-post", V_OPTIONAL, "DNS over HTTPS is not done"),
+	NO("http-plain", V_OPTIONAL, "DNS over HTTP is not done"),
+	NO("http-plain-get", V_OPTIONAL, "DNS over HTTP is not done"),
+	NO("http-plain-post", V_OPTIONAL, "DNS over HTTP is not done"),
+	NO("mapped", V_NONE, "IPv4-mapped IPv6 sources are not done"),
+	NO("sigchase", V_NONE, "removed from dig; qdig does not validate"),
+	NO("tls", V_NONE, "DNS over TLS is not done"),
+	NO("tls-ca", V_OPTIONAL, "DNS over TLS is not done"),
+	NO("tls-certfile", V_NEEDED, "DNS over TLS is not done"),
+	NO("tls-keyfile", V_NEEDED, "DNS over TLS is not done"),
+	NO("tls-hostname", V_NEEDED, "DNS over TLS is not done"),
+	NO("topdown", V_NONE, "removed from dig with +sigchase"),
+	NO("trusted-key", V_NEEDED, "removed from dig with +sigchase"),
+	NO("unknownformat", V_NONE, "RFC 3597 output of known types is not done"),
 };
 
-void opts_usage(FILE *f)
+#define N_PLUSES (sizeof(pluses) / sizeof(pluses[0]))
+
+/* The dash flags. */
+struct dash_def {
+	char flag;
+	bool takes_value;
+	bool refused;
+	const char *help; /* refused: why */
+};
+
+static const struct dash_def dashes[] = {
+	{ '4', false, false, "use IPv4 only" },
+	{ '6', false, false, "use IPv6 only" },
+	{ 'b', true, true, "qdig's transport (the resolver's) has no source address setting" },
+	{ 'c', true, false, "CLASS: the question class (default IN)" },
+	{ 'f', true, false, "FILE: batch mode, one query per line" },
+	{ 'h', false, false, "this help" },
+	{ 'k', true, true, "TSIG is not done" },
+	{ 'm', false, true, "BIND's memory debugging" },
+	{ 'p', true, false, "PORT: the server's port (default 53)" },
+	{ 'q', true, false, "NAME: the name, even one that reads as a type or class" },
+	{ 'r', false, false, "do not read ~/.digrc" },
+	{ 't', true, false, "TYPE: the question type (default A; NS when no name is given)" },
+	{ 'u', false, false, "print query times in microseconds" },
+	{ 'v', false, false, "print the version and exit" },
+	{ 'x', true, false, "ADDR: reverse lookup, PTR for an IPv4 or IPv6 address" },
+	{ 'y', true, true, "TSIG is not done" },
+};
+
+#define N_DASHES (sizeof(dashes) / sizeof(dashes[0]))
+
+void opts_usage_short(FILE *f)
 {
-	fputs("usage: qdig [@server] [-p port] [-t type] [-c class] [-x addr] [-q name]\n"
-	      "            [+option...] [name] [type] [class]\n"
+	fputs("Usage:  qdig [@global-server] [domain] [q-type] [q-class] {q-opt}\n"
+	      "            {global-d-opt} host [@local-server] {local-d-opt}\n"
+	      "            [ host [@local-server] {local-d-opt} [...]]\n"
 	      "\n"
-	      "Sends one DNS question and prints the reply as dig does.\n"
-	      "  @server   server address or host name (default: first nameserver of\n"
-	      "            /etc/resolv.conf)\n"
-	      "  -p port   server port (default 53)\n"
-	      "  -t type   question type (default A; NS when no name is given)\n"
-	      "  -c class  question class (default IN)\n"
-	      "  -q name   the name, even one that reads as a type or class\n"
-	      "  -x addr   reverse lookup: PTR for an IPv4 or IPv6 address\n"
-	      "  -h        this help\n"
-	      "Options (+no<option> turns a switch off):\n",
-	      f);
-	for (size_t i = 0; i < sizeof(pluses) / sizeof(pluses[0]); i++) {
-		char left[40];
-		snprintf(left, sizeof(left), "+%s%s", pluses[i].kind == K_BOOL ? "[no]" : "",
-			 pluses[i].name);
-		if (pluses[i].kind != K_BOOL)
-			strncat(left, pluses[i].kind == K_UINT ? "=N" : "=FILE",
-				sizeof(left) - strlen(left) - 1);
-		fprintf(f, "  %-20s %s\n", left, pluses[i].help);
-	}
-	fputs("  +[no]color           colour on a terminal (default: when stdout is one)\n"
-	      "Exit status: 0 on a reply (whatever its rcode), 1 usage error, 9 no reply,\n"
-	      "10 internal error.\n",
+	      "Use \"qdig -h\" (or \"qdig -h | more\") for complete list of options\n",
 	      f);
 }
 
-/* The option named name[0..len), or the only one it abbreviates, as dig allows (+norec).
- * NULL when there is none, with *ambiguous set when several options start so. */
-static const struct plus *find_plus(const char *name, size_t len, bool *ambiguous)
+void opts_usage(FILE *f)
 {
-	const struct plus *found = NULL;
+	fputs("Usage:  qdig [@global-server] [domain] [q-type] [q-class] {q-opt}\n"
+	      "            {global-d-opt} host [@local-server] {local-d-opt}\n"
+	      "            [ host [@local-server] {local-d-opt} [...]]\n"
+	      "\n"
+	      "Asks DNS questions and prints the replies as dig 9.18 does. Options before the\n"
+	      "first name are global; options after a name are that query's.\n"
+	      "  @server  the server's address or host name (default: the first nameserver of\n"
+	      "           /etc/resolv.conf)\n"
+	      "Flags:\n",
+	      f);
+	for (size_t i = 0; i < N_DASHES; i++)
+		fprintf(f, "  -%c %-5s %s%s\n", dashes[i].flag, dashes[i].takes_value ? "VAL" : "",
+			dashes[i].refused ? "not supported: " : "", dashes[i].help);
+	fputs("Options (+no<option> turns a switch off; unique prefixes work):\n", f);
+	for (size_t i = 0; i < N_PLUSES; i++) {
+		const struct opt_def *p = &pluses[i];
+		char left[48];
+		bool sw = p->value != V_NEEDED;
+		snprintf(left, sizeof(left), "+%s%s%s", sw ? "[no]" : "", p->name,
+			 p->value == V_NEEDED ? "=VAL" : p->value == V_OPTIONAL ? "[=VAL]" : "");
+		const char *tag = p->kind == O_REFUSED	  ? "not supported: "
+				  : p->kind == O_OFF_ONLY ? "only +no: "
+				  : p->qdig_only	  ? "(qdig only) "
+							  : "";
+		fprintf(f, "  %-22s %s%s\n", left, tag, p->help);
+	}
+	fputs("Exit status: 0 a reply came (whatever its rcode), 1 usage error, 9 no reply,\n"
+	      "8 the batch file cannot be opened, 10 internal error (or a name that is not legal).\n",
+	      f);
+}
+
+/* ---- the option handlers ---- */
+
+static bool set_all(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)v, (void)e;
+	q->d.question = q->d.answer = q->d.authority = q->d.additional = on;
+	q->d.comments = q->d.stats = on;
+	c->printcmd = on;
+	return true;
+}
+
+static bool set_short(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)v, (void)e;
+	q->d.short_form = on;
+	c->short_all = on;
+	if (on) { /* as dig: +short turns off what it does not print, +noshort restores nothing */
+		c->printcmd = false;
+		q->d.question = q->d.authority = q->d.additional = false;
+		q->d.comments = q->d.stats = false;
+		q->d.answer = true;
+		q->d.rrcomments = 0;
+	}
+	return true;
+}
+
+static bool set_cmd(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)q, (void)v, (void)e;
+	c->printcmd = on;
+	return true;
+}
+
+static bool set_rrcomments(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			   char *e)
+{
+	(void)c, (void)v, (void)e;
+	q->d.rrcomments = on;
+	return true;
+}
+
+static bool set_color(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c, (void)v, (void)e;
+	q->d.color = on;
+	return true;
+}
+
+static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c;
+	if (!on || !v[0] || strlen(v) >= sizeof(q->root_hints)) {
+		snprintf(e, 256, "invalid root hints file '%s'", v ? v : "");
+		return false;
+	}
+	strcpy(q->root_hints, v);
+	return true;
+}
+
+/* A number as dig reads one: "invalid WHAT 'V': not a valid number" or "out of range". */
+static bool number(const char *what, const char *v, unsigned min, unsigned max, unsigned *out,
+		   char *e)
+{
+	uint32_t n;
+	enum err r = text_u32(v, strlen(v), UINT32_MAX, &n);
+	if (r != ERR_OK) {
+		snprintf(e, 256, "invalid %s '%.64s': not a valid number\nqdig: Couldn't parse %s",
+			 what, v, what);
+		return false;
+	}
+	if (n < min || n > max) {
+		snprintf(e, 256, "invalid %s '%.64s': out of range\nqdig: Couldn't parse %s", what, v,
+			 what);
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
+static bool set_edns(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c;
+	unsigned n = 0;
+	if (!on) {
+		q->edns = -1;
+		return true;
+	}
+	if (v && !number("edns", v, 0, 255, &n, e))
+		return false;
+	q->edns = (int)n;
+	return true;
+}
+
+static bool set_bufsize(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			char *e)
+{
+	(void)c;
+	unsigned n = 1232;
+	if (on && v && !number("buffer size", v, 0, 65535, &n, e))
+		return false;
+	q->bufsize = n;
+	if (q->edns < 0)
+		q->edns = 0;
+	return true;
+}
+
+static bool set_retry(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c, (void)on;
+	unsigned n;
+	if (!number("retries", v, 0, 99, &n, e))
+		return false;
+	q->tries = n + 1;
+	return true;
+}
+
+static bool set_split(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c, (void)on;
+	unsigned n;
+	if (!number("split", v, 0, 1023, &n, e))
+		return false;
+	if (n % 4) { /* dig rounds to a whole number of base64 quanta, with its warning */
+		unsigned adj = (n + 3) / 4 * 4;
+		fprintf(stderr, ";; Warning, split must be a multiple of 4; adjusting to %u\n", adj);
+		n = adj;
+	}
+	q->d.split = n;
+	q->d.split_set = true;
+	return true;
+}
+
+static bool set_qid(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c, (void)on;
+	unsigned n;
+	if (!number("qid", v, 0, 65535, &n, e))
+		return false;
+	q->qid = (int)n;
+	return true;
+}
+
+/* Hex text into out[0..cap): false when odd, not hex, or too long. */
+static bool hex(const char *v, uint8_t *out, size_t cap, size_t *len)
+{
+	size_t n = strlen(v);
+	if (n % 2 || n / 2 > cap)
+		return false;
+	for (size_t i = 0; i < n; i += 2) {
+		if (!isxdigit((unsigned char)v[i]) || !isxdigit((unsigned char)v[i + 1]))
+			return false;
+		char b[3] = { v[i], v[i + 1], 0 };
+		out[i / 2] = (uint8_t)strtoul(b, NULL, 16);
+	}
+	*len = n / 2;
+	return true;
+}
+
+static bool set_cookie(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c;
+	q->cookie = on;
+	q->cookie_len = 0;
+	if (on && v && (!hex(v, q->cookie_val, sizeof(q->cookie_val), &q->cookie_len) ||
+			q->cookie_len < 8)) {
+		snprintf(e, 256, "invalid cookie '%s'", v);
+		return false;
+	}
+	return true;
+}
+
+static bool set_subnet(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c;
+	char addr[64];
+	unsigned prefix = 0;
+	const char *slash = strchr(v, '/');
+	size_t n = slash ? (size_t)(slash - v) : strlen(v);
+	q->subnet = false;
+	if (!on)
+		return true;
+	if (n >= sizeof(addr))
+		goto bad;
+	memcpy(addr, v, n);
+	addr[n] = 0;
+	memset(q->subnet_addr, 0, sizeof(q->subnet_addr));
+	if (inet_pton(AF_INET, addr, q->subnet_addr) == 1) {
+		q->subnet_family = 1;
+		prefix = 32;
+	} else if (inet_pton(AF_INET6, addr, q->subnet_addr) == 1) {
+		q->subnet_family = 2;
+		prefix = 128;
+	} else {
+		goto bad;
+	}
+	if (slash && !number("prefix length", slash + 1, 0, prefix, &prefix, e))
+		return false;
+	q->subnet_prefix = (uint8_t)prefix;
+	q->subnet = true;
+	return true;
+bad:
+	snprintf(e, 256, "invalid subnet '%s'", v);
+	return false;
+}
+
+static bool set_ednsopt(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			char *e)
+{
+	(void)c;
+	if (!on) {
+		q->n_ednsopt = 0;
+		return true;
+	}
+	if (!v || q->n_ednsopt >= OPTS_EDNSOPT_MAX) {
+		snprintf(e, 256, "ednsopt: %s", v ? "too many options" : "no code given");
+		return false;
+	}
+	struct qdig_ednsopt *o = &q->ednsopt[q->n_ednsopt];
+	char code[16];
+	const char *colon = strchr(v, ':');
+	size_t n = colon ? (size_t)(colon - v) : strlen(v);
+	unsigned cv;
+	size_t len = 0;
+	if (n >= sizeof(code))
+		n = sizeof(code) - 1;
+	memcpy(code, v, n);
+	code[n] = 0;
+	if (!number("edns code point", code, 0, 65535, &cv, e))
+		return false;
+	if (colon && !hex(colon + 1, o->value, sizeof(o->value), &len)) {
+		snprintf(e, 256, "invalid ednsopt value '%s'", colon + 1);
+		return false;
+	}
+	o->code = (uint16_t)cv;
+	o->len = (uint16_t)len;
+	q->n_ednsopt++;
+	return true;
+}
+
+/* The option named name[0..len), or the only one it abbreviates, as dig allows (+norec).
+ * Aliases of one field count as one. NULL when there is none, with *ambiguous set when
+ * several options start so. */
+static const struct opt_def *find_plus(const char *name, size_t len, bool *ambiguous)
+{
+	const struct opt_def *found = NULL;
 	*ambiguous = false;
-	for (size_t i = 0; i < sizeof(pluses) / sizeof(pluses[0]); i++) {
-		if (strncmp(pluses[i].name, name, len) != 0)
+	for (size_t i = 0; i < N_PLUSES; i++) {
+		const struct opt_def *p = &pluses[i];
+		if (strncmp(p->name, name, len) != 0)
 			continue;
-		if (strlen(pluses[i].name) == len)
-			return &pluses[i];
-		if (found)
+		if (strlen(p->name) == len)
+			return p;
+		if (found && !(found->kind == O_SWITCH && p->kind == O_SWITCH && found->off == p->off))
 			*ambiguous = true;
-		found = &pluses[i];
+		if (!found)
+			found = p;
 	}
 	return len && !*ambiguous ? found : NULL;
 }
 
-static bool plus_option(const char *arg, struct qdig_opts *o, char *err)
+static bool plus_option(struct qdig_cmd *c, struct qdig_query *q, const char *arg, char *err)
 {
 	const char *name = arg + 1;
-	bool value = true;
+	bool on = true;
+	if (strncmp(name, "no", 2) == 0) {
+		on = false;
+		name += 2;
+	}
 	const char *eq = strchr(name, '=');
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
-	if (strncmp(name, "no", 2) == 0 && !eq) {
-		value = false;
-		name += 2;
-		len -= 2;
-	}
-	if (len == 5 && strncmp(name, "color", 5) == 0 && !eq) {
-		o->color = value;
-		return true;
-	}
+	const char *val = eq ? eq + 1 : NULL;
 	bool ambiguous;
-	const struct plus *p = find_plus(name, len, &ambiguous);
-	if (p) {
-		char *field = (char *)o + p->off;
-		if (p->kind == K_BOOL && !eq) {
-			*(bool *)field = value;
-			return true;
-		}
-		if (p->kind == K_TEXT && eq && value && strlen(eq + 1) < p->max && eq[1]) {
-			strcpy(field, eq + 1);
-			return true;
-		}
-		uint32_t v;
-		if (p->kind == K_UINT && eq && value &&
-		    text_u32(eq + 1, strlen(eq + 1), p->max, &v) == ERR_OK && v >= p->min) {
-			*(unsigned *)field = v;
-			return true;
-		}
-		snprintf(err, 256, "bad value in '%s'", arg);
+	const struct opt_def *p = find_plus(name, len, &ambiguous);
+	if (!p) {
+		snprintf(err, 256, "Invalid option: %s", arg);
 		return false;
 	}
-	snprintf(err, 256, "%s option '%s'", ambiguous ? "ambiguous" : "unknown", arg);
-	return false;
+	if (p->kind == O_REFUSED || (p->kind == O_OFF_ONLY && on)) {
+		snprintf(err, 256, "%s is not supported: %s", arg, p->help);
+		return false;
+	}
+	if ((val && p->value == V_NONE) || (!val && on && p->value == V_NEEDED)) {
+		snprintf(err, 256, "Invalid option: %s", arg);
+		return false;
+	}
+	char *field = (char *)q + p->off;
+	switch (p->kind) {
+	case O_SWITCH:
+		*(bool *)field = on;
+		return true;
+	case O_NUM:
+		if (!on) {
+			*(unsigned *)field = 0;
+			return true;
+		}
+		return number(p->name, val, p->min, p->max, (unsigned *)field, err);
+	case O_FUNC:
+		return p->fn(c, q, on, val, err);
+	default:
+		return true; /* O_OFF_ONLY, off: what qdig always does */
+	}
 }
 
-/* Builds the reverse-lookup name of an IPv4 or IPv6 address (RFC 1035 §3.5, RFC 3596 §2.5). */
+/* ---- names, types, classes ---- */
+
+/* Builds the reverse-lookup name as dig does: of an IPv4 or IPv6 address (RFC 1035 §3.5, RFC
+ * 3596 §2.5), or of anything else, label by label reversed under in-addr.arpa (-x 10.1). */
 static bool reverse_name(const char *addr, char *out, size_t cap)
 {
 	uint8_t a[16];
 	size_t n = 0;
-	if (inet_pton(AF_INET, addr, a) == 1) {
-		snprintf(out, cap, "%u.%u.%u.%u.in-addr.arpa.", a[3], a[2], a[1], a[0]);
+	if (inet_pton(AF_INET6, addr, a) == 1) {
+		for (int i = 15; i >= 0; i--)
+			n += (size_t)snprintf(out + n, cap - n, "%x.%x.", a[i] & 15, a[i] >> 4);
+		snprintf(out + n, cap - n, "ip6.arpa.");
 		return true;
 	}
-	if (inet_pton(AF_INET6, addr, a) != 1)
+	size_t len = strlen(addr);
+	if (len == 0 || len + sizeof(".in-addr.arpa.") > cap)
 		return false;
-	for (int i = 15; i >= 0; i--)
-		n += (size_t)snprintf(out + n, cap - n, "%x.%x.", a[i] & 15, a[i] >> 4);
-	snprintf(out + n, cap - n, "ip6.arpa.");
+	out[0] = 0;
+	for (const char *end = addr + len; end > addr;) {
+		const char *dot = end;
+		while (dot > addr && dot[-1] != '.')
+			dot--;
+		strncat(out, dot, (size_t)(end - dot));
+		strcat(out, ".");
+		end = dot > addr ? dot - 1 : addr;
+	}
+	strcat(out, "in-addr.arpa.");
 	return true;
 }
 
-static bool set_name(struct qdig_opts *o, const char *text, const char *arg, char *err)
+static struct qdig_query *new_query(struct qdig_cmd *c, const struct qdig_query *base, char *err)
 {
-	if (o->qname_text[0]) {
-		snprintf(err, 256, "more than one name: '%s'", arg);
+	if (c->n >= OPTS_QUERIES_MAX) {
+		snprintf(err, 256, "too many queries on one line (at most %d)", OPTS_QUERIES_MAX);
+		return NULL;
+	}
+	struct qdig_query *q = &c->q[c->n++];
+	*q = *base;
+	q->has_name = false;
+	if (!c->banner_set) { /* dig prints its banner when it reads the first name */
+		c->banner = c->printcmd;
+		c->banner_set = true;
+	}
+	return q;
+}
+
+static bool set_name(struct qdig_query *q, const char *text, char *err)
+{
+	if (strlen(text) >= sizeof(q->qname_text)) {
+		snprintf(err, 256, "'%.200s...' is not a legal name (ran out of space)", text);
 		return false;
 	}
-	size_t len;
-	if (strlen(text) >= sizeof(o->qname_text) ||
-	    name_from_text(text, strlen(text), NULL, o->qname, &len) != ERR_OK) {
-		snprintf(err, 256, "bad domain name '%s'", arg);
-		return false;
-	}
-	strcpy(o->qname_text, text);
+	memcpy(q->qname_text, text, strlen(text) + 1);
+	q->has_name = true;
 	return true;
 }
 
-/* A word that is not an option: a type, a class, or the name, told apart as dig does (a type
- * or class word counts as such while that slot is free; -q gives a name that looks like one). */
-static bool word(struct qdig_opts *o, const char *w, bool *type_set, bool *class_set,
-		 char *err)
+static bool dash_option(struct qdig_cmd *c, struct qdig_query **cur, struct qdig_query *base,
+			const struct dash_def *d, const char *val, bool batch, char *err)
 {
+	struct qdig_query *q = *cur ? *cur : base;
+	unsigned port;
 	uint16_t v;
-	if (!*type_set && rdata_type_from_text(w, strlen(w), &v) == ERR_OK) {
-		o->qtype = v;
-		*type_set = true;
+	char rev[NAME_MAX_TEXT];
+	switch (d->flag) {
+	case '4':
+	case '6':
+		if (c->family && c->family != d->flag - '0') {
+			snprintf(err, 256, "only one of -4 and -6 allowed");
+			return false;
+		}
+		c->family = d->flag - '0';
+		return true;
+	case 'p':
+		if (!number("port number", val, 0, 65535, &port, err))
+			return false;
+		q->port = (uint16_t)port;
+		return true;
+	case 't':
+		if (rdata_type_from_text(val, strlen(val), &v) != ERR_OK) {
+			fprintf(stderr, ";; Warning, ignoring invalid type %s\n", val);
+			return true;
+		}
+		q->qtype = v;
+		q->type_set = true;
+		return true;
+	case 'c':
+		if (rdata_class_from_text(val, strlen(val), &v) != ERR_OK) {
+			fprintf(stderr, ";; Warning, ignoring invalid class %s\n", val);
+			return true;
+		}
+		q->qclass = v;
+		q->class_set = true;
+		return true;
+	case 'q':
+	case 'x':
+		if (!(*cur = new_query(c, base, err)))
+			return false;
+		if (d->flag == 'q')
+			return set_name(*cur, val, err);
+		if (!reverse_name(val, rev, sizeof(rev))) {
+			snprintf(err, 256, "Invalid IP address %s", val);
+			return false;
+		}
+		if (!(*cur)->type_set)
+			(*cur)->qtype = DNS_TYPE_PTR;
+		(*cur)->qclass = DNS_CLASS_IN;
+		return set_name(*cur, rev, err);
+	case 'f':
+		if (batch || strlen(val) >= sizeof(c->batch))
+			break;
+		strcpy(c->batch, val);
+		return true;
+	case 'h':
+		c->help = true;
+		return true;
+	case 'v':
+		c->version = true;
+		return true;
+	case 'r':
+		c->no_digrc = true;
+		return true;
+	case 'u':
+		c->usec = true;
 		return true;
 	}
-	if (!*class_set && rdata_class_from_text(w, strlen(w), &v) == ERR_OK) {
-		o->qclass = v;
-		*class_set = true;
-		return true;
-	}
-	if (o->qname_text[0] == 0)
-		return set_name(o, w, w, err);
-	snprintf(err, 256, "unexpected argument '%s'", w);
+	snprintf(err, 256, "Invalid option: -%c", d->flag);
 	return false;
 }
 
-static void defaults(struct qdig_opts *o)
+static const struct dash_def *find_dash(char flag)
 {
-	memset(o, 0, sizeof(*o));
+	for (size_t i = 0; i < N_DASHES; i++)
+		if (dashes[i].flag == flag)
+			return &dashes[i];
+	return NULL;
+}
+
+/* A word that is not an option: a type or class of the query being built (or the global one
+ * before the first name), or else a name, which starts a new query. */
+static bool word(struct qdig_cmd *c, struct qdig_query **cur, struct qdig_query *base,
+		 const char *w, char *err)
+{
+	struct qdig_query *q = *cur ? *cur : base;
+	uint16_t v;
+	if (rdata_type_from_text(w, strlen(w), &v) == ERR_OK) {
+		if (q->type_set)
+			fprintf(stderr, ";; Warning, extra type option\n");
+		q->qtype = v;
+		q->type_set = true;
+		return true;
+	}
+	if (rdata_class_from_text(w, strlen(w), &v) == ERR_OK) {
+		if (q->class_set)
+			fprintf(stderr, ";; Warning, extra class option\n");
+		q->qclass = v;
+		q->class_set = true;
+		return true;
+	}
+	if (!(*cur = new_query(c, base, err)))
+		return false;
+	return set_name(*cur, w, err);
+}
+
+static bool one_arg(struct qdig_cmd *c, struct qdig_query **cur, struct qdig_query *base,
+		    int argc, char **argv, int *i, bool batch, char *err)
+{
+	const char *a = argv[*i];
+	struct qdig_query *q = *cur ? *cur : base;
+	if (a[0] == '@') {
+		if (!a[1] || strlen(a + 1) >= sizeof(q->server)) {
+			snprintf(err, 256, "Invalid option: %s", a);
+			return false;
+		}
+		strcpy(q->server, a + 1);
+		return true;
+	}
+	if (a[0] == '+')
+		return plus_option(c, q, a, err);
+	if (a[0] != '-' || !a[1])
+		return word(c, cur, base, a, err);
+	/* -46u and the like: flags without a value may be grouped, as in dig. */
+	for (const char *f = a + 1; *f; f++) {
+		const struct dash_def *d = find_dash(*f);
+		if (!d) {
+			snprintf(err, 256, "Invalid option: %s", a);
+			return false;
+		}
+		if (d->refused) {
+			snprintf(err, 256, "-%c is not supported: %s", d->flag, d->help);
+			return false;
+		}
+		if (!d->takes_value) {
+			if (!dash_option(c, cur, base, d, NULL, batch, err))
+				return false;
+			continue;
+		}
+		const char *val = f[1] ? f + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+		if (!val) {
+			snprintf(err, 256, "Invalid option: %s", a);
+			return false;
+		}
+		return dash_option(c, cur, base, d, val, batch, err);
+	}
+	return true;
+}
+
+enum opts_result opts_parse(struct qdig_cmd *c, int argc, char **argv, bool batch,
+			    char err[static 256])
+{
+	/* A batch line's options before its name shape that line's queries only. */
+	struct qdig_query line = c->global;
+	struct qdig_query *base = batch ? &line : &c->global;
+	struct qdig_query *cur = NULL;
+	for (int i = 0; i < argc; i++)
+		if (!one_arg(c, &cur, base, argc, argv, &i, batch, err))
+			return OPTS_USAGE;
+	return OPTS_OK;
+}
+
+int opts_split(char *line, char **words, int max)
+{
+	int n = 0;
+	for (char *t = strtok(line, " \t\r\n"); t && n < max; t = strtok(NULL, " \t\r\n"))
+		words[n++] = t;
+	return n;
+}
+
+enum opts_result opts_read_digrc(struct qdig_cmd *c, const char *path, char err[static 256])
+{
+	char line[1024], *words[64];
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return OPTS_OK;
+	enum opts_result r = OPTS_OK;
+	unsigned before = c->n;
+	while (r == OPTS_OK && fgets(line, sizeof(line), f)) {
+		int n = opts_split(line, words, 64);
+		r = opts_parse(c, n, words, false, err);
+	}
+	fclose(f);
+	if (r == OPTS_OK && c->n != before) { /* dig takes only options from .digrc */
+		c->n = before;
+		snprintf(err, 256, "%s: names are not allowed, only options", path);
+		r = OPTS_USAGE;
+	}
+	return r;
+}
+
+void opts_init(struct qdig_cmd *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->printcmd = true;
+	c->short_all = -1;
+	struct qdig_query *o = &c->global;
 	o->port = 53;
 	o->qtype = DNS_TYPE_A;
 	o->qclass = DNS_CLASS_IN;
 	o->recurse = true;
-	o->edns = true;
+	o->adflag = true;
+	o->qid = -1;
+	o->edns = 0;
 	o->bufsize = 1232;
+	o->cookie = true;
 	o->timeout_s = 5;
 	o->tries = 3;
-	o->color = -1;
+	o->d.comments = o->d.question = o->d.answer = o->d.authority = o->d.additional = true;
+	o->d.stats = o->d.ttlid = o->d.rrclass = o->d.crypto = true;
+	o->d.rrcomments = -1;
+	o->d.color = -1;
 }
 
-/* -p, -t, -c, -q, -x: each takes the next argument (or the rest of this one, as in -tMX). */
-static bool dash_option(struct qdig_opts *o, char opt, const char *val, bool *type_set,
-			bool *class_set, char *err)
+void opts_default_query(struct qdig_cmd *c)
 {
-	uint32_t port;
-	uint16_t v;
-	char rev[80];
-	switch (opt) {
-	case 'p':
-		if (text_u32(val, strlen(val), 65535, &port) || port == 0)
-			break;
-		o->port = (uint16_t)port;
-		return true;
-	case 't':
-		if (rdata_type_from_text(val, strlen(val), &v))
-			break;
-		o->qtype = v;
-		*type_set = true;
-		return true;
-	case 'c':
-		if (rdata_class_from_text(val, strlen(val), &v))
-			break;
-		o->qclass = v;
-		*class_set = true;
-		return true;
-	case 'q':
-		return set_name(o, val, val, err);
-	case 'x':
-		if (!reverse_name(val, rev, sizeof(rev)))
-			break;
-		if (!*type_set)
-			o->qtype = DNS_TYPE_PTR;
-		*type_set = true;
-		return set_name(o, rev, val, err);
-	default:
-		snprintf(err, 256, "unknown option '-%c'", opt);
-		return false;
-	}
-	snprintf(err, 256, "bad value '%s' for -%c", val, opt);
-	return false;
-}
-
-bool opts_parse(int argc, char **argv, struct qdig_opts *o, bool *help, char err[static 256])
-{
-	bool type_set = false, class_set = false;
-	defaults(o);
-	*help = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (a[0] == '@') {
-			if (!a[1] || strlen(a + 1) >= sizeof(o->server)) {
-				snprintf(err, 256, "bad server '%s'", a);
-				return false;
-			}
-			strcpy(o->server, a + 1);
-		} else if (a[0] == '+') {
-			if (!plus_option(a, o, err))
-				return false;
-		} else if (a[0] == '-' && a[1]) {
-			if (a[1] == 'h' && !a[2]) {
-				*help = true;
-				return true;
-			}
-			if (!strchr("ptcqx", a[1])) {
-				snprintf(err, 256, "unknown option '%s'", a);
-				return false;
-			}
-			const char *val = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!val) {
-				snprintf(err, 256, "'%s' needs a value", a);
-				return false;
-			}
-			if (!dash_option(o, a[1], val, &type_set, &class_set, err))
-				return false;
-		} else if (!word(o, a, &type_set, &class_set, err)) {
-			return false;
-		}
-	}
-	if (o->qname_text[0] == 0) { /* dig with no name asks for the root's NS */
-		set_name(o, ".", ".", err);
-		if (!type_set)
-			o->qtype = DNS_TYPE_NS;
-	}
-	return true;
+	char err[256];
+	struct qdig_query *q = new_query(c, &c->global, err);
+	if (!q)
+		return;
+	set_name(q, ".", err);
+	if (!q->type_set)
+		q->qtype = DNS_TYPE_NS;
 }

@@ -3,6 +3,7 @@
  */
 #include "print.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,10 +59,12 @@ static void print_flags(FILE *f, uint16_t flags)
 	for (size_t i = 0; (name = print_flag_name(i, &bit)); i++)
 		if (flags & bit)
 			fprintf(f, " %s", name);
+	if (flags & DNS_FLAG_Z)
+		fprintf(f, "; MBZ: 0x%x", (flags & DNS_FLAG_Z) >> 4);
 }
 
 /* RFC 8914 §5.2: the extended DNS error codes with names. */
-static const char *ede_name(unsigned code)
+const char *print_ede_name(unsigned code)
 {
 	static const char *const names[] = {
 		"Other",		    "Unsupported DNSKEY Algorithm", "Unsupported DS Digest Type",
@@ -87,38 +90,83 @@ static void print_hex_and_text(FILE *f, const uint8_t *p, size_t n)
 	fputs("\")", f);
 }
 
-/* One EDNS option, as dig shows the common ones (RFC 5001, 7873, 8914, 7871, 7828). */
+/* A TTL as BIND writes it: abbreviated (1w2d3h4m5s) or in words (2 hours, 1 week 2 days). */
+static void ttl_text(struct buf_out *out, uint32_t ttl, bool words)
+{
+	static const struct {
+		uint32_t secs;
+		char abbr;
+		const char *word;
+	} units[] = { { 604800, 'w', "week" }, { 86400, 'd', "day" }, { 3600, 'h', "hour" },
+		      { 60, 'm', "minute" }, { 1, 's', "second" } };
+	bool any = false;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		uint32_t n = ttl / units[i].secs;
+		ttl %= units[i].secs;
+		if (n == 0 && !(units[i].secs == 1 && !any))
+			continue;
+		if (words)
+			buf_printf(out, "%s%u %s%s", any ? " " : "", n, units[i].word, n == 1 ? "" : "s");
+		else
+			buf_printf(out, "%u%c", n, units[i].abbr);
+		any = true;
+	}
+}
+
+/* RFC 7871 §6: family, source prefix, scope prefix, the address cut to the source prefix. */
+static bool print_subnet(FILE *f, const uint8_t *p, size_t n)
+{
+	uint8_t a[16] = { 0 };
+	char text[64];
+	if (n < 4 || (p[1] != 1 && p[1] != 2) || n - 4 > (p[1] == 1 ? 4u : 16u))
+		return false;
+	memcpy(a, p + 4, n - 4);
+	inet_ntop(p[1] == 1 ? AF_INET : AF_INET6, a, text, sizeof(text));
+	fprintf(f, "; CLIENT-SUBNET: %s/%u/%u", text, p[2], p[3]);
+	return true;
+}
+
+/* One EDNS option as dig 9.18 names it; an empty one is its name alone. */
 static void print_option(FILE *f, unsigned code, const uint8_t *p, size_t n)
 {
-	switch (code) {
-	case 3:
+	static const struct {
+		unsigned code;
+		const char *name;
+	} names[] = { { 3, "NSID" }, { 9, "EXPIRE" }, { 10, "COOKIE" }, { 11, "TCP KEEPALIVE" },
+		      { 12, "PAD" }, { 8, "CLIENT-SUBNET" }, { 15, "EDE" } };
+	const char *name = NULL;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].code == code)
+			name = names[i].name;
+	uint32_t v = n == 4 ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+			    : 0;
+	char tb[64];
+	struct buf_out tt;
+	if (name && n == 0) {
+		fprintf(f, "; %s:", name);
+	} else if (code == 3) {
 		fputs("; NSID: ", f);
 		print_hex_and_text(f, p, n);
-		break;
-	case 10:
+	} else if (code == 9 && n == 4) {
+		buf_out_init(&tt, tb, sizeof(tb));
+		ttl_text(&tt, v, true);
+		fprintf(f, "; EXPIRE: %u (%.*s)", (unsigned)v, (int)tt.len, tb);
+	} else if (code == 10) {
 		fputs("; COOKIE: ", f);
 		for (size_t i = 0; i < n; i++)
 			fprintf(f, "%02x", p[i]);
-		break;
-	case 15:
-		if (n < 2)
-			goto generic;
+	} else if (code == 15 && n >= 2) {
 		fprintf(f, "; EDE: %u (%s)", (unsigned)(p[0] << 8 | p[1]),
-			ede_name((unsigned)(p[0] << 8 | p[1])));
+			print_ede_name((unsigned)(p[0] << 8 | p[1])));
 		if (n > 2)
 			fprintf(f, ": (%.*s)", (int)(n - 2), (const char *)p + 2);
-		break;
-	case 11:
-		if (n == 2) {
-			fprintf(f, "; TCP-KEEPALIVE: %.1f secs", (p[0] << 8 | p[1]) / 10.0);
-			break;
-		}
-		goto generic;
-	case 12:
-		fprintf(f, "; PADDING: %zu bytes", n);
-		break;
-	default:
-	generic:
+	} else if (code == 11 && n == 2) {
+		fprintf(f, "; TCP KEEPALIVE: %.1f secs", (p[0] << 8 | p[1]) / 10.0);
+	} else if (code == 12) {
+		fprintf(f, "; PAD: (%zu bytes)", n);
+	} else if (n == 0) {
+		fprintf(f, "; OPT=%u:", code);
+	} else if (!(code == 8 && print_subnet(f, p, n))) {
 		fprintf(f, "; OPT=%u: ", code);
 		print_hex_and_text(f, p, n);
 	}
@@ -141,8 +189,250 @@ static void print_opt(FILE *f, const struct wire_edns *e)
 	}
 }
 
-/* Prints one record (or its rdata alone) through a buffer big enough for any record. */
-static void print_line(FILE *f, const struct wire_rr *rr, bool short_form)
+/* ---- records: BIND's master-file style as dig sets it up ---- */
+
+/* The column the text from start reaches, tabs 8 wide. */
+static unsigned column_of(const struct buf_out *out, size_t start)
+{
+	unsigned at = 0;
+	for (size_t i = start; i < out->len; i++)
+		at = out->p[i] == '\t' ? (at / 8 + 1) * 8 : out->p[i] == '\n' ? 0 : at + 1;
+	return at;
+}
+
+/* BIND's indent: to column to (at least one further), by tabs where a tab stop is crossed,
+ * then spaces. */
+static void indent_to(struct buf_out *out, size_t start, unsigned to)
+{
+	unsigned from = column_of(out, start);
+	if (to < from + 1)
+		to = from + 1;
+	unsigned tabs = to / 8 - from / 8;
+	for (unsigned i = 0; i < tabs; i++)
+		buf_puts(out, "\t");
+	if (tabs)
+		from = to / 8 * 8;
+	for (; from < to; from++)
+		buf_puts(out, " ");
+}
+
+struct columns {
+	unsigned ttl, rclass, type, rdata;
+};
+
+/* The columns dig asks BIND for: narrower when fields are left out, and in +multiline. */
+static struct columns columns_for(const struct qdig_display *d)
+{
+	if (d->multiline || (!d->ttlid && !d->rrclass))
+		return (struct columns){ 24, 24, 24, 32 };
+	if (!d->ttlid || !d->rrclass)
+		return (struct columns){ 24, 24, 32, 40 };
+	return (struct columns){ 24, 32, 40, 48 };
+}
+
+static const struct qdig_display default_display = {
+	.comments = true, .question = true, .answer = true, .authority = true,
+	.additional = true, .stats = true, .ttlid = true, .rrclass = true,
+	.crypto = true, .rrcomments = -1,
+};
+
+/* RFC 4034 Appendix B: the key tag of a DNSKEY's rdata. */
+static unsigned key_tag(const uint8_t *rd, size_t n)
+{
+	uint32_t ac = 0;
+	for (size_t i = 0; i < n; i++)
+		ac += i & 1 ? rd[i] : (uint32_t)rd[i] << 8;
+	ac += ac >> 16 & 0xFFFF;
+	return ac & 0xFFFF;
+}
+
+static const char *alg_name(unsigned alg)
+{
+	switch (alg) {
+	case 1: return "RSAMD5";
+	case 3: return "DSA";
+	case 5: return "RSASHA1";
+	case 6: return "NSEC3DSA";
+	case 7: return "NSEC3RSASHA1";
+	case 8: return "RSASHA256";
+	case 10: return "RSASHA512";
+	case 12: return "ECCGOST";
+	case 13: return "ECDSAP256SHA256";
+	case 14: return "ECDSAP384SHA384";
+	case 15: return "ED25519";
+	case 16: return "ED448";
+	}
+	return NULL;
+}
+
+/* How many leading fields of a key, signature or digest type come before its blob. */
+static int blob_fields(uint16_t type)
+{
+	switch (type) {
+	case DNS_TYPE_DNSKEY:
+	case DNS_TYPE_CDNSKEY:
+	case DNS_TYPE_DS:
+	case DNS_TYPE_CDS:
+		return 3;
+	case DNS_TYPE_RRSIG:
+		return 8;
+	}
+	return 0;
+}
+
+static const char *skip_fields(const char *s, int n)
+{
+	for (int i = 0; i < n && *s; i++) {
+		s += strcspn(s, " ");
+		s += strspn(s, " ");
+	}
+	return s;
+}
+
+/* The rdata of a key, signature or digest record: its fields, then the blob in chunks of
+ * split (or [omitted] with +nocrypto), over several lines in +multiline, with the key's
+ * comment when rrcomments. text is lib's one-line form. */
+static void blob_rdata(struct buf_out *out, const struct wire_rr *rr, const char *text,
+		       const struct qdig_display *d, bool comments)
+{
+	int nf = blob_fields(rr->type);
+	bool key = rr->type == DNS_TYPE_DNSKEY || rr->type == DNS_TYPE_CDNSKEY;
+	const char *blob = skip_fields(text, nf);
+	const char *nl = d->multiline ? "\n\t\t\t\t" : " ";
+	unsigned split = d->split ? d->split : d->multiline ? 44 : 56;
+	if (d->split_set)
+		split = d->split;
+	/* The fields; a signature's first four, then the rest on a line of their own. */
+	int first = rr->type == DNS_TYPE_RRSIG && d->multiline ? 4 : nf;
+	const char *mid = skip_fields(text, first);
+	buf_printf(out, "%.*s", (int)(mid - text - (mid > text && mid[-1] == ' ')), text);
+	if (d->multiline)
+		buf_puts(out, " (");
+	if (first != nf)
+		buf_printf(out, "%s%.*s", nl, (int)(blob - mid - 1), mid);
+	if (!d->crypto) {
+		if (key)
+			buf_printf(out, "%s[key id = %u]", nl, key_tag(rr->rdata, rr->rdlen));
+		else
+			buf_printf(out, "%s[omitted]", nl);
+	} else {
+		char chunk[1024];
+		size_t n = 0, total = 0;
+		for (const char *p = blob;; p++) {
+			if (*p == ' ')
+				continue;
+			if (*p && (split == 0 || n < split) && n < sizeof(chunk)) {
+				chunk[n++] = *p;
+				continue;
+			}
+			if (n)
+				buf_printf(out, "%s%.*s", total++ || d->multiline ? nl : " ", (int)n, chunk);
+			n = 0;
+			if (!*p)
+				break;
+			chunk[n++] = *p;
+		}
+	}
+	if (d->multiline)
+		buf_puts(out, key && comments ? "\n\t\t\t\t)" : " )");
+	if (key && comments && rr->rdlen >= 4) {
+		const char *alg = alg_name(rr->rdata[3]);
+		buf_printf(out, "%s ; %s; alg = ", d->multiline ? "" : " ",
+			   rr->rdata[1] & 1 ? "KSK" : "ZSK");
+		if (alg)
+			buf_puts(out, alg);
+		else
+			buf_printf(out, "%u", rr->rdata[3]);
+		buf_printf(out, " ; key id = %u", key_tag(rr->rdata, rr->rdlen));
+	}
+}
+
+/* SOA in +multiline: the names, then each number on its own line, commented when asked. */
+static void soa_multiline(struct buf_out *out, const char *text, bool comments)
+{
+	static const char *const what[] = { "serial", "refresh", "retry", "expire", "minimum" };
+	const char *nums = skip_fields(text, 2);
+	buf_printf(out, "%.*s (", (int)(nums - text - 1), text);
+	for (int i = 0; i < 5; i++) {
+		const char *f = skip_fields(nums, i);
+		int len = (int)strcspn(f, " ");
+		buf_printf(out, "\n\t\t\t\t%.*s", len, f);
+		if (!comments)
+			continue;
+		buf_printf(out, "%*s ; %s", 10 - len > 0 ? 10 - len : 0, "", what[i]);
+		if (i > 0) {
+			buf_puts(out, " (");
+			ttl_text(out, (uint32_t)strtoul(f, NULL, 10), true);
+			buf_puts(out, ")");
+		}
+	}
+	buf_puts(out, comments ? "\n\t\t\t\t)" : ")");
+}
+
+void print_rdata(struct buf_out *out, const struct wire_rr *rr, const struct qdig_display *d)
+{
+	bool comments = d->rrcomments == 1 || (d->rrcomments == -1 && d->multiline);
+	bool soa = rr->type == DNS_TYPE_SOA && d->multiline;
+	bool blob = blob_fields(rr->type) &&
+		    (d->multiline || !d->crypto || d->split_set || comments);
+	if (!soa && !blob) {
+		rdata_to_text(rr->type, rr->rdata, rr->rdlen, out);
+		return;
+	}
+	char *text = malloc(LINE_MAX_TEXT);
+	if (!text) {
+		buf_puts(out, "(out of memory)");
+		return;
+	}
+	struct buf_out t;
+	buf_out_init(&t, text, LINE_MAX_TEXT - 1);
+	rdata_to_text(rr->type, rr->rdata, rr->rdlen, &t);
+	text[t.len] = 0;
+	if (soa)
+		soa_multiline(out, text, comments);
+	else
+		blob_rdata(out, rr, text, d, comments);
+	free(text);
+}
+
+static void rr_text(struct buf_out *out, const struct wire_rr *rr, const struct qdig_display *d)
+{
+	struct columns c = columns_for(d);
+	size_t start = out->len;
+	name_to_text(rr->owner, out);
+	if (d->ttlid) {
+		indent_to(out, start, c.ttl);
+		if (d->ttlunits)
+			ttl_text(out, rr->ttl, false);
+		else
+			buf_printf(out, "%u", rr->ttl);
+	}
+	if (d->rrclass) {
+		indent_to(out, start, c.rclass);
+		rdata_class_to_text(rr->rclass, out);
+	}
+	indent_to(out, start, c.type);
+	rdata_type_to_text(rr->type, out);
+	indent_to(out, start, c.rdata);
+	print_rdata(out, rr, d);
+}
+
+static void question_text(struct buf_out *out, const struct wire_question *q,
+			  const struct qdig_display *d)
+{
+	struct columns c = columns_for(d);
+	size_t start = out->len;
+	buf_puts(out, ";");
+	name_to_text(q->name, out);
+	indent_to(out, start, c.rclass); /* dig prints the question's class even with +noclass */
+	rdata_class_to_text(q->rclass, out);
+	indent_to(out, start, c.type);
+	rdata_type_to_text(q->type, out);
+}
+
+/* Formats through a buffer big enough for any record, then prints it with a newline. */
+static void print_formatted(FILE *f, const struct wire_rr *rr, const struct wire_question *q,
+			    const struct qdig_display *d)
 {
 	char *line = malloc(LINE_MAX_TEXT);
 	if (!line) {
@@ -151,55 +441,78 @@ static void print_line(FILE *f, const struct wire_rr *rr, bool short_form)
 	}
 	struct buf_out out;
 	buf_out_init(&out, line, LINE_MAX_TEXT);
-	if (short_form)
-		rdata_to_text(rr->type, rr->rdata, rr->rdlen, &out);
+	if (rr)
+		rr_text(&out, rr, d);
 	else
-		wire_rr_to_text(rr, &out);
-	fprintf(f, "%s\n", line);
+		question_text(&out, q, d);
+	fprintf(f, "%.*s\n", (int)out.len, line);
 	free(line);
 }
 
-void print_section(FILE *f, const struct wire_msg *m, enum wire_section s)
+void print_rr(FILE *f, const struct wire_rr *rr, const struct qdig_display *d)
 {
-	for (uint16_t i = 0; i < m->n[s]; i++)
-		print_line(f, &m->rr[s][i], false);
+	print_formatted(f, rr, NULL, d);
 }
 
-void print_message(FILE *f, const struct wire_msg *m, bool rd_asked)
+void print_rr_line(FILE *f, const struct wire_rr *rr)
+{
+	print_formatted(f, rr, NULL, &default_display);
+}
+
+void print_message(FILE *f, const struct wire_msg *m, const struct qdig_display *d,
+		   bool rd_asked, bool query)
 {
 	static const char *const titles[] = { "ANSWER", "AUTHORITY", "ADDITIONAL" };
 	char b1[16], b2[16];
-	fprintf(f, ";; ->>HEADER<<- opcode: %s, status: %s, id: %u\n",
-		print_opcode_name(DNS_OPCODE(m->flags), b1), print_rcode_name(m->rcode, b2), m->id);
-	print_flags(f, m->flags);
-	fprintf(f, "; QUERY: %u, ANSWER: %u, AUTHORITY: %u, ADDITIONAL: %u\n",
-		m->has_question ? 1u : 0u, m->n[WIRE_ANSWER], m->n[WIRE_AUTHORITY],
-		m->n[WIRE_ADDITIONAL] + (m->edns.present ? 1u : 0u));
-	if (rd_asked && !(m->flags & DNS_FLAG_RA))
-		fputs(";; WARNING: recursion requested but not available\n", f);
-	fputc('\n', f);
-	if (m->edns.present)
-		print_opt(f, &m->edns);
-	if (m->has_question) {
-		char q[NAME_MAX_TEXT + 64];
-		struct buf_out out;
-		buf_out_init(&out, q, sizeof(q));
-		wire_question_to_text(&m->q, &out);
-		fprintf(f, ";; QUESTION SECTION:\n%s\n\n", q);
-	}
-	for (int s = 0; s < 3; s++) {
-		if (m->n[s] == 0)
-			continue;
-		fprintf(f, ";; %s SECTION:\n", titles[s]);
-		print_section(f, m, (enum wire_section)s);
+	if (d->comments) {
+		fprintf(f, ";; ->>HEADER<<- opcode: %s, status: %s, id: %u\n",
+			print_opcode_name(DNS_OPCODE(m->flags), b1), print_rcode_name(m->rcode, b2),
+			m->id);
+		print_flags(f, m->flags);
+		fprintf(f, "; QUERY: %u, ANSWER: %u, AUTHORITY: %u, ADDITIONAL: %u\n",
+			m->has_question ? 1u : 0u, m->n[WIRE_ANSWER], m->n[WIRE_AUTHORITY],
+			m->n[WIRE_ADDITIONAL] + (m->edns.present ? 1u : 0u));
+		if (!query && rd_asked && !(m->flags & DNS_FLAG_RA))
+			fputs(";; WARNING: recursion requested but not available\n", f);
 		fputc('\n', f);
+		if (m->edns.present)
+			print_opt(f, &m->edns);
+	}
+	if (m->has_question && d->question) {
+		if (d->comments)
+			fputs(";; QUESTION SECTION:\n", f);
+		print_formatted(f, NULL, &m->q, d);
+		if (d->comments)
+			fputc('\n', f);
+	}
+	const bool shown[3] = { d->answer, d->authority, d->additional };
+	for (int s = 0; s < 3; s++) {
+		if (m->n[s] == 0 || !shown[s])
+			continue;
+		if (d->comments)
+			fprintf(f, ";; %s SECTION:\n", titles[s]);
+		for (uint16_t i = 0; i < m->n[s]; i++)
+			print_rr(f, &m->rr[s][i], d);
+		if (d->comments)
+			fputc('\n', f);
 	}
 }
 
-void print_short(FILE *f, const struct wire_msg *m)
+void print_short(FILE *f, const struct wire_msg *m, const struct qdig_display *d,
+		 const char *suffix)
 {
-	for (uint16_t i = 0; i < m->n[WIRE_ANSWER]; i++)
-		print_line(f, &m->rr[WIRE_ANSWER][i], true);
+	char *line = malloc(LINE_MAX_TEXT);
+	if (!line) {
+		fputs(";; (out of memory printing a record)\n", f);
+		return;
+	}
+	for (uint16_t i = 0; i < m->n[WIRE_ANSWER]; i++) {
+		struct buf_out out;
+		buf_out_init(&out, line, LINE_MAX_TEXT);
+		print_rdata(&out, &m->rr[WIRE_ANSWER][i], d);
+		fprintf(f, "%.*s%s\n", (int)out.len, line, suffix);
+	}
+	free(line);
 }
 
 /* One line of print_colored: its indentation (the steps of +trace sub-questions) kept as is,

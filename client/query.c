@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <sys/time.h>
 #include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -21,10 +22,14 @@ static void set_text(struct query_server *s)
 	inet_ntop(s->addr.ss_family, a, s->text, sizeof(s->text));
 }
 
-bool query_server_set(struct query_server *s, const char *host, uint16_t port,
+bool query_server_set(struct query_server *s, const char *host, uint16_t port, int family,
 		      char err[static 256])
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM }, *res;
+	struct addrinfo hints = { .ai_family = family == 4   ? AF_INET
+					       : family == 6 ? AF_INET6
+							     : AF_UNSPEC,
+				  .ai_socktype = SOCK_DGRAM },
+			*res;
 	memset(s, 0, sizeof(*s));
 	int rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc != 0) {
@@ -39,7 +44,7 @@ bool query_server_set(struct query_server *s, const char *host, uint16_t port,
 }
 
 bool query_server_default(struct query_server *s, const char *resolv_conf, uint16_t port,
-			  char err[static 256])
+			  int family, char err[static 256])
 {
 	char line[512], addr[256] = "127.0.0.1";
 	FILE *f = fopen(resolv_conf, "r");
@@ -49,7 +54,7 @@ bool query_server_default(struct query_server *s, const char *resolv_conf, uint1
 	}
 	if (f)
 		fclose(f);
-	return query_server_set(s, addr, port, err);
+	return query_server_set(s, addr, port, family, err);
 }
 
 struct waiter {
@@ -86,6 +91,10 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 	r->status = QUERY_FAILED;
 	r->len = 0;
 	r->error[0] = 0;
+	r->failures = 0;
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	r->sent_s = (double)tv.tv_sec + tv.tv_usec / 1e6;
 	struct loop *l = loop_new();
 	struct upstream *u = l ? upstream_new(l, true) : NULL;
 	if (!u) {
@@ -94,8 +103,9 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 		return false;
 	}
 	uint64_t start = loop_clock_ms();
-	/* Each try is a new query with its own port; TCP is tried once (RFC 7766 §6.2.1). */
-	for (unsigned i = 0; i < (tries ? tries : 1) && (i == 0 || !tcp); i++) {
+	/* Each try is a new query with its own port. A TCP connection that timed out is not tried
+	 * again (RFC 7766 §6.2.1); a refused one is, as dig does. */
+	for (unsigned i = 0; i < (tries ? tries : 1); i++) {
 		struct waiter w = { .l = l, .r = r };
 		if (!upstream_send(u, (struct sockaddr *)&to, pkt, len, tcp ? UPSTREAM_TCP : 0,
 				   timeout_ms, on_result, &w)) {
@@ -106,7 +116,9 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 		}
 		while (!w.done)
 			loop_run(l);
-		if (!w.timed_out)
+		if (r->status == QUERY_FAILED)
+			r->failures++;
+		if (r->status == QUERY_OK || (tcp && w.timed_out))
 			break;
 	}
 	r->ms = (double)(loop_clock_ms() - start);

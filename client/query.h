@@ -35,21 +35,25 @@ struct query_result {
 	uint8_t reply[DNS_MSG_MAX];
 	size_t len;
 	double ms;       /* from sending to the reply or the give-up */
+	double sent_s;   /* when the query was sent, seconds since the epoch */
+	unsigned failures; /* tries that failed (refused, unreachable), each with error */
 	char error[128]; /* for QUERY_FAILED and QUERY_TIMEOUT, one line */
 };
 
-/* Fills s from an address literal or a host name (looked up with getaddrinfo) and a port.
- * false with a message in err when it cannot. */
-bool query_server_set(struct query_server *s, const char *host, uint16_t port,
+/* Fills s from an address literal or a host name (looked up with getaddrinfo) and a port,
+ * of family 4 or 6 only when family says so (0: either). false with a message in err when
+ * it cannot. */
+bool query_server_set(struct query_server *s, const char *host, uint16_t port, int family,
 		      char err[static 256]);
 
 /* The first "nameserver" of resolv_conf (normally /etc/resolv.conf), or 127.0.0.1 when
  * there is none, as the C library does. */
 bool query_server_default(struct query_server *s, const char *resolv_conf, uint16_t port,
-			  char err[static 256]);
+			  int family, char err[static 256]);
 
 /* Sends the query pkt (len bytes, its ID as given) to s over UDP, or TCP when tcp is
- * set, with tries attempts of timeout_ms each, and waits. r->status says what happened.
+ * set, with tries attempts of timeout_ms each (as dig, a refused try is tried again), and
+ * waits. r->status says what happened.
  * Returns false only on an internal error (no loop or memory), with r->error set. */
 bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bool tcp,
 		unsigned timeout_ms, unsigned tries, struct query_result *r);

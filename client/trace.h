@@ -22,6 +22,6 @@
  * server is where ". NS" is asked when o has no root hints file. Returns the exit status: 0
  * when the walk ended with a reply (whatever its rcode), 9 when it failed without one, 10 on
  * an internal error. */
-int trace_run(const struct qdig_opts *o, const struct query_server *server, FILE *out);
+int trace_run(const struct qdig_query *o, const struct query_server *server, FILE *out);
 
 #endif

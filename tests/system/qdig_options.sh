@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# tests/system/qdig_options.sh: qdig's options beside Debian's dig 9.18, byte for byte.
+#
+# Each case line below is run by both (dig at the same server, same arguments); the outputs
+# are normalised only where they must differ (the version in the banner, message IDs, query
+# times, the date, cookies, YAML timestamps, "dig:"/"qdig:") and must then be equal. Then the
+# README's option table is kept true: every "same" option is used by some case here, every
+# "not supported" one is refused with exit 1 and its reason. Also exit statuses, error words,
+# ~/.digrc, and a -f batch of 1,000 questions. SPDX-License-Identifier: MIT
+source "$(dirname "$0")/lib.sh"
+own_netns 1
+
+NSD=127.53.201.1
+start_nsd "$NSD" 53 types.example "$TOP/tests/system/data/types.example.zone" \
+	127.in-addr.arpa "$TOP/tests/system/data/127.in-addr.arpa.zone" ||
+	{ not_ok "NSD starts"; done_testing; }
+start_toy 53 || { not_ok "the toy internet starts"; done_testing; }
+EX=127.53.10.1 # example.com's server
+
+norm() {
+	sed -E -e 's/^; <<>> (DiG [^ ]+|qdig [^ ]+) <<>>/; <<>> VERSION <<>>/' \
+		-e 's/id: [0-9]+/id: ID/' -e 's/Query time: [0-9]+ (m|u)sec/Query time: T/' \
+		-e 's/^;; WHEN: .*/;; WHEN: DATE/' -e 's/COOKIE: [0-9a-f]+/COOKIE: C/' \
+		-e 's/!!timestamp .*/!!timestamp T/' -e 's/ in [0-9]+ ms\.$/ in T ms./' \
+		-e 's/^q?dig: /dig: /' -e '/^Use?a?g?e?:? /s/qdig/dig/g'
+}
+
+same() { # ARGS...: dig and qdig print the same, and exit the same
+	local d q drc qrc
+	d=$(dig "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
+	q=$("$QDIG" "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
+	if [ "$d" = "$q" ] && [ "$(wc -l <<<"$d")" -ge 2 ]; then
+		ok "same as dig: $*"
+	else
+		not_ok "differs from dig: $*"
+		diff <(echo "$d") <(echo "$q") | head -20 | sed 's/^/    /'
+	fi
+}
+
+# The cases: one command line each, @server first. A "#" line is a comment.
+CASES=$(
+	cat <<EOC
+@$EX www.example.com
+@$EX www.example.com mail.example.com
+@$EX example.com MX www.example.com AAAA
+@$EX -t MX example.com www.example.com
+@$EX +noall +answer example.com MX www.example.com
+@$EX example.com +noanswer mail.example.com
+@$EX www.example.com +noall +answer
+@$EX www.example.com +nocmd
+@$EX example.com +noall +authority
+@$EX example.com +noall +additional
+@$EX example.com +noall +answer +question
+@$EX example.com +noquestion +nostats
+@$EX example.com +nocomments
+@$EX example.com +noall +comments
+@$EX example.com +noall +stats
+@$EX example.com +noall +answer +nottlid
+@$EX example.com SOA +noall +answer +ttlunits
+@$EX example.com SOA +noall +answer +noclass
+@$EX example.com SOA +noall +answer +noclass +nottlid
+@$EX example.com SOA +multiline
+@$EX example.com SOA +multiline +norrcomments
+@$EX example.com SOA +multiline +ttlunits +nottlid
+@$EX example.com SOA +onesoa +noall +answer
+@$EX www.example.com +short
+@$EX www.example.com +short +identify
+@$EX www.example.com mail.example.com +short
+@$EX www.example.com +short +noshort
+@$EX www.example.com +yaml
+@$EX www.example.com +yaml +noall +answer
+@$EX www.example.com +qr
+@$NSD +norec dnskey.types.example DNSKEY +noall +answer
+@$NSD +norec dnskey.types.example DNSKEY +multiline +noall +answer
+@$NSD +norec dnskey.types.example DNSKEY +multiline +norrcomments +noall +answer
+@$NSD +norec dnskey.types.example DNSKEY +rrcomments +noall +answer
+@$NSD +norec dnskey.types.example DNSKEY +nocrypto +noall +answer
+@$NSD +norec dnskey.types.example DNSKEY +nocrypto +multiline +noall +answer
+@$NSD +norec dnskey.types.example DNSKEY +split=8 +noall +answer
+@$NSD +norec dnskey.types.example DNSKEY +split=0 +noall +answer
+@$NSD +norec rrsig.types.example RRSIG +multiline +noall +answer
+@$NSD +norec rrsig.types.example RRSIG +nocrypto +noall +answer
+@$NSD +norec rrsig.types.example RRSIG +split=12 +multiline +noall +answer
+@$NSD +norec ds.types.example DS +multiline +nocrypto +noall +answer
+@$NSD +norec ds.types.example DS +split=9 +noall +answer
+@$NSD +norec ds.types.example DS +dnssec
+@$NSD +norec ds.types.example DS +do +cd +noadflag +qr
+@$NSD +norec a.types.example +aaflag +zflag +qr
+@$NSD +norec a.types.example +aaonly +raflag +tcflag +qr
+@$NSD +norec a.types.example +rdflag +qr
+@$NSD +norecurse a.types.example +cdflag +qr
+@$NSD +norec a.types.example +opcode=0 +qid=4242 +qr
+@$NSD +norec a.types.example +nsid +qr
+@$NSD +norec a.types.example +expire +qr
+@$NSD +norec a.types.example +keepalive +qr
+@$NSD +norec a.types.example +subnet=192.0.2.0/24 +qr
+@$NSD +norec a.types.example +subnet=2001:db8::/40 +qr
+@$NSD +norec a.types.example +ednsopt=65001:abcd +ednsopt=100 +qr
+@$NSD +norec a.types.example +ednsopt=65001:abcd +noednsopt +qr
+@$NSD +norec a.types.example +edns=1 +qr
+@$NSD +norec a.types.example +edns=0 +ednsflags=0 +qr
+@$NSD +norec a.types.example +noedns +qr
+@$NSD +norec a.types.example +bufsize=4096 +qr
+@$NSD +norec a.types.example +cookie=0102030405060708 +qr
+@$NSD +norec a.types.example +nocookie +qr
+@$NSD +norec a.types.example +tcp
+@$NSD +norec a.types.example +vc
+@$NSD +norec big.types.example TXT
+@$NSD +norec big.types.example TXT +ignore +noall +comments
+@$NSD +norec a.types.example +timeout=2 +tries=1 +retry=1 +fail
+@$NSD +norec a.types.example +nosearch +nodefname +noshowsearch
+@$NSD +norec a.types.example +noidnin +noidnout +nokeepopen +nobesteffort
+@$NSD +norec -x 127.0.0.1 +short
+@$NSD +norec -x 127.0.0.2 +noall +comments
+@$NSD +norec -x 300.1.1.1 +noall +comments
+@$NSD +norec -4 -q a.types.example -c IN -p 53
+@$NSD +norec -t BOGUS a.types.example +noall +answer
+@$NSD +norec -c BOGUS a.types.example +noall +answer
+@$NSD +norec a.types.example A MX +noall +answer
+@$NSD +norec -4 -6 a.types.example
+@$NSD +norec +bogus a.types.example
+@$NSD +norec -Z a.types.example
+@$NSD +norec -p x a.types.example
+@$NSD +norec www..types.example
+@$NSD +norec aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.types.example
+@$NSD +norec $(printf 'a%.0s.' $(seq 1 130))types.example
+@127.0.0.1 -p 9 a.example +tries=1 +timeout=1 +short
+@127.0.0.1 -p 9 a.example +tries=2 +timeout=1 +short
+EOC
+)
+while IFS= read -r line; do
+	[ -z "$line" ] || [ "${line#\#}" != "$line" ] && continue
+	# shellcheck disable=SC2086 # a case line is a command line: split into words
+	same $line
+done <<<"$CASES"
+
+# A dead UDP port answers nothing: dig's words for a timeout, exit 9, within the time given.
+DEAD=$(free_port)
+same @127.0.0.1 -p "$DEAD" a.example +tries=1 +timeout=1 +short
+
+# -f: a batch of 1,000 questions prints what dig prints, in bounded time.
+for i in $(seq 1 1000); do
+	case $((i % 4)) in
+	0) echo "www.example.com" ;;
+	1) echo "mail.example.com MX" ;;
+	2) echo "nope$i.example.com +noall +comments" ;;
+	3) echo "example.com NS +short" ;;
+	esac
+done >"$T_TMP/batch"
+start=$(date +%s)
+same @$EX +noall +answer -f "$T_TMP/batch"
+check "the 1,000-line batch took under 60 s ($(($(date +%s) - start)) s for both)" \
+	test $(($(date +%s) - start)) -lt 60
+same @$EX -f "$T_TMP/no-such-batch"
+
+# ~/.digrc, from a temporary HOME; -r leaves it out.
+mkdir -p "$T_TMP/home"
+echo "+noall +answer" >"$T_TMP/home/.digrc"
+HOME=$T_TMP/home same @$EX www.example.com
+HOME=$T_TMP/home same @$EX www.example.com -r
+
+# --help, -h, -v, --version: exit 0 and say something.
+for a in -h --help -v --version; do
+	"$QDIG" $a >"$T_TMP/out" 2>&1
+	rc=$?
+	check "qdig $a exits 0 ($rc) with text" eval "[ $rc = 0 ] && [ -s $T_TMP/out ]"
+done
+"$QDIG" @$EX +json +short www.example.com >/dev/null 2>"$T_TMP/err"
+rc=$?
+check "+json +short is a usage error (exit $rc), named" \
+	eval "[ $rc = 1 ] && grep -q 'cannot be combined' $T_TMP/err"
+
+# The README's table: "same" rows are used above; "not supported" rows are refused.
+# +trace is compared with dig +trace in trace_vs_dig.sh; -f, -r, -h and -v are used below.
+used=$(printf '%s\n' "$CASES" "+trace -f -r -h -v" | tr ' ' '\n' | sed -E 's/^\+no/+/; s/=.*//' |
+	sort -u)
+rows=$(sed -n '/^<!-- qdig-option-table -->/,/^<!-- end -->/p' "$TOP/README.md" |
+	sed -nE 's/^\| `([-+][a-z0-9-]+)[^`]*` \| ([a-z ]+)[^|]*\|.*/\1 \2/p')
+check "the README's option table has rows ($(wc -l <<<"$rows"))" test "$(wc -l <<<"$rows")" -gt 90
+while read -r opt status; do
+	case $status in
+	same*)
+		if grep -qxF -- "$opt" <<<"$used"; then ok "README: $opt is same, and tested"
+		else not_ok "README: $opt is same, but no case uses it"; fi ;;
+	"not supported"*)
+		arg=$opt
+		case $opt in -[bfkpqtxy]) arg="$opt x" ;; esac
+		# shellcheck disable=SC2086
+		"$QDIG" $arg a.example >"$T_TMP/out" 2>&1
+		rc=$?
+		check "README: $opt is not supported: refused (exit $rc) with a reason" \
+			eval "[ $rc = 1 ] && grep -q 'not supported' $T_TMP/out" ;;
+	"qdig only"*) ok "README: $opt is qdig's own" ;;
+	differs*)
+		"$QDIG" -h | grep -q -- "${opt#+}"
+		check "README: $opt differs (as the notes say), and -h lists it" test $? = 0 ;;
+	*) not_ok "README: $opt has an unknown status '$status'" ;;
+	esac
+done <<<"$rows"
+done_testing
