@@ -30,6 +30,7 @@
 
 enum { EXIT_REPLY = 0, EXIT_USAGE = 1, EXIT_BATCH = 8, EXIT_NO_REPLY = 9, EXIT_INTERNAL = 10 };
 
+#define EDNS_FLAG_CO 0x4000u /* compact denial of existence OK (draft; dig 9.18 sets it) */
 #define BATCH_LINE_MAX 4096 /* bytes of one -f line; a longer one is refused, not cut */
 #define BATCH_WORDS_MAX 64  /* words on one -f line */
 
@@ -54,8 +55,8 @@ static void put_option(struct buf_out *o, uint16_t code, const uint8_t *v, size_
 }
 
 /* The EDNS options of q, in dig's order: NSID, client subnet, cookie, expire, keepalive, the
- * +ednsopt ones. */
-static void build_options(const struct qdig_query *q, struct buf_out *o)
+ * +ednsopt ones. The client cookie sent goes to cookie (its first 8 bytes). */
+static void build_options(const struct qdig_query *q, struct buf_out *o, uint8_t cookie[8])
 {
 	if (q->nsid)
 		put_option(o, 3, NULL, 0);
@@ -74,6 +75,7 @@ static void build_options(const struct qdig_query *q, struct buf_out *o)
 			memcpy(v, q->cookie_val, n);
 		for (size_t i = 0; !q->cookie_len && i < n; i++)
 			v[i] = (uint8_t)rand_u16();
+		memcpy(cookie, v, 8);
 		put_option(o, 10, v, n);
 	}
 	if (q->expire)
@@ -84,8 +86,10 @@ static void build_options(const struct qdig_query *q, struct buf_out *o)
 		put_option(o, q->ednsopt[i].code, q->ednsopt[i].value, q->ednsopt[i].len);
 }
 
-/* Builds the query message for q into buf; returns its length (0 if it cannot). */
-static size_t build_query(const struct qdig_query *q, uint8_t *buf, size_t cap)
+/* Builds the query message for q into buf; returns its length (0 if it cannot). The client
+ * cookie sent, if any, goes to cookie. */
+static size_t build_query(const struct qdig_query *q, uint8_t *buf, size_t cap,
+			  uint8_t cookie[8])
 {
 	struct wire_builder b;
 	uint16_t flags = (uint16_t)((q->recurse ? DNS_FLAG_RD : 0) | (q->adflag ? DNS_FLAG_AD : 0) |
@@ -99,14 +103,15 @@ static size_t build_query(const struct qdig_query *q, uint8_t *buf, size_t cap)
 	struct buf_out o;
 	buf_out_init(&o, opts, sizeof(opts));
 	if (q->edns >= 0) {
-		build_options(q, &o);
+		build_options(q, &o, cookie);
 		if (q->padding) { /* RFC 7830: pad the whole message to a multiple of padding */
 			size_t now = b.out.len + 11 + o.len + 4;
 			size_t pad = (q->padding - now % q->padding) % q->padding;
 			uint8_t zeros[512] = { 0 };
 			put_option(&o, 12, zeros, pad);
 		}
-		uint16_t ef = (uint16_t)((q->dnssec ? DNS_EDNS_FLAG_DO : 0) | q->ednsflags);
+		uint16_t ef = (uint16_t)((q->dnssec ? DNS_EDNS_FLAG_DO : 0) |
+					 (q->coflag ? EDNS_FLAG_CO : 0) | q->ednsflags);
 		if (o.err || wire_build_edns(&b, (uint16_t)q->bufsize, 0, ef, opts, (uint16_t)o.len))
 			return 0;
 	}
@@ -229,14 +234,15 @@ static void print_sent(struct run *r, const struct qdig_query *q, const uint8_t 
 	if (a && wire_parse(pkt, len, a, &m) == ERR_OK) {
 		print_banner(r, q, false);
 		fputs(";; Sending:\n", r->out);
-		print_message(r->out, &m, &q->d, q->recurse, true);
+		print_message(r->out, &m, &q->d, q->recurse, NULL);
 		fprintf(r->out, ";; QUERY SIZE: %zu\n\n", len);
 	}
 	arena_free(a);
 }
 
 static void print_reply(struct run *r, const struct qdig_query *q, const struct query_server *s,
-			const struct query_result *res, bool tcp, const struct wire_msg *m)
+			const struct query_result *res, bool tcp, const struct wire_msg *m,
+			const uint8_t *cookie)
 {
 	print_banner(r, q, false);
 	if (q->d.json) {
@@ -254,7 +260,7 @@ static void print_reply(struct run *r, const struct qdig_query *q, const struct 
 	} else {
 		if (q->d.comments)
 			fprintf(r->out, ";; Got answer:\n");
-		print_message(r->out, m, &q->d, q->recurse, false);
+		print_message(r->out, m, &q->d, q->recurse, cookie);
 		if (q->d.stats)
 			print_footer(r, s, res, tcp);
 	}
@@ -278,7 +284,8 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 {
 	static struct query_result res;
 	uint8_t pkt[DNS_UDP_MIN_SIZE + OPTS_EDNSOPT_MAX * (OPTS_EDNSOPT_LEN + 4) + 1024];
-	size_t len = build_query(q, pkt, sizeof(pkt));
+	uint8_t cookie[8];
+	size_t len = build_query(q, pkt, sizeof(pkt), cookie);
 	if (len == 0) {
 		fprintf(stderr, "qdig: cannot build the query\n");
 		return EXIT_INTERNAL;
@@ -292,7 +299,7 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 	struct arena *a = arena_new();
 	struct wire_msg m;
 	enum err e = a ? wire_parse(res.reply, res.len, a, &m) : ERR_NOMEM;
-	if (e == ERR_OK && m.rcode == DNS_RCODE_BADVERS && q->edns > 0) {
+	if (e == ERR_OK && m.rcode == DNS_RCODE_BADVERS && q->edns > 0 && q->ednsneg) {
 		/* RFC 6891 §6.1.3: the server speaks a lower version; dig asks again with 0. */
 		arena_free(a);
 		fprintf(r->out, ";; BADVERS, retrying with EDNS version 0.\n");
@@ -301,7 +308,7 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 		return plain_query(r, &again, s);
 	}
 	if (e == ERR_OK) {
-		print_reply(r, q, s, &res, tcp, &m);
+		print_reply(r, q, s, &res, tcp, &m, q->edns >= 0 && q->cookie ? cookie : NULL);
 	} else {
 		fprintf(stderr, "qdig: bad reply from %s#%u: %s\n", s->text, s->port, err_str(e));
 		rc = e == ERR_NOMEM ? EXIT_INTERNAL : EXIT_NO_REPLY;

@@ -16,8 +16,9 @@
 
 /* How an option is set. SWITCH: +x / +nox on a bool; NUM: +x=N on an unsigned; FUNC: its own
  * handler; REFUSED: a dig option qdig does not do, refused with the reason in help; OFF_ONLY:
- * +nox accepted (what qdig always does), +x refused with the reason in help. */
-enum opt_kind { O_SWITCH, O_NUM, O_FUNC, O_REFUSED, O_OFF_ONLY };
+ * +nox accepted (what qdig always does), +x refused with the reason in help; OBSOLETE: an
+ * option dig 9.18 keeps only to warn that it does nothing (the warning is help). */
+enum opt_kind { O_SWITCH, O_NUM, O_FUNC, O_REFUSED, O_OFF_ONLY, O_OBSOLETE };
 
 /* Whether +x takes =value: never, always, or optionally. */
 enum opt_value { V_NONE, V_NEEDED, V_OPTIONAL };
@@ -61,6 +62,7 @@ static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const c
 #define FN(n, v, fn, help) { n, O_FUNC, v, 0, 0, 0, fn, false, help }
 #define NO(n, v, why) { n, O_REFUSED, v, 0, 0, 0, NULL, false, why }
 #define OFF(n, why) { n, O_OFF_ONLY, V_NONE, 0, 0, 0, NULL, false, why }
+#define OLD(n, v, warning) { n, O_OBSOLETE, v, 0, 0, 0, NULL, false, warning }
 
 static const struct opt_def pluses[] = {
 	/* What is printed. */
@@ -84,6 +86,7 @@ static const struct opt_def pluses[] = {
 	SW("qr", d.qr, "print the query as it is sent"),
 	FN("short", V_NONE, set_short, "print only the answer's rdata"),
 	SW("yaml", d.yaml, "print the reply in YAML, as dig does"),
+	SW("unknownformat", d.unknownformat, "print every record in RFC 3597 form (\\# len hex)"),
 	NO("header-only", V_NONE, "qdig's transport (the resolver's) takes only replies that "
 				  "repeat the question"),
 	/* The query. */
@@ -100,6 +103,9 @@ static const struct opt_def pluses[] = {
 	NUM("opcode", opcode, 0, 15, "the query's opcode (default 0, QUERY)"),
 	FN("qid", V_NEEDED, set_qid, "the query's ID (default random)"),
 	SW("dnssec", dnssec, "set the DO bit: ask for DNSSEC records"),
+	SW("coflag", coflag, "set the EDNS CO flag (compact denial of existence OK)"),
+	SW("co", coflag, "same as +coflag"),
+	SW("ednsnegotiation", ednsneg, "after BADVERS ask again with EDNS version 0 (default on)"),
 	SW("do", dnssec, "same as +dnssec"),
 	FN("edns", V_OPTIONAL, set_edns, "send EDNS (version N, default 0); +noedns: none"),
 	FN("bufsize", V_OPTIONAL, set_bufsize, "EDNS UDP payload size (default 1232)"),
@@ -133,15 +139,17 @@ static const struct opt_def pluses[] = {
 	  "colour on a terminal (default: when stdout is one)" },
 	{ "root-hints", O_FUNC, V_NEEDED, 0, 0, 0, set_hints, true,
 	  "root servers for +trace from FILE" },
+	/* Options dig 9.18 keeps only to say they do nothing; qdig says the same. */
+	OLD("dscp", V_OPTIONAL, ";; +dscp option is obsolete and has no effect"),
+	OLD("mapped", V_NONE, ";; +mapped option is deprecated"),
+	OLD("sigchase", V_NONE, ";; +sigchase option is deprecated"),
+	OLD("topdown", V_NONE, ";; +topdown option is deprecated"),
+	OLD("trusted-key", V_OPTIONAL, ";; +trusted-key option is deprecated"),
 	/* dig's options that qdig does not do. */
 	NO("badcookie", V_NONE, "needs a server that sends BADCOOKIE; not done"),
 	NO("showbadcookie", V_NONE, "needs a server that sends BADCOOKIE; not done"),
-	NO("coflag", V_NONE, "the EDNS CO flag is a draft; not done"),
-	NO("co", V_NONE, "the EDNS CO flag is a draft; not done"),
 	NO("dns64prefix", V_NONE, "DNS64 prefix discovery (RFC 7050) is not done"),
 	NO("domain", V_NEEDED, "use the search list of resolv.conf with +search"),
-	NO("dscp", V_NEEDED, "obsolete in dig 9.18 (ignored there); refused here"),
-	NO("ednsnegotiation", V_NONE, "EDNS version negotiation is not done"),
 	NO("fuzztime", V_OPTIONAL, "a dig test hook"),
 	NO("https", V_OPTIONAL, "DNS over HTTPS is not done"),
 	NO("https-get", V_OPTIONAL, "DNS over HTTPS is not done"),
@@ -149,16 +157,11 @@ static const struct opt_def pluses[] = {
 	NO("http-plain", V_OPTIONAL, "DNS over HTTP is not done"),
 	NO("http-plain-get", V_OPTIONAL, "DNS over HTTP is not done"),
 	NO("http-plain-post", V_OPTIONAL, "DNS over HTTP is not done"),
-	NO("mapped", V_NONE, "IPv4-mapped IPv6 sources are not done"),
-	NO("sigchase", V_NONE, "removed from dig; qdig does not validate"),
 	NO("tls", V_NONE, "DNS over TLS is not done"),
 	NO("tls-ca", V_OPTIONAL, "DNS over TLS is not done"),
 	NO("tls-certfile", V_NEEDED, "DNS over TLS is not done"),
 	NO("tls-keyfile", V_NEEDED, "DNS over TLS is not done"),
 	NO("tls-hostname", V_NEEDED, "DNS over TLS is not done"),
-	NO("topdown", V_NONE, "removed from dig with +sigchase"),
-	NO("trusted-key", V_NEEDED, "removed from dig with +sigchase"),
-	NO("unknownformat", V_NONE, "RFC 3597 output of known types is not done"),
 };
 
 #define N_PLUSES (sizeof(pluses) / sizeof(pluses[0]))
@@ -226,6 +229,7 @@ void opts_usage(FILE *f)
 			 p->value == V_NEEDED ? "=VAL" : p->value == V_OPTIONAL ? "[=VAL]" : "");
 		const char *tag = p->kind == O_REFUSED	  ? "not supported: "
 				  : p->kind == O_OFF_ONLY ? "only +no: "
+				  : p->kind == O_OBSOLETE ? "obsolete, as in dig: "
 				  : p->qdig_only	  ? "(qdig only) "
 							  : "";
 		fprintf(f, "  %-22s %s%s\n", left, tag, p->help);
@@ -355,7 +359,7 @@ static bool set_split(struct qdig_cmd *c, struct qdig_query *q, bool on, const c
 {
 	(void)c, (void)on;
 	unsigned n;
-	if (!number("split", v, 0, 1023, &n, e))
+	if (!number("split", v, 0, OPTS_SPLIT_MAX - 3, &n, e))
 		return false;
 	if (n % 4) { /* dig rounds to a whole number of base64 quanta, with its warning */
 		unsigned adj = (n + 3) / 4 * 4;
@@ -533,6 +537,9 @@ static bool plus_option(struct qdig_cmd *c, struct qdig_query *q, const char *ar
 		return number(p->name, val, p->min, p->max, (unsigned *)field, err);
 	case O_FUNC:
 		return p->fn(c, q, on, val, err);
+	case O_OBSOLETE: /* as dig, with no newline: its banner's leading one ends the line */
+		fputs(p->help, stderr);
+		return true;
 	default:
 		return true; /* O_OFF_ONLY, off: what qdig always does */
 	}
@@ -802,6 +809,7 @@ void opts_init(struct qdig_cmd *c)
 	o->edns = 0;
 	o->bufsize = 1232;
 	o->cookie = true;
+	o->ednsneg = true;
 	o->timeout_s = 5;
 	o->tries = 3;
 	o->d.comments = o->d.question = o->d.answer = o->d.authority = o->d.additional = true;

@@ -20,6 +20,7 @@
 
 #define OPTS_EDNSOPT_MAX 8    /* +ednsopt options in one query; stops an unbounded list */
 #define OPTS_EDNSOPT_LEN 256  /* bytes of one +ednsopt value */
+#define OPTS_SPLIT_MAX 1024   /* +split=W: the widest chunk (dig rounds to 4) */
 #define OPTS_QUERIES_MAX 16   /* queries on one command line (a batch file has no limit) */
 
 /* What is printed of a reply (dig's display switches). */
@@ -40,6 +41,7 @@ struct qdig_display {
 	bool qr;           /* +[no]qr: the query as sent, before the reply */
 	bool short_form;   /* +[no]short: rdata only */
 	bool yaml;         /* +[no]yaml: dig's YAML */
+	bool unknownformat; /* +[no]unknownformat: RFC 3597 CLASSn TYPEn \\# len hex */
 	bool json;         /* +[no]json: qdig's JSON */
 	int color;         /* +color 1, +nocolor 0, -1: when stdout is a terminal */
 };
@@ -69,6 +71,8 @@ struct qdig_query {
 	unsigned bufsize;      /* +bufsize=N: EDNS UDP size, default 1232 */
 	unsigned ednsflags;    /* +ednsflags=N: the must-be-zero EDNS flags */
 	bool dnssec;           /* +[no]dnssec: the DO bit */
+	bool coflag;           /* +[no]coflag: the EDNS CO bit */
+	bool ednsneg;          /* +[no]ednsnegotiation: after BADVERS, again with version 0 */
 	bool nsid, expire, keepalive; /* +[no]nsid, +[no]expire, +[no]keepalive: empty options */
 	bool cookie;           /* +[no]cookie: send a client cookie (RFC 7873) */
 	uint8_t cookie_val[40];/* +cookie=HEX: the cookie to send (8 to 40 bytes) */

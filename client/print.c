@@ -77,7 +77,7 @@ const char *print_ede_name(unsigned code)
 		"Not Supported",	    "No Reachable Authority",	    "Network Error",
 		"Invalid Data",
 	};
-	return code < sizeof(names) / sizeof(names[0]) ? names[code] : "Unknown";
+	return code < sizeof(names) / sizeof(names[0]) ? names[code] : NULL;
 }
 
 static void print_hex_and_text(FILE *f, const uint8_t *p, size_t n)
@@ -127,7 +127,8 @@ static bool print_subnet(FILE *f, const uint8_t *p, size_t n)
 }
 
 /* One EDNS option as dig 9.18 names it; an empty one is its name alone. */
-static void print_option(FILE *f, unsigned code, const uint8_t *p, size_t n)
+static void print_option(FILE *f, unsigned code, const uint8_t *p, size_t n,
+			 const uint8_t *cookie, bool query)
 {
 	static const struct {
 		unsigned code;
@@ -155,13 +156,21 @@ static void print_option(FILE *f, unsigned code, const uint8_t *p, size_t n)
 		fputs("; COOKIE: ", f);
 		for (size_t i = 0; i < n; i++)
 			fprintf(f, "%02x", p[i]);
+		/* RFC 7873 §5.3: our client cookie back, with a server cookie or alone. */
+		if (cookie && n >= 8 && memcmp(p, cookie, 8) == 0)
+			fputs(n > 8 ? " (good)" : " (echoed)", f);
 	} else if (code == 15 && n >= 2) {
-		fprintf(f, "; EDE: %u (%s)", (unsigned)(p[0] << 8 | p[1]),
-			print_ede_name((unsigned)(p[0] << 8 | p[1])));
+		unsigned ede = (unsigned)(p[0] << 8 | p[1]);
+		fprintf(f, "; EDE: %u", ede);
+		if (print_ede_name(ede))
+			fprintf(f, " (%s)", print_ede_name(ede));
 		if (n > 2)
 			fprintf(f, ": (%.*s)", (int)(n - 2), (const char *)p + 2);
 	} else if (code == 11 && n == 2) {
 		fprintf(f, "; TCP KEEPALIVE: %.1f secs", (p[0] << 8 | p[1]) / 10.0);
+	} else if (code == 12 && query) {
+		/* dig shows the query it sends before the padding is filled in: "PAD:" alone */
+		fprintf(f, "; PAD:");
 	} else if (code == 12) {
 		fprintf(f, "; PAD: (%zu bytes)", n);
 	} else if (n == 0) {
@@ -173,18 +182,19 @@ static void print_option(FILE *f, unsigned code, const uint8_t *p, size_t n)
 	fputc('\n', f);
 }
 
-static void print_opt(FILE *f, const struct wire_edns *e)
+static void print_opt(FILE *f, const struct wire_edns *e, const uint8_t *cookie, bool query)
 {
 	fputs(";; OPT PSEUDOSECTION:\n", f);
-	fprintf(f, "; EDNS: version: %u, flags:%s", e->version,
-		e->flags & DNS_EDNS_FLAG_DO ? " do" : "");
-	if (e->flags & ~DNS_EDNS_FLAG_DO)
-		fprintf(f, "; MBZ: 0x%04x", e->flags & ~DNS_EDNS_FLAG_DO);
+	const uint16_t co = 0x4000; /* compact denial OK (a draft dig 9.18 names) */
+	fprintf(f, "; EDNS: version: %u, flags:%s%s", e->version,
+		e->flags & DNS_EDNS_FLAG_DO ? " do" : "", e->flags & co ? " co" : "");
+	if (e->flags & ~(DNS_EDNS_FLAG_DO | co))
+		fprintf(f, "; MBZ: 0x%04x", e->flags & ~(DNS_EDNS_FLAG_DO | co));
 	fprintf(f, "; udp: %u\n", e->udp_size);
 	for (size_t i = 0; i + 4 <= e->opts_len;) {
 		unsigned code = (unsigned)(e->opts[i] << 8 | e->opts[i + 1]);
 		size_t n = (size_t)(e->opts[i + 2] << 8 | e->opts[i + 3]);
-		print_option(f, code, e->opts + i + 4, n);
+		print_option(f, code, e->opts + i + 4, n, cookie, query);
 		i += 4 + n;
 	}
 }
@@ -289,6 +299,38 @@ static const char *skip_fields(const char *s, int n)
 	return s;
 }
 
+/* Writes text without its spaces in chunks of split characters (0: one chunk), the first
+ * after first, the others after sep. split is at most OPTS_SPLIT_MAX. */
+static void put_chunks(struct buf_out *out, const char *text, unsigned split, const char *sep,
+		       const char *first)
+{
+	char chunk[OPTS_SPLIT_MAX + 1];
+	size_t n = 0;
+	bool any = false;
+	for (const char *p = text;; p++) {
+		if (*p == ' ')
+			continue;
+		if (*p && split == 0) {
+			if (!any)
+				buf_puts(out, first);
+			any = true;
+			buf_printf(out, "%c", *p);
+			continue;
+		}
+		if (*p && n < split) {
+			chunk[n++] = *p;
+			continue;
+		}
+		if (n)
+			buf_printf(out, "%s%.*s", any ? sep : first, (int)n, chunk);
+		any = any || n;
+		if (!*p)
+			break;
+		chunk[0] = *p;
+		n = 1;
+	}
+}
+
 /* The rdata of a key, signature or digest record: its fields, then the blob in chunks of
  * split (or [omitted] with +nocrypto), over several lines in +multiline, with the key's
  * comment when rrcomments. text is lib's one-line form. */
@@ -316,22 +358,7 @@ static void blob_rdata(struct buf_out *out, const struct wire_rr *rr, const char
 		else
 			buf_printf(out, "%s[omitted]", nl);
 	} else {
-		char chunk[1024];
-		size_t n = 0, total = 0;
-		for (const char *p = blob;; p++) {
-			if (*p == ' ')
-				continue;
-			if (*p && (split == 0 || n < split) && n < sizeof(chunk)) {
-				chunk[n++] = *p;
-				continue;
-			}
-			if (n)
-				buf_printf(out, "%s%.*s", total++ || d->multiline ? nl : " ", (int)n, chunk);
-			n = 0;
-			if (!*p)
-				break;
-			chunk[n++] = *p;
-		}
+		put_chunks(out, blob, split, nl, d->multiline ? nl : " ");
 	}
 	if (d->multiline)
 		buf_puts(out, key && comments ? "\n\t\t\t\t)" : " )");
@@ -369,8 +396,35 @@ static void soa_multiline(struct buf_out *out, const char *text, bool comments)
 	buf_puts(out, comments ? "\n\t\t\t\t)" : ")");
 }
 
+/* RFC 3597 §5: "\\# length hex", in chunks as dig splits them, "( ... )" in +multiline. */
+static void unknown_rdata(struct buf_out *out, const struct wire_rr *rr,
+			  const struct qdig_display *d)
+{
+	buf_printf(out, "\\# %u", rr->rdlen);
+	if (rr->rdlen == 0)
+		return;
+	char *hex = malloc(2 * (size_t)rr->rdlen + 1);
+	if (!hex) {
+		buf_puts(out, " (out of memory)");
+		return;
+	}
+	struct buf_out h;
+	buf_out_init(&h, hex, 2 * (size_t)rr->rdlen + 1);
+	text_hex_encode(rr->rdata, rr->rdlen, &h);
+	hex[h.len] = 0;
+	unsigned split = d->split_set ? d->split : d->multiline ? 44 : 56;
+	put_chunks(out, hex, split, d->multiline ? "\n\t\t\t\t" : " ", d->multiline ? " ( " : " ");
+	if (d->multiline)
+		buf_puts(out, " )");
+	free(hex);
+}
+
 void print_rdata(struct buf_out *out, const struct wire_rr *rr, const struct qdig_display *d)
 {
+	if (d->unknownformat) {
+		unknown_rdata(out, rr, d);
+		return;
+	}
 	bool comments = d->rrcomments == 1 || (d->rrcomments == -1 && d->multiline);
 	bool soa = rr->type == DNS_TYPE_SOA && d->multiline;
 	bool blob = blob_fields(rr->type) &&
@@ -395,6 +449,23 @@ void print_rdata(struct buf_out *out, const struct wire_rr *rr, const struct qdi
 	free(text);
 }
 
+/* A class or type mnemonic, or with +unknownformat CLASSn and TYPEn (RFC 3597 §5). */
+static void class_text(struct buf_out *out, uint16_t rclass, const struct qdig_display *d)
+{
+	if (d->unknownformat)
+		buf_printf(out, "CLASS%u", rclass);
+	else
+		rdata_class_to_text(rclass, out);
+}
+
+static void type_text(struct buf_out *out, uint16_t type, const struct qdig_display *d)
+{
+	if (d->unknownformat)
+		buf_printf(out, "TYPE%u", type);
+	else
+		rdata_type_to_text(type, out);
+}
+
 static void rr_text(struct buf_out *out, const struct wire_rr *rr, const struct qdig_display *d)
 {
 	struct columns c = columns_for(d);
@@ -409,10 +480,10 @@ static void rr_text(struct buf_out *out, const struct wire_rr *rr, const struct 
 	}
 	if (d->rrclass) {
 		indent_to(out, start, c.rclass);
-		rdata_class_to_text(rr->rclass, out);
+		class_text(out, rr->rclass, d);
 	}
 	indent_to(out, start, c.type);
-	rdata_type_to_text(rr->type, out);
+	type_text(out, rr->type, d);
 	indent_to(out, start, c.rdata);
 	print_rdata(out, rr, d);
 }
@@ -421,13 +492,13 @@ static void question_text(struct buf_out *out, const struct wire_question *q,
 			  const struct qdig_display *d)
 {
 	struct columns c = columns_for(d);
-	size_t start = out->len;
 	buf_puts(out, ";");
+	size_t start = out->len; /* dig writes the ';' before BIND counts columns */
 	name_to_text(q->name, out);
 	indent_to(out, start, c.rclass); /* dig prints the question's class even with +noclass */
-	rdata_class_to_text(q->rclass, out);
+	class_text(out, q->rclass, d);
 	indent_to(out, start, c.type);
-	rdata_type_to_text(q->type, out);
+	type_text(out, q->type, d);
 }
 
 /* Formats through a buffer big enough for any record, then prints it with a newline. */
@@ -460,7 +531,7 @@ void print_rr_line(FILE *f, const struct wire_rr *rr)
 }
 
 void print_message(FILE *f, const struct wire_msg *m, const struct qdig_display *d,
-		   bool rd_asked, bool query)
+		   bool rd_asked, const uint8_t *cookie)
 {
 	static const char *const titles[] = { "ANSWER", "AUTHORITY", "ADDITIONAL" };
 	char b1[16], b2[16];
@@ -472,11 +543,11 @@ void print_message(FILE *f, const struct wire_msg *m, const struct qdig_display 
 		fprintf(f, "; QUERY: %u, ANSWER: %u, AUTHORITY: %u, ADDITIONAL: %u\n",
 			m->has_question ? 1u : 0u, m->n[WIRE_ANSWER], m->n[WIRE_AUTHORITY],
 			m->n[WIRE_ADDITIONAL] + (m->edns.present ? 1u : 0u));
-		if (!query && rd_asked && !(m->flags & DNS_FLAG_RA))
+		if ((m->flags & DNS_FLAG_QR) && rd_asked && !(m->flags & DNS_FLAG_RA))
 			fputs(";; WARNING: recursion requested but not available\n", f);
 		fputc('\n', f);
 		if (m->edns.present)
-			print_opt(f, &m->edns);
+			print_opt(f, &m->edns, cookie, !(m->flags & DNS_FLAG_QR));
 	}
 	if (m->has_question && d->question) {
 		if (d->comments)

@@ -27,11 +27,12 @@ const char *print_opcode_name(unsigned opcode, char buf[static 16]);
  * and its bit, or NULL past the last. */
 const char *print_flag_name(size_t i, uint16_t *bit);
 
-/* Prints the header, OPT pseudosection and sections of m as the switches of d say. rd_asked
- * says whether the query had RD set (dig warns when the reply then lacks RA); query says m
- * is the query qdig sends (+qr), whose cookie dig prints. */
+/* Prints the header, OPT pseudosection and sections of m (a reply, or with QR clear the query
+ * sent, for +qr) as the switches of d say. rd_asked says whether the query had RD set (dig
+ * warns when a reply then lacks RA); cookie, when not NULL, is the 8-byte client cookie sent,
+ * so that a reply's COOKIE line says "(good)" or "(echoed)" as dig's does. */
 void print_message(FILE *f, const struct wire_msg *m, const struct qdig_display *d,
-		   bool rd_asked, bool query);
+		   bool rd_asked, const uint8_t *cookie);
 
 /* One record in dig's layout as d says, with its newline. */
 void print_rr(FILE *f, const struct wire_rr *rr, const struct qdig_display *d);
@@ -52,7 +53,7 @@ void print_colored(FILE *f, const char *text);
 void print_short(FILE *f, const struct wire_msg *m, const struct qdig_display *d,
 		 const char *suffix);
 
-/* An EDE code's name (RFC 8914 §5.2), "Unknown" past the list. */
+/* An EDE code's name (RFC 8914 §5.2), NULL past the list. */
 const char *print_ede_name(unsigned code);
 
 #endif

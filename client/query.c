@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <sys/time.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -102,7 +103,8 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 		loop_free(l);
 		return false;
 	}
-	uint64_t start = loop_clock_ms();
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* Each try is a new query with its own port. A TCP connection that timed out is not tried
 	 * again (RFC 7766 §6.2.1); a refused one is, as dig does. */
 	for (unsigned i = 0; i < (tries ? tries : 1); i++) {
@@ -121,7 +123,8 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 		if (r->status == QUERY_OK || (tcp && w.timed_out))
 			break;
 	}
-	r->ms = (double)(loop_clock_ms() - start);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	upstream_free(u);
 	loop_free(l);
 	return true;

@@ -34,7 +34,7 @@ struct query_result {
 	enum query_status status;
 	uint8_t reply[DNS_MSG_MAX];
 	size_t len;
-	double ms;       /* from sending to the reply or the give-up */
+	double ms;       /* from sending to the reply or the give-up, to the microsecond */
 	double sent_s;   /* when the query was sent, seconds since the epoch */
 	unsigned failures; /* tries that failed (refused, unreachable), each with error */
 	char error[128]; /* for QUERY_FAILED and QUERY_TIMEOUT, one line */

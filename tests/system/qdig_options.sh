@@ -101,6 +101,18 @@ CASES=$(
 @$NSD +norec a.types.example +edns=0 +ednsflags=0 +qr
 @$NSD +norec a.types.example +noedns +qr
 @$NSD +norec a.types.example +bufsize=4096 +qr
+@$NSD +norec a.types.example +padding=128 +qr
+@$NSD +norec a.types.example +padding=100 +tcp +qr
+@$NSD +norec a.types.example -u
+@$NSD +norec a.types.example +unknownformat
+@$NSD +norec dnskey.types.example DNSKEY +unknownformat +multiline +noall +answer
+@$NSD +norec txt.types.example TXT +unknownformat +split=4 +noall +answer
+@$NSD +norec a.types.example +unknownformat +short
+@$NSD +norec a.types.example +edns=1 +noednsnegotiation
+@$NSD +norec a.types.example +edns=1 +ednsnegotiation +nocookie
+@$NSD +norec a.types.example +coflag +qr
+@$NSD +norec a.types.example +co +dnssec +qr
+@$NSD +norec a.types.example +sigchase +topdown +trusted-key=x +mapped +nomapped +dscp=1
 @$NSD +norec a.types.example +cookie=0102030405060708 +qr
 @$NSD +norec a.types.example +nocookie +qr
 @$NSD +norec a.types.example +tcp
@@ -111,6 +123,9 @@ CASES=$(
 @$NSD +norec a.types.example +nosearch +nodefname +noshowsearch
 @$NSD +norec a.types.example +noidnin +noidnout +nokeepopen +nobesteffort
 @$NSD +norec -x 127.0.0.1 +short
+@$NSD +norec -x 127.0.0.1
+@$NSD +norec aaaaaaaaaaaaaaaaaaaaaaaa.types.example TXT +noall +question +authority
+@$NSD +norec aaaaaaaaaaaaaaaaa.types.example TXT +noall +question
 @$NSD +norec -x 127.0.0.2 +noall +comments
 @$NSD +norec -x 300.1.1.1 +noall +comments
 @$NSD +norec -4 -q a.types.example -c IN -p 53

@@ -343,7 +343,7 @@ echo "# qdig -h and usage errors"
 help=$("$QDIG" -h)
 check "qdig -h exits 0" test $? = 0
 missing=""
-for o in $(sed -nE 's/^\t(SW|NUM|FN|OFF|NO)\("([a-z-]+)".*/\2/p; s/^\t\{ "([a-z-]+)", O_.*/\1/p' \
+for o in $(sed -nE 's/^\t(SW|NUM|FN|OFF|NO|OLD)\("([a-z-]+)".*/\2/p; s/^\t\{ "([a-z-]+)", O_.*/\1/p' \
 	"$TOP/client/opts.c"); do
 	grep -qE "^  \+(\[no\])?$o(=|\[| |$)" <<<"$help" || missing+=" +$o"
 done

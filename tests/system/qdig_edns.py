@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+# tests/system/qdig_edns.py: EDNS options in replies (EDE, NSID, EXPIRE, COOKIE, padding,
+# client subnet, keepalive, an unknown one), as dig 9.18 prints them and qdig must too. A
+# scripted server (tests/tools/fakeauth.py) sends them; dig and qdig ask it the same and
+# their outputs, normalised only in IDs, times, dates, the banner's version and the client
+# cookie, must be equal. SPDX-License-Identifier: MIT
+import re
+import subprocess
+
+from syslib import QDIG, check, done_testing, free_port, not_ok, start_fakeauth
+
+ADDR = "127.0.0.77"
+
+
+def hexs(text):
+    return text.encode().hex()
+
+
+RULES = [
+    ("ede.example.", {"rcode": "SERVFAIL", "edns_options": [
+        [15, "0016" + hexs("no reachable authority at ede.example.")]]}),
+    ("ede2.example.", {"rcode": "SERVFAIL", "edns_options": [[15, "0006"], [15, "0063"]]}),
+    ("nsid.example.", {"answer": ["nsid.example. 300 IN A 192.0.2.1"], "edns_options": [
+        [3, hexs("ns1.toy")], [9, "00127500"], [11, "0064"], [12, "000000000000"],
+        [8, "00011818c00002"], [65001, "abcd"]]}),
+    ("cookie.example.", {"answer": ["cookie.example. 300 IN A 192.0.2.2"],
+                         "server_cookie": "0102030405060708090a0b0c0d0e0f10"}),
+]
+
+
+def norm(text):
+    subs = [(r"^; <<>> (DiG \S+|qdig \S+) <<>>", "; <<>> V <<>>"), (r"id: \d+", "id: ID"),
+            (r"Query time: \d+ msec", "Query time: T"), (r"^;; WHEN: .*", ";; WHEN: D"),
+            (r"COOKIE: [0-9a-f]{16}", "COOKIE: CLIENT")]
+    for a, b in subs:
+        text = re.sub(a, b, text, flags=re.M)
+    return text
+
+
+def run(prog, args):
+    p = subprocess.run([prog] + args, capture_output=True, text=True, timeout=20)
+    return norm(p.stdout + p.stderr) + "exit %d\n" % p.returncode
+
+
+def main():
+    port = free_port()
+    scenario = {"addresses": [ADDR], "rules": [
+        {"name": n, "type": "A", "reply": r} for n, r in RULES]}
+    if start_fakeauth("edns", scenario, port) is None:
+        not_ok("fakeauth starts")
+        return
+    for name, _ in RULES:
+        for extra in ([], ["+nocomments"], ["+qr"]):
+            args = ["@" + ADDR, "-p", str(port), "+norec", name] + extra
+            d, q = run("dig", args), run(QDIG, args)
+            check("same as dig: %s" % " ".join(args[3:]), d == q and ("OPT" in d or extra),
+                  "dig:\n%s\nqdig:\n%s" % (d, q))
+
+
+main()
+done_testing()
