@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "dns.h"
+#include "idn.h"
 #include "json.h"
 #include "opts.h"
 #include "print.h"
@@ -266,18 +267,28 @@ static void print_reply(struct run *r, const struct qdig_query *q, const struct 
 	}
 }
 
-/* The name of q in wire form, or dig's complaint (and exit 10). */
-static bool set_qname(struct qdig_query *q)
+/* The name of q in wire form (+idnin: from its IDNA2008 ASCII form), or dig's complaint and
+ * its exit status: 10 for a name that is not legal, 1 for one IDNA2008 refuses. */
+static int set_qname(struct qdig_query *q)
 {
 	size_t len;
-	enum err e = name_from_text(q->qname_text, strlen(q->qname_text), NULL, q->qname, &len);
+	char ascii[NAME_MAX_TEXT], err[512];
+	const char *text = q->qname_text;
+	if (q->idnin) {
+		if (!idn_to_ascii(q->qname_text, ascii, sizeof(ascii), err)) {
+			fprintf(stderr, "qdig: %s\n", err);
+			return EXIT_USAGE;
+		}
+		text = ascii;
+	}
+	enum err e = name_from_text(text, strlen(text), NULL, q->qname, &len);
 	if (e == ERR_OK)
-		return true;
+		return EXIT_REPLY;
 	fprintf(stderr, "qdig: '%s' is not a legal name (%s)\n", q->qname_text,
 		e == ERR_LABEL ? "label too long" : e == ERR_NAMELEN ? "ran out of space"
 		: strstr(q->qname_text, "..") || q->qname_text[0] == '.' ? "empty label"
 									  : "bad name");
-	return false;
+	return EXIT_INTERNAL;
 }
 
 static int plain_query(struct run *r, struct qdig_query *q, const struct query_server *s)
@@ -321,8 +332,8 @@ static void run_one(struct run *r, struct qdig_query *q)
 {
 	char err[256];
 	int rc;
-	if (!set_qname(q)) {
-		r->status = EXIT_INTERNAL;
+	if ((rc = set_qname(q)) != EXIT_REPLY) {
+		r->status = rc;
 		r->stop = true;
 		return;
 	}
@@ -402,6 +413,8 @@ int main(int argc, char **argv)
 	static struct qdig_cmd c;
 	char err[256];
 	opts_init(&c);
+	/* As dig: names are converted to and from IDNA2008 when stdout is a terminal. */
+	c.global.idnin = c.global.d.idnout = isatty(STDOUT_FILENO) && !getenv("IDN_DISABLE");
 	const char *home = getenv("HOME");
 	if (home && !has_flag_r(argc, argv)) {
 		char path[512];

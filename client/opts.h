@@ -42,6 +42,7 @@ struct qdig_display {
 	bool short_form;   /* +[no]short: rdata only */
 	bool yaml;         /* +[no]yaml: dig's YAML */
 	bool unknownformat; /* +[no]unknownformat: RFC 3597 CLASSn TYPEn \\# len hex */
+	bool idnout;       /* +[no]idnout: names printed in UTF-8 (default: on a terminal) */
 	bool json;         /* +[no]json: qdig's JSON */
 	int color;         /* +color 1, +nocolor 0, -1: when stdout is a terminal */
 };
@@ -85,6 +86,7 @@ struct qdig_query {
 	unsigned timeout_s;    /* +timeout=S per try, default 5 */
 	unsigned tries;        /* +tries=N / +retry=N-1, default 3 */
 	bool fail;             /* +[no]fail: SERVFAIL is final (one server: always so) */
+	bool idnin;            /* +[no]idnin: a UTF-8 name sent in ASCII (default: on a terminal) */
 	bool trace;            /* +[no]trace: walk from the root */
 	char root_hints[256];  /* +root-hints=FILE for +trace, instead of asking for ". NS" */
 	struct qdig_display d;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dns.h"
+#include "idn.h"
 #include "rdata.h"
 #include "text.h"
 
@@ -419,7 +420,28 @@ static void unknown_rdata(struct buf_out *out, const struct wire_rr *rr,
 	free(hex);
 }
 
+/* +idnout: the names written since start in UTF-8; a bad ACE label ends qdig as it ends dig
+ * (exit 1, dig's words). */
+static void idn_out(struct buf_out *out, size_t start, const struct qdig_display *d)
+{
+	char err[512];
+	if (d->idnout && !idn_text_to_unicode(out, start, err)) {
+		fflush(stdout);
+		fprintf(stderr, "qdig: %s\n", err);
+		exit(1);
+	}
+}
+
+static void rdata_text(struct buf_out *out, const struct wire_rr *rr, const struct qdig_display *d);
+
 void print_rdata(struct buf_out *out, const struct wire_rr *rr, const struct qdig_display *d)
+{
+	size_t start = out->len;
+	rdata_text(out, rr, d);
+	idn_out(out, start, d);
+}
+
+static void rdata_text(struct buf_out *out, const struct wire_rr *rr, const struct qdig_display *d)
 {
 	if (d->unknownformat) {
 		unknown_rdata(out, rr, d);
@@ -471,6 +493,7 @@ static void rr_text(struct buf_out *out, const struct wire_rr *rr, const struct 
 	struct columns c = columns_for(d);
 	size_t start = out->len;
 	name_to_text(rr->owner, out);
+	idn_out(out, start, d);
 	if (d->ttlid) {
 		indent_to(out, start, c.ttl);
 		if (d->ttlunits)
@@ -495,6 +518,7 @@ static void question_text(struct buf_out *out, const struct wire_question *q,
 	buf_puts(out, ";");
 	size_t start = out->len; /* dig writes the ';' before BIND counts columns */
 	name_to_text(q->name, out);
+	idn_out(out, start, d);
 	indent_to(out, start, c.rclass); /* dig prints the question's class even with +noclass */
 	class_text(out, q->rclass, d);
 	indent_to(out, start, c.type);

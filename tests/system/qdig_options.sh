@@ -12,7 +12,8 @@ own_netns 1
 
 NSD=127.53.201.1
 start_nsd "$NSD" 53 types.example "$TOP/tests/system/data/types.example.zone" \
-	127.in-addr.arpa "$TOP/tests/system/data/127.in-addr.arpa.zone" ||
+	127.in-addr.arpa "$TOP/tests/system/data/127.in-addr.arpa.zone" \
+	idn.example "$TOP/tests/system/data/idn.example.zone" ||
 	{ not_ok "NSD starts"; done_testing; }
 start_toy 53 || { not_ok "the toy internet starts"; done_testing; }
 EX=127.53.10.1 # example.com's server
@@ -105,6 +106,16 @@ CASES=$(
 @$NSD +norec a.types.example +padding=100 +tcp +qr
 @$NSD +norec a.types.example -u
 @$NSD +norec a.types.example +unknownformat
+@$NSD +norec xn--bcher-kva.idn.example +idnout
+@$NSD +norec bücher.idn.example +idnin +idnout
+@$NSD +norec Bücher.idn.example +idnin +noall +answer
+@$NSD +norec ß.idn.example +idnin +noall +question +answer
+@$NSD +norec bücher.idn.example +noall +question
+@$NSD +norec alias.idn.example +idnout +noall +answer
+@$NSD +norec idn.example MX +idnout +short
+@$NSD +norec txt.idn.example TXT +idnout +noall +answer
+@$NSD +norec xn--a.idn.example +idnin
+@$NSD +norec bad.idn.example +idnout +noall +answer
 @$NSD +norec dnskey.types.example DNSKEY +unknownformat +multiline +noall +answer
 @$NSD +norec txt.types.example TXT +unknownformat +split=4 +noall +answer
 @$NSD +norec a.types.example +unknownformat +short
