@@ -44,6 +44,8 @@ struct run {
 	bool banner_done;
 	int status;   /* the exit status so far: the worst one seen */
 	bool stop;    /* a fatal error: no more queries (as dig exits) */
+	bool searching; /* this name may be followed by another of the search list */
+	bool nxdomain;  /* and it got NXDOMAIN: the next one is asked */
 };
 
 /* Appends one EDNS option (code, length, value) to buf. */
@@ -182,6 +184,8 @@ static void print_failure(struct run *r, const struct qdig_query *q,
 		fprintf(r->out, ";; no servers could be reached\n");
 }
 
+static void ask(struct run *r, struct qdig_query *q);
+
 /* Sends the query, over TCP again when a UDP reply comes back truncated. */
 static int exchange(struct run *r, const struct qdig_query *q, const struct query_server *s,
 		    const uint8_t *pkt, size_t len, struct query_result *res, bool *tcp)
@@ -318,9 +322,12 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 		again.edns = 0;
 		return plain_query(r, &again, s);
 	}
-	if (e == ERR_OK) {
+	r->nxdomain = e == ERR_OK && r->searching && m.rcode == DNS_RCODE_NXDOMAIN;
+	if (e == ERR_OK && (!r->nxdomain || q->showsearch)) {
 		print_reply(r, q, s, &res, tcp, &m, q->edns >= 0 && q->cookie ? cookie : NULL);
-	} else {
+		if (r->nxdomain) /* +showsearch: each reply printed whole, as dig does */
+			r->banner_done = false;
+	} else if (e != ERR_OK) {
 		fprintf(stderr, "qdig: bad reply from %s#%u: %s\n", s->text, s->port, err_str(e));
 		rc = e == ERR_NOMEM ? EXIT_INTERNAL : EXIT_NO_REPLY;
 	}
@@ -328,7 +335,51 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 	return rc;
 }
 
+/* The names to ask for q, in order (as dig): with +search (or +domain) a relative name with
+ * fewer dots than ndots is completed by each search domain, then asked as it is. */
+static unsigned search_names(const struct qdig_query *q, const char *domain,
+			     char names[][NAME_MAX_TEXT], unsigned max)
+{
+	static struct query_search list;
+	unsigned n = 0;
+	const char *t = q->qname_text;
+	size_t len = strlen(t), dots = 0;
+	for (size_t i = 0; i < len; i++)
+		dots += t[i] == '.';
+	query_search_read(&list, "/etc/resolv.conf");
+	if (domain[0]) {
+		snprintf(list.domain[0], sizeof(list.domain[0]), "%s", domain);
+		list.n = 1;
+	}
+	unsigned ndots = q->ndots_set ? q->ndots : list.ndots;
+	bool relative = len && t[len - 1] != '.' && dots < ndots;
+	for (unsigned i = 0; relative && (q->search || domain[0]) && i < list.n && n + 1 < max;
+	     i++)
+		if (snprintf(names[n], NAME_MAX_TEXT, "%s.%s", t, list.domain[i]) < NAME_MAX_TEXT)
+			n++;
+	snprintf(names[n++], NAME_MAX_TEXT, "%s", t);
+	return n;
+}
+
 static void run_one(struct run *r, struct qdig_query *q)
+{
+	static char names[QUERY_SEARCH_MAX + 1][NAME_MAX_TEXT];
+	unsigned n = q->trace ? 1 : search_names(q, r->c->domain, names, QUERY_SEARCH_MAX + 1);
+	if (q->trace)
+		snprintf(names[0], NAME_MAX_TEXT, "%s", q->qname_text);
+	for (unsigned i = 0; i < n && !r->stop; i++) {
+		size_t len = strnlen(names[i], sizeof(q->qname_text) - 1);
+		memcpy(q->qname_text, names[i], len);
+		q->qname_text[len] = 0;
+		r->searching = i + 1 < n;
+		r->nxdomain = false;
+		ask(r, q);
+		if (!r->nxdomain)
+			break;
+	}
+}
+
+static void ask(struct run *r, struct qdig_query *q)
 {
 	char err[256];
 	int rc;

@@ -55,6 +55,9 @@ static bool set_qid(struct qdig_cmd *c, struct qdig_query *q, bool on, const cha
 static bool set_rrcomments(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
 			   char *e);
 static bool set_color(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_ndots(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_domain(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+		       char *e);
 static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 
 #define SW(n, field, help) { n, O_SWITCH, V_NONE, F(field), 0, 0, NULL, false, help }
@@ -124,10 +127,11 @@ static const struct opt_def pluses[] = {
 	NUM("tries", tries, 1, 100, "tries per query over UDP (default 3)"),
 	FN("retry", V_NEEDED, set_retry, "retries after the first try (default 2)"),
 	SW("fail", fail, "stop at SERVFAIL rather than try the next server (one server: no effect)"),
-	OFF("search", "no search list: names are asked as typed (+nosearch, dig's default)"),
-	OFF("defname", "no search list: names are asked as typed (+nodefname)"),
-	OFF("showsearch", "no search list (+noshowsearch)"),
-	NO("ndots", V_NEEDED, "no search list, so nothing for ndots to decide"),
+	SW("search", search, "complete a relative name with resolv.conf's search list"),
+	SW("defname", search, "same as +search"),
+	SW("showsearch", showsearch, "with +search, print the reply for every name tried"),
+	FN("ndots", V_NEEDED, set_ndots, "names with fewer dots are completed (default resolv.conf's)"),
+	FN("domain", V_NEEDED, set_domain, "search NAME alone (implies +search)"),
 	SW("trace", trace, "walk from the root, printing every referral"),
 	NO("nssearch", V_NONE, "not done yet"),
 	OFF("besteffort", "qdig prints only replies that parse whole (+nobesteffort)"),
@@ -149,7 +153,6 @@ static const struct opt_def pluses[] = {
 	NO("badcookie", V_NONE, "needs a server that sends BADCOOKIE; not done"),
 	NO("showbadcookie", V_NONE, "needs a server that sends BADCOOKIE; not done"),
 	NO("dns64prefix", V_NONE, "DNS64 prefix discovery (RFC 7050) is not done"),
-	NO("domain", V_NEEDED, "use the search list of resolv.conf with +search"),
 	NO("fuzztime", V_OPTIONAL, "a dig test hook"),
 	NO("https", V_OPTIONAL, "DNS over HTTPS is not done"),
 	NO("https-get", V_OPTIONAL, "DNS over HTTPS is not done"),
@@ -368,6 +371,27 @@ static bool set_split(struct qdig_cmd *c, struct qdig_query *q, bool on, const c
 	}
 	q->d.split = n;
 	q->d.split_set = true;
+	return true;
+}
+
+static bool set_ndots(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c, (void)on;
+	if (!number("ndots", v, 0, 127, &q->ndots, e))
+		return false;
+	q->ndots_set = true;
+	return true;
+}
+
+static bool set_domain(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+		       char *e)
+{
+	(void)q;
+	if (on && (!v[0] || strlen(v) >= sizeof(c->domain))) {
+		snprintf(e, 256, "invalid domain '%.64s'", v);
+		return false;
+	}
+	snprintf(c->domain, sizeof(c->domain), "%s", on ? v : "");
 	return true;
 }
 

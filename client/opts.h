@@ -87,6 +87,10 @@ struct qdig_query {
 	unsigned tries;        /* +tries=N / +retry=N-1, default 3 */
 	bool fail;             /* +[no]fail: SERVFAIL is final (one server: always so) */
 	bool idnin;            /* +[no]idnin: a UTF-8 name sent in ASCII (default: on a terminal) */
+	bool search;           /* +[no]search, +[no]defname: complete relative names */
+	bool showsearch;       /* +[no]showsearch: print the replies of every name tried */
+	unsigned ndots;        /* +ndots=N: fewer dots make a name relative */
+	bool ndots_set;        /* else resolv.conf's ndots, or 1 */
 	bool trace;            /* +[no]trace: walk from the root */
 	char root_hints[256];  /* +root-hints=FILE for +trace, instead of asking for ". NS" */
 	struct qdig_display d;
@@ -99,6 +103,7 @@ struct qdig_cmd {
 	unsigned n;
 	int family;                /* -4: 4, -6: 6, 0: either */
 	char batch[256];           /* -f FILE */
+	char domain[256];          /* +domain=NAME: the search list is NAME alone, and on (global) */
 	bool help, version;        /* -h, -v */
 	bool no_digrc;             /* -r */
 	bool printcmd;             /* +[no]cmd (global in dig) */

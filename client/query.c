@@ -58,6 +58,35 @@ bool query_server_default(struct query_server *s, const char *resolv_conf, uint1
 	return query_server_set(s, addr, port, family, err);
 }
 
+void query_search_read(struct query_search *s, const char *resolv_conf)
+{
+	char line[1024];
+	memset(s, 0, sizeof(*s));
+	s->ndots = 1;
+	FILE *f = fopen(resolv_conf, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *save, *w = strtok_r(line, " \t\r\n", &save);
+		if (!w)
+			continue;
+		bool search = strcmp(w, "search") == 0, domain = strcmp(w, "domain") == 0;
+		if (search || domain)
+			s->n = 0;
+		while ((search || domain) && s->n < QUERY_SEARCH_MAX &&
+		       (w = strtok_r(NULL, " \t\r\n", &save)) && strlen(w) < sizeof(s->domain[0])) {
+			strcpy(s->domain[s->n++], w);
+			if (domain)
+				break;
+		}
+		unsigned nd;
+		if (strcmp(w ? w : "", "options") == 0)
+			while ((w = strtok_r(NULL, " \t\r\n", &save)))
+				if (sscanf(w, "ndots:%u", &nd) == 1)
+					s->ndots = nd > 15 ? 15 : nd; /* glibc's cap */
+	}
+	if (f)
+		fclose(f);
+}
+
 struct waiter {
 	struct loop *l;
 	struct query_result *r;

@@ -51,6 +51,18 @@ bool query_server_set(struct query_server *s, const char *host, uint16_t port, i
 bool query_server_default(struct query_server *s, const char *resolv_conf, uint16_t port,
 			  int family, char err[static 256]);
 
+#define QUERY_SEARCH_MAX 8 /* search domains read from resolv.conf, as glibc's MAXDNSRCH (6) and more */
+
+/* The search list of resolv_conf ("search" or "domain", the last one given, as the C
+ * library) and its "options ndots:N" (1 when absent). */
+struct query_search {
+	char domain[QUERY_SEARCH_MAX][256];
+	unsigned n;
+	unsigned ndots;
+};
+
+void query_search_read(struct query_search *s, const char *resolv_conf);
+
 /* Sends the query pkt (len bytes, its ID as given) to s over UDP, or TCP when tcp is
  * set, with tries attempts of timeout_ms each (as dig, a refused try is tried again), and
  * waits. r->status says what happened.

@@ -8,7 +8,11 @@
 # "not supported" one is refused with exit 1 and its reason. Also exit statuses, error words,
 # ~/.digrc, and a -f batch of 1,000 questions. SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
-own_netns 1
+own_netns 1 -mn
+# A resolv.conf of our own (in our mount namespace): the default server, a search list, ndots.
+printf 'nameserver 127.53.10.1\nsearch sub.example.com example.com\noptions ndots:2\n' \
+	>"$T_TMP/resolv.conf"
+mount --bind "$T_TMP/resolv.conf" /etc/resolv.conf || { not_ok "private resolv.conf"; done_testing; }
 
 NSD=127.53.201.1
 start_nsd "$NSD" 53 types.example "$TOP/tests/system/data/types.example.zone" \
@@ -106,6 +110,18 @@ CASES=$(
 @$NSD +norec a.types.example +padding=100 +tcp +qr
 @$NSD +norec a.types.example -u
 @$NSD +norec a.types.example +unknownformat
+www
+www +search
+www +search +showsearch
+www +defname +noall +answer
+nope +search +noall +comments
+www.example +search
+www.example +search +ndots=1
+www.example.com +search
+@$EX www +domain=example.com
+@$EX nope +domain=example.com +showsearch
+@$EX www.example +domain=com +ndots=3 +noall +answer
+@$EX www +domain=example.com mail
 @$NSD +norec xn--bcher-kva.idn.example +idnout
 @$NSD +norec bücher.idn.example +idnin +idnout
 @$NSD +norec Bücher.idn.example +idnin +noall +answer
