@@ -335,6 +335,78 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 	return rc;
 }
 
+#define NSSEARCH_SERVERS_MAX 32 /* name servers of a zone asked by +nssearch */
+#define NSSEARCH_ADDRS_MAX 8    /* addresses asked per name server */
+
+/* One exchange whose reply is parsed into m (in a); false with dig's words printed when
+ * there is none. */
+static bool ask_parsed(struct run *r, const struct qdig_query *q, const struct query_server *s,
+		       struct query_result *res, struct arena *a, struct wire_msg *m)
+{
+	uint8_t pkt[DNS_UDP_MIN_SIZE + OPTS_EDNSOPT_MAX * (OPTS_EDNSOPT_LEN + 4) + 1024], cookie[8];
+	size_t len = build_query(q, pkt, sizeof(pkt), cookie);
+	bool tcp;
+	return len && exchange(r, q, s, pkt, len, res, &tcp) == EXIT_REPLY &&
+	       wire_parse(res->reply, res->len, a, m) == ERR_OK;
+}
+
+/* +nssearch, as dig: the zone's NS records from the server, then each address of each name
+ * server asked for the SOA without recursion, one line per answer. */
+static int nssearch(struct run *r, struct qdig_query *q, const struct query_server *s)
+{
+	static struct query_result res;
+	static char ns[NSSEARCH_SERVERS_MAX][NAME_MAX_TEXT];
+	struct arena *a = arena_new();
+	struct wire_msg m;
+	struct qdig_query nsq = *q;
+	nsq.qtype = DNS_TYPE_NS;
+	unsigned n = 0;
+	if (!a || !ask_parsed(r, &nsq, s, &res, a, &m)) {
+		arena_free(a);
+		return EXIT_NO_REPLY;
+	}
+	/* The NS set of the answer, or of a referral's authority section, as dig takes it. */
+	enum wire_section sec = m.n[WIRE_ANSWER] ? WIRE_ANSWER : WIRE_AUTHORITY;
+	for (uint16_t i = 0; i < m.n[sec] && n < NSSEARCH_SERVERS_MAX; i++) {
+		const struct wire_rr *rr = &m.rr[sec][i];
+		struct buf_out out;
+		if (rr->type != DNS_TYPE_NS)
+			continue;
+		buf_out_init(&out, ns[n], NAME_MAX_TEXT - 1);
+		name_to_text(rr->rdata, &out);
+		ns[n++][out.len] = 0;
+	}
+	arena_free(a);
+	int rc = EXIT_REPLY;
+	struct qdig_query soa = *q;
+	soa.qtype = DNS_TYPE_SOA;
+	soa.recurse = false;
+	for (unsigned i = 0; i < n; i++) {
+		struct query_server addr[NSSEARCH_ADDRS_MAX];
+		char err[256];
+		unsigned na = query_server_all(addr, NSSEARCH_ADDRS_MAX, ns[i], q->port, r->c->family,
+					       err);
+		if (na == 0) {
+			fprintf(r->out, "%s\n", err);
+			rc = EXIT_USAGE;
+		}
+		for (unsigned k = 0; k < na; k++) {
+			struct arena *b = arena_new();
+			if (b && ask_parsed(r, &soa, &addr[k], &res, b, &m) && m.n[WIRE_ANSWER] &&
+			    m.rr[WIRE_ANSWER][0].type == DNS_TYPE_SOA) {
+				char text[2048];
+				struct buf_out o;
+				buf_out_init(&o, text, sizeof(text));
+				print_rdata(&o, &m.rr[WIRE_ANSWER][0], &q->d);
+				fprintf(r->out, "SOA %.*s from server %s in %.0f ms.\n", (int)o.len, text,
+					addr[k].text, res.ms);
+			}
+			arena_free(b);
+		}
+	}
+	return rc;
+}
+
 /* The names to ask for q, in order (as dig): with +search (or +domain) a relative name with
  * fewer dots than ndots is completed by each search domain, then asked as it is. */
 static unsigned search_names(const struct qdig_query *q, const char *domain,
@@ -396,9 +468,12 @@ static void ask(struct run *r, struct qdig_query *q)
 						      r->c->family, err);
 	if (!ok && !(q->trace && q->root_hints[0])) {
 		fprintf(stderr, "qdig: %s\n", err);
-		rc = EXIT_NO_REPLY;
+		rc = EXIT_USAGE; /* as dig */
+		r->stop = true;
 	} else if (q->trace) {
 		rc = trace_run(q, &s, r->out);
+	} else if (q->nssearch) {
+		rc = nssearch(r, q, &s);
 	} else {
 		rc = plain_query(r, q, &s);
 	}

@@ -133,7 +133,7 @@ static const struct opt_def pluses[] = {
 	FN("ndots", V_NEEDED, set_ndots, "names with fewer dots are completed (default resolv.conf's)"),
 	FN("domain", V_NEEDED, set_domain, "search NAME alone (implies +search)"),
 	SW("trace", trace, "walk from the root, printing every referral"),
-	NO("nssearch", V_NONE, "not done yet"),
+	SW("nssearch", nssearch, "ask each name server of the zone for its SOA"),
 	OFF("besteffort", "qdig prints only replies that parse whole (+nobesteffort)"),
 	SW("idnin", idnin, "a name in UTF-8 is asked in its IDNA2008 ASCII form (xn--)"),
 	SW("idnout", d.idnout, "names are printed in UTF-8 (IDNA2008)"),

@@ -92,6 +92,7 @@ struct qdig_query {
 	unsigned ndots;        /* +ndots=N: fewer dots make a name relative */
 	bool ndots_set;        /* else resolv.conf's ndots, or 1 */
 	bool trace;            /* +[no]trace: walk from the root */
+	bool nssearch;         /* +[no]nssearch: the zone's SOA at each of its name servers */
 	char root_hints[256];  /* +root-hints=FILE for +trace, instead of asking for ". NS" */
 	struct qdig_display d;
 };

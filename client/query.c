@@ -23,25 +23,41 @@ static void set_text(struct query_server *s)
 	inet_ntop(s->addr.ss_family, a, s->text, sizeof(s->text));
 }
 
-bool query_server_set(struct query_server *s, const char *host, uint16_t port, int family,
-		      char err[static 256])
+unsigned query_server_all(struct query_server *out, unsigned max, const char *host,
+			  uint16_t port, int family, char err[static 256])
 {
 	struct addrinfo hints = { .ai_family = family == 4   ? AF_INET
 					       : family == 6 ? AF_INET6
 							     : AF_UNSPEC,
 				  .ai_socktype = SOCK_DGRAM },
 			*res;
-	memset(s, 0, sizeof(*s));
-	int rc = getaddrinfo(host, NULL, &hints, &res);
-	if (rc != 0) {
-		snprintf(err, 256, "cannot find server '%s': %s", host, gai_strerror(rc));
-		return false;
+	uint8_t lit[16];
+	bool v4 = inet_pton(AF_INET, host, lit) == 1, v6 = inet_pton(AF_INET6, host, lit) == 1;
+	int rc = (v4 && family == 6) || (v6 && family == 4) ? EAI_ADDRFAMILY
+							    : getaddrinfo(host, NULL, &hints, &res);
+	if (rc != 0) { /* dig's words for each (BIND's result texts) */
+		snprintf(err, 256, "couldn't get address for '%.190s': %s", host,
+			 rc == EAI_ADDRFAMILY || rc == EAI_FAMILY ? "address family not supported"
+			 : rc == EAI_NONAME			  ? "not found"
+								  : "failure");
+		return 0;
 	}
-	memcpy(&s->addr, res->ai_addr, res->ai_addrlen);
+	unsigned n = 0;
+	for (struct addrinfo *a = res; a && n < max; a = a->ai_next) {
+		memset(&out[n], 0, sizeof(out[n]));
+		memcpy(&out[n].addr, a->ai_addr, a->ai_addrlen);
+		out[n].port = port;
+		set_text(&out[n]);
+		n++;
+	}
 	freeaddrinfo(res);
-	s->port = port;
-	set_text(s);
-	return true;
+	return n;
+}
+
+bool query_server_set(struct query_server *s, const char *host, uint16_t port, int family,
+		      char err[static 256])
+{
+	return query_server_all(s, 1, host, port, family, err) == 1;
 }
 
 bool query_server_default(struct query_server *s, const char *resolv_conf, uint16_t port,

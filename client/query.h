@@ -46,6 +46,11 @@ struct query_result {
 bool query_server_set(struct query_server *s, const char *host, uint16_t port, int family,
 		      char err[static 256]);
 
+/* Every address of host (of family 4 or 6 only when family says so), up to max, into out;
+ * returns how many (0 with a message in err). */
+unsigned query_server_all(struct query_server *out, unsigned max, const char *host,
+			  uint16_t port, int family, char err[static 256]);
+
 /* The first "nameserver" of resolv_conf (normally /etc/resolv.conf), or 127.0.0.1 when
  * there is none, as the C library does. */
 bool query_server_default(struct query_server *s, const char *resolv_conf, uint16_t port,

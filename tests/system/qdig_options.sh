@@ -167,6 +167,8 @@ www.example.com +search
 @$NSD +norec aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.types.example
 @$NSD +norec $(printf 'a%.0s.' $(seq 1 130))types.example
 @127.0.0.1 -p 9 a.example +tries=1 +timeout=1 +short
+@nonexistent.invalid a.example
+@::1 -4 a.example
 @127.0.0.1 -p 9 a.example +tries=2 +timeout=1 +short
 EOC
 )
@@ -175,6 +177,17 @@ while IFS= read -r line; do
 	# shellcheck disable=SC2086 # a case line is a command line: split into words
 	same $line
 done <<<"$CASES"
+
+# +nssearch: one line per name server address, in the order the replies come: sorted here.
+for args in "+nssearch example.com" "-4 +nssearch example.com" "@$EX +nssearch example.com" \
+	"@127.53.1.1 +nssearch example.com" "+nssearch example.com +tcp"; do
+	# shellcheck disable=SC2086
+	d=$(dig $args 2>&1 | sed -E 's/ in [0-9]+ ms\.$/ in T ms./' | sort; echo "exit ${PIPESTATUS[0]}")
+	# shellcheck disable=SC2086
+	q=$("$QDIG" $args 2>&1 | sed -E 's/ in [0-9]+ ms\.$/ in T ms./' | sort; echo "exit ${PIPESTATUS[0]}")
+	check "same as dig, lines sorted: $args ($(wc -l <<<"$d") lines)" \
+		eval '[ "$d" = "$q" ] && [ "$(grep -c "^SOA " <<<"$d")" = 2 ]'
+done
 
 # A dead UDP port answers nothing: dig's words for a timeout, exit 9, within the time given.
 DEAD=$(free_port)
@@ -213,8 +226,8 @@ check "+json +short is a usage error (exit $rc), named" \
 	eval "[ $rc = 1 ] && grep -q 'cannot be combined' $T_TMP/err"
 
 # The README's table: "same" rows are used above; "not supported" rows are refused.
-# +trace is compared with dig +trace in trace_vs_dig.sh; -f, -r, -h and -v are used below.
-used=$(printf '%s\n' "$CASES" "+trace -f -r -h -v" | tr ' ' '\n' | sed -E 's/^\+no/+/; s/=.*//' |
+# +trace is compared with dig +trace in trace_vs_dig.sh; +nssearch, -f, -r, -h, -v below.
+used=$(printf '%s\n' "$CASES" "+trace +nssearch -f -r -h -v" | tr ' ' '\n' | sed -E 's/^\+no/+/; s/=.*//' |
 	sort -u)
 rows=$(sed -n '/^<!-- qdig-option-table -->/,/^<!-- end -->/p' "$TOP/README.md" |
 	sed -nE 's/^\| `([-+][a-z0-9-]+)[^`]*` \| ([a-z ]+)[^|]*\|.*/\1 \2/p')
