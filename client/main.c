@@ -198,7 +198,7 @@ static int exchange(struct run *r, const struct qdig_query *q, const struct quer
 	}
 	if (res->status == QUERY_OK && !*tcp && !q->ignoretc && res->len >= DNS_HEADER_SIZE &&
 	    (res->reply[2] << 8 | res->reply[3]) & DNS_FLAG_TC) {
-		if (!q->d.short_form && !q->d.json && !q->d.yaml)
+		if (q->d.comments && !q->d.short_form && !q->d.json && !q->d.yaml)
 			fprintf(r->out, ";; Truncated, retrying in TCP mode.\n");
 		*tcp = true;
 		if (!query_send(s, pkt, len, true, timeout_ms, q->tries, res)) {

@@ -276,10 +276,15 @@ static const char *alg_name(unsigned alg)
 	return NULL;
 }
 
-/* How many leading fields of a key, signature or digest type come before its blob. */
+/* How many leading fields of a key, signature, digest or fingerprint type come before its
+ * blob (base64 or hex, split in chunks by dig). */
 static int blob_fields(uint16_t type)
 {
 	switch (type) {
+	case DNS_TYPE_SSHFP:
+		return 2;
+	case DNS_TYPE_TLSA:
+		return 3;
 	case DNS_TYPE_DNSKEY:
 	case DNS_TYPE_CDNSKEY:
 	case DNS_TYPE_DS:
@@ -353,7 +358,8 @@ static void blob_rdata(struct buf_out *out, const struct wire_rr *rr, const char
 		buf_puts(out, " (");
 	if (first != nf)
 		buf_printf(out, "%s%.*s", nl, (int)(blob - mid - 1), mid);
-	if (!d->crypto) {
+	bool crypto = rr->type != DNS_TYPE_SSHFP && rr->type != DNS_TYPE_TLSA;
+	if (!d->crypto && crypto) { /* dig omits keys, signatures and DS digests only */
 		if (key)
 			buf_printf(out, "%s[key id = %u]", nl, key_tag(rr->rdata, rr->rdlen));
 		else
@@ -443,7 +449,7 @@ void print_rdata(struct buf_out *out, const struct wire_rr *rr, const struct qdi
 
 static void rdata_text(struct buf_out *out, const struct wire_rr *rr, const struct qdig_display *d)
 {
-	if (d->unknownformat) {
+	if (d->unknownformat || (!rdata_type_known(rr->type) && (d->multiline || d->split_set))) {
 		unknown_rdata(out, rr, d);
 		return;
 	}

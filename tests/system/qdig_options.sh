@@ -178,6 +178,19 @@ while IFS= read -r line; do
 	same $line
 done <<<"$CASES"
 
+# Every rdata type lib/ knows, in the layouts that change rdata: +multiline, +nocrypto, +split.
+for t in a:A aaaa:AAAA cname:CNAME dname:DNAME ptr:PTR mx:MX txt:TXT txt2:TXT txt3:TXT \
+	srv:SRV caa:CAA naptr:NAPTR ds:DS dnskey:DNSKEY rrsig:RRSIG nsec:NSEC n3p:NSEC3PARAM \
+	hinfo:HINFO sshfp:SSHFP tlsa:TLSA svcb:SVCB https:HTTPS https2:HTTPS svcm:SVCB \
+	unknown:TYPE65280 afsdb:AFSDB rp:RP @:SOA @:NS 2t7b4g4vsa5smi47k61mv5bv1a22bojr:NSEC3; do
+	name=${t%%:*} type=${t#*:}
+	[ "$name" = @ ] && fq=types.example || fq=$name.types.example
+	for o in +multiline "+multiline +nocrypto +ttlunits" "+split=8 +nocrypto" "+split=12 +multiline"; do
+		# shellcheck disable=SC2086
+		same @$NSD +norec "$fq" "$type" +noall +answer +authority $o
+	done
+done
+
 # +nssearch: one line per name server address, in the order the replies come: sorted here.
 for args in "+nssearch example.com" "-4 +nssearch example.com" "@$EX +nssearch example.com" \
 	"@127.53.1.1 +nssearch example.com" "+nssearch example.com +tcp"; do
