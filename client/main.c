@@ -24,6 +24,7 @@
 #include "query.h"
 #include "rand.h"
 #include "trace.h"
+#include "tsig.h"
 #include "wire.h"
 #include "yaml.h"
 
@@ -44,6 +45,7 @@ struct run {
 	bool banner_done;
 	int status;   /* the exit status so far: the worst one seen */
 	bool stop;    /* a fatal error: no more queries (as dig exits) */
+	bool tsig_bad;  /* the reply's TSIG did not verify: dig's warning after the statistics */
 	bool searching; /* this name may be followed by another of the search list */
 	bool nxdomain;  /* and it got NXDOMAIN: the next one is asked */
 };
@@ -129,6 +131,19 @@ static size_t build_query(const struct qdig_query *q, uint8_t *buf, size_t cap,
 /* dig composes its banner when it reads the first name (if +cmd then) and prints it with
  * the first thing it prints of that query: the query sent (+qr), the reply (if +cmd still
  * holds at the end of the command line and not +short), or the failure (always). */
+/* The query of q, TSIG-signed when -y or -k was given (the MAC kept in mac for the reply). */
+static size_t build_signed(const struct run *r, const struct qdig_query *q, uint8_t *buf,
+			   size_t cap, uint8_t cookie[8], uint8_t mac[static TSIG_MAC_MAX],
+			   size_t *mac_len)
+{
+	size_t len = build_query(q, buf, cap, cookie);
+	*mac_len = 0;
+	uint64_t now = r->c->fuzztime ? r->c->fuzztime : (uint64_t)time(NULL);
+	if (len && r->c->tsig && !tsig_sign(&r->c->tsig_key, buf, &len, cap, now, mac, mac_len))
+		return 0;
+	return len;
+}
+
 static void print_banner(struct run *r, const struct qdig_query *q, bool failed)
 {
 	if (r->banner_done)
@@ -161,7 +176,10 @@ static void print_footer(struct run *r, const struct query_server *s,
 	fprintf(r->out, ";; SERVER: %s#%u(%s) (%s)\n", s->text, s->port, s->text,
 		tcp ? "TCP" : "UDP");
 	fprintf(r->out, ";; WHEN: %s\n", when);
-	fprintf(r->out, ";; MSG SIZE  rcvd: %zu\n\n", res->len);
+	fprintf(r->out, ";; MSG SIZE  rcvd: %zu\n", res->len);
+	if (r->tsig_bad)
+		fprintf(r->out, ";; WARNING -- Some TSIG could not be validated\n");
+	fputc('\n', r->out);
 }
 
 /* dig's words for a try that failed, and for the end of a query with no reply. */
@@ -238,9 +256,11 @@ static void print_sent(struct run *r, const struct qdig_query *q, const uint8_t 
 	struct wire_msg m;
 	if (a && wire_parse(pkt, len, a, &m) == ERR_OK) {
 		print_banner(r, q, false);
-		fputs(";; Sending:\n", r->out);
+		if (q->d.comments)
+			fputs(";; Sending:\n", r->out);
 		print_message(r->out, &m, &q->d, q->recurse, NULL);
-		fprintf(r->out, ";; QUERY SIZE: %zu\n\n", len);
+		if (q->d.stats)
+			fprintf(r->out, ";; QUERY SIZE: %zu\n\n", len);
 	}
 	arena_free(a);
 }
@@ -299,8 +319,8 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 {
 	static struct query_result res;
 	uint8_t pkt[DNS_UDP_MIN_SIZE + OPTS_EDNSOPT_MAX * (OPTS_EDNSOPT_LEN + 4) + 1024];
-	uint8_t cookie[8];
-	size_t len = build_query(q, pkt, sizeof(pkt), cookie);
+	uint8_t cookie[8], mac[TSIG_MAC_MAX];
+	size_t mac_len, len = build_signed(r, q, pkt, sizeof(pkt), cookie, mac, &mac_len);
 	if (len == 0) {
 		fprintf(stderr, "qdig: cannot build the query\n");
 		return EXIT_INTERNAL;
@@ -322,6 +342,12 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 		again.edns = 0;
 		return plain_query(r, &again, s);
 	}
+	const char *bad_tsig = e == ERR_OK && r->c->tsig ? tsig_verify(&r->c->tsig_key, res.reply,
+								       res.len, &m, mac, mac_len)
+							   : NULL;
+	if (bad_tsig)
+		fprintf(r->out, ";; Couldn't verify signature: %s\n", bad_tsig);
+	r->tsig_bad = bad_tsig != NULL;
 	r->nxdomain = e == ERR_OK && r->searching && m.rcode == DNS_RCODE_NXDOMAIN;
 	if (e == ERR_OK && (!r->nxdomain || q->showsearch)) {
 		print_reply(r, q, s, &res, tcp, &m, q->edns >= 0 && q->cookie ? cookie : NULL);
@@ -344,7 +370,8 @@ static bool ask_parsed(struct run *r, const struct qdig_query *q, const struct q
 		       struct query_result *res, struct arena *a, struct wire_msg *m)
 {
 	uint8_t pkt[DNS_UDP_MIN_SIZE + OPTS_EDNSOPT_MAX * (OPTS_EDNSOPT_LEN + 4) + 1024], cookie[8];
-	size_t len = build_query(q, pkt, sizeof(pkt), cookie);
+	uint8_t mac[TSIG_MAC_MAX];
+	size_t mac_len, len = build_signed(r, q, pkt, sizeof(pkt), cookie, mac, &mac_len);
 	bool tcp;
 	return len && exchange(r, q, s, pkt, len, res, &tcp) == EXIT_REPLY &&
 	       wire_parse(res->reply, res->len, a, m) == ERR_OK;

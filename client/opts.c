@@ -58,6 +58,8 @@ static bool set_color(struct qdig_cmd *c, struct qdig_query *q, bool on, const c
 static bool set_ndots(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 static bool set_domain(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
 		       char *e);
+static bool set_fuzztime(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			 char *e);
 static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 
 #define SW(n, field, help) { n, O_SWITCH, V_NONE, F(field), 0, 0, NULL, false, help }
@@ -132,6 +134,7 @@ static const struct opt_def pluses[] = {
 	SW("showsearch", showsearch, "with +search, print the reply for every name tried"),
 	FN("ndots", V_NEEDED, set_ndots, "names with fewer dots are completed (default resolv.conf's)"),
 	FN("domain", V_NEEDED, set_domain, "search NAME alone (implies +search)"),
+	FN("fuzztime", V_OPTIONAL, set_fuzztime, "the TSIG time signed: N, or 1646972129"),
 	SW("trace", trace, "walk from the root, printing every referral"),
 	SW("nssearch", nssearch, "ask each name server of the zone for its SOA"),
 	OFF("besteffort", "qdig prints only replies that parse whole (+nobesteffort)"),
@@ -153,7 +156,6 @@ static const struct opt_def pluses[] = {
 	NO("badcookie", V_NONE, "needs a server that sends BADCOOKIE; not done"),
 	NO("showbadcookie", V_NONE, "needs a server that sends BADCOOKIE; not done"),
 	NO("dns64prefix", V_NONE, "DNS64 prefix discovery (RFC 7050) is not done"),
-	NO("fuzztime", V_OPTIONAL, "a dig test hook"),
 	NO("https", V_OPTIONAL, "DNS over HTTPS is not done"),
 	NO("https-get", V_OPTIONAL, "DNS over HTTPS is not done"),
 	NO("https-post", V_OPTIONAL, "DNS over HTTPS is not done"),
@@ -184,7 +186,7 @@ static const struct dash_def dashes[] = {
 	{ 'c', true, false, "CLASS: the question class (default IN)" },
 	{ 'f', true, false, "FILE: batch mode, one query per line" },
 	{ 'h', false, false, "this help" },
-	{ 'k', true, true, "TSIG is not done" },
+	{ 'k', true, false, "FILE: sign queries with the TSIG key of a BIND key file" },
 	{ 'm', false, true, "BIND's memory debugging" },
 	{ 'p', true, false, "PORT: the server's port (default 53)" },
 	{ 'q', true, false, "NAME: the name, even one that reads as a type or class" },
@@ -193,7 +195,7 @@ static const struct dash_def dashes[] = {
 	{ 'u', false, false, "print query times in microseconds" },
 	{ 'v', false, false, "print the version and exit" },
 	{ 'x', true, false, "ADDR: reverse lookup, PTR for an IPv4 or IPv6 address" },
-	{ 'y', true, true, "TSIG is not done" },
+	{ 'y', true, false, "[ALG:]NAME:SECRET: sign queries with this TSIG key (hmac-md5)" },
 };
 
 #define N_DASHES (sizeof(dashes) / sizeof(dashes[0]))
@@ -392,6 +394,17 @@ static bool set_domain(struct qdig_cmd *c, struct qdig_query *q, bool on, const 
 		return false;
 	}
 	snprintf(c->domain, sizeof(c->domain), "%s", on ? v : "");
+	return true;
+}
+
+static bool set_fuzztime(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			 char *e)
+{
+	(void)q;
+	unsigned n = 1646972129; /* dig's: Fri 11 Mar 2022 04:15:29 UTC */
+	if (on && v && !number("fuzztime", v, 1, UINT32_MAX, &n, e))
+		return false;
+	c->fuzztime = on ? n : 0;
 	return true;
 }
 
@@ -682,6 +695,11 @@ static bool dash_option(struct qdig_cmd *c, struct qdig_query **cur, struct qdig
 			break;
 		strcpy(c->batch, val);
 		return true;
+	case 'k':
+	case 'y':
+		c->tsig = d->flag == 'y' ? tsig_key_from_arg(&c->tsig_key, val, err)
+					 : tsig_key_from_file(&c->tsig_key, val, err);
+		return c->tsig;
 	case 'h':
 		c->help = true;
 		return true;

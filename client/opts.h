@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "name.h"
+#include "tsig.h"
 
 #define OPTS_EDNSOPT_MAX 8    /* +ednsopt options in one query; stops an unbounded list */
 #define OPTS_EDNSOPT_LEN 256  /* bytes of one +ednsopt value */
@@ -111,6 +112,9 @@ struct qdig_cmd {
 	bool banner;               /* printcmd as it was when the first name was read */
 	bool banner_set;
 	bool usec;                 /* -u: query times in microseconds */
+	bool tsig;                 /* -y or -k given: queries are signed with tsig_key */
+	struct tsig_key tsig_key;
+	uint64_t fuzztime;         /* +fuzztime[=N]: the TSIG time signed (0: now) */
 	int short_all;             /* the last +[no]short (-1: none): dig's holds for every query */
 };
 

@@ -11,6 +11,7 @@
 #include "idn.h"
 #include "rdata.h"
 #include "text.h"
+#include "tsig.h"
 
 /* One record line can be as long as 64 KiB of rdata in hex, and more in text escapes. */
 #define LINE_MAX_TEXT (4 * 65536 + 2048)
@@ -512,9 +513,15 @@ static void rr_text(struct buf_out *out, const struct wire_rr *rr, const struct 
 		class_text(out, rr->rclass, d);
 	}
 	indent_to(out, start, c.type);
-	type_text(out, rr->type, d);
+	if (rr->type == TSIG_TYPE)
+		buf_puts(out, "TSIG");
+	else
+		type_text(out, rr->type, d);
 	indent_to(out, start, c.rdata);
-	print_rdata(out, rr, d);
+	if (rr->type == TSIG_TYPE)
+		tsig_rdata_text(out, rr, d->split_set ? d->split : 0);
+	else
+		print_rdata(out, rr, d);
 }
 
 static void question_text(struct buf_out *out, const struct wire_question *q,
@@ -586,14 +593,27 @@ void print_message(FILE *f, const struct wire_msg *m, const struct qdig_display 
 		if (d->comments)
 			fputc('\n', f);
 	}
+	/* A TSIG record, the last of the message, is dig's TSIG pseudosection, after the rest. */
+	const uint16_t na = m->n[WIRE_ADDITIONAL];
+	const struct wire_rr *tsig = na && m->rr[WIRE_ADDITIONAL][na - 1].type == TSIG_TYPE
+					     ? &m->rr[WIRE_ADDITIONAL][na - 1]
+					     : NULL;
 	const bool shown[3] = { d->answer, d->authority, d->additional };
 	for (int s = 0; s < 3; s++) {
-		if (m->n[s] == 0 || !shown[s])
+		uint16_t n = (uint16_t)(m->n[s] - (s == WIRE_ADDITIONAL && tsig));
+		if (n == 0 || !shown[s])
 			continue;
 		if (d->comments)
 			fprintf(f, ";; %s SECTION:\n", titles[s]);
-		for (uint16_t i = 0; i < m->n[s]; i++)
+		for (uint16_t i = 0; i < n; i++)
 			print_rr(f, &m->rr[s][i], d);
+		if (d->comments)
+			fputc('\n', f);
+	}
+	if (tsig && d->additional) {
+		if (d->comments)
+			fputs(";; TSIG PSEUDOSECTION:\n", f);
+		print_rr(f, tsig, d);
 		if (d->comments)
 			fputc('\n', f);
 	}

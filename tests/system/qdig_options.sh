@@ -20,6 +20,24 @@ start_nsd "$NSD" 53 types.example "$TOP/tests/system/data/types.example.zone" \
 	idn.example "$TOP/tests/system/data/idn.example.zone" ||
 	{ not_ok "NSD starts"; done_testing; }
 start_toy 53 || { not_ok "the toy internet starts"; done_testing; }
+
+# NSD with TSIG keys (RFC 8945), for -y and -k.
+KEYNSD=127.53.202.1
+SECRET=c2VjcmV0IGtleSBmb3IgcWRpZyB0ZXN0cyAxMjM0NTY=
+mkdir -p "$T_TMP/nsdk"
+{
+	printf 'server:\n  ip-address: %s@53\n  username: ""\n  database: ""\n' "$KEYNSD"
+	printf '  pidfile: "%s/nsd.pid"\n  xfrdfile: "%s/xfrd.state"\n' "$T_TMP/nsdk" "$T_TMP/nsdk"
+	printf '  zonelistfile: "%s/zone.list"\n  logfile: "%s/nsd.log"\n' "$T_TMP/nsdk" "$T_TMP/nsdk"
+	printf '  rrl-ratelimit: 0\n  server-count: 1\nremote-control:\n  control-enable: no\n'
+	for k in qdig-key:hmac-sha256 k512:hmac-sha512 k1:hmac-sha1 kmd5:hmac-md5; do
+		printf 'key:\n  name: "%s"\n  algorithm: %s\n  secret: "%s"\n' "${k%%:*}" "${k#*:}" "$SECRET"
+	done
+	printf 'zone:\n  name: types.example\n  zonefile: "%s"\n' "$TOP/tests/system/data/types.example.zone"
+} >"$T_TMP/nsdk/nsd.conf"
+start_bg "$T_TMP/nsdk/stdout.log" nsd -d -c "$T_TMP/nsdk/nsd.conf"
+wait_dns "$KEYNSD" 53 10 || { not_ok "NSD with TSIG keys starts"; done_testing; }
+printf 'key "qdig-key" {\n\talgorithm hmac-sha256;\n\tsecret "%s";\n};\n' "$SECRET" >"$T_TMP/key.conf"
 EX=127.53.10.1 # example.com's server
 
 norm() {
@@ -27,7 +45,9 @@ norm() {
 		-e 's/id: [0-9]+/id: ID/' -e 's/Query time: [0-9]+ (m|u)sec/Query time: T/' \
 		-e 's/^;; WHEN: .*/;; WHEN: DATE/' -e 's/COOKIE: [0-9a-f]+/COOKIE: C/' \
 		-e 's/!!timestamp .*/!!timestamp T/' -e 's/ in [0-9]+ ms\.$/ in T ms./' \
-		-e 's/^q?dig: /dig: /' -e '/^Use?a?g?e?:? /s/qdig/dig/g'
+		-e 's/^q?dig: /dig: /' -e '/^Use?a?g?e?:? /s/qdig/dig/g' \
+		-e 's/(TSIG\t[^ ]+) [0-9]+ ([0-9]+) ([0-9]+) .* [0-9]+ ([A-Z]+ [0-9]+ ?)$/\1 T \2 \3 MAC ID \4/' |
+		grep -v 'is too short to be secure$'
 }
 
 same() { # ARGS...: dig and qdig print the same, and exit the same
@@ -75,6 +95,9 @@ CASES=$(
 @$EX www.example.com +yaml
 @$EX www.example.com +yaml +noall +answer
 @$EX www.example.com +qr
+@$EX www.example.com +qr +nocomments
+@$EX www.example.com +qr +noall +stats
+@$EX www.example.com +qr +nostats
 @$NSD +norec dnskey.types.example DNSKEY +noall +answer
 @$NSD +norec dnskey.types.example DNSKEY +multiline +noall +answer
 @$NSD +norec dnskey.types.example DNSKEY +multiline +norrcomments +noall +answer
@@ -191,6 +214,29 @@ for t in a:A aaaa:AAAA cname:CNAME dname:DNAME ptr:PTR mx:MX txt:TXT txt2:TXT tx
 	done
 done
 
+# TSIG: NSD checks qdig's MAC and signs its reply, which qdig checks (each key type, -y and -k).
+for k in hmac-sha256:qdig-key. hmac-sha512:k512 hmac-sha1:k1 kmd5; do
+	same @$KEYNSD +norec a.types.example -y "$k:$SECRET"
+	same @$KEYNSD +norec a.types.example -y "$k:$SECRET" +qr +noall +additional +answer
+done
+same @$KEYNSD +norec a.types.example -k "$T_TMP/key.conf" +tcp
+# A server that does not sign its reply: dig's complaint and warning.
+same @$EX www.example.com -y "hmac-sha256:qdig-key.:$SECRET"
+same @$EX www.example.com -y "hmac-sha256:qdig-key.:$SECRET" +short
+# +fuzztime makes the signature the same bytes as dig's: the query as sent, compared whole (the
+# reply is NSD's BADTIME without a question, which qdig's transport does not take).
+for k in hmac-sha256:qdig-key. hmac-sha512:k512; do
+	args=(@$KEYNSD +norec a.types.example -y "$k:$SECRET" +qr +qid=4242 +nocookie +tries=1 +timeout=1)
+	d=$(dig "${args[@]}" +fuzztime 2>&1 | sed -n '/^;; Sending/,/^;; QUERY SIZE/p')
+	q=$("$QDIG" "${args[@]}" +fuzztime 2>&1 | sed -n '/^;; Sending/,/^;; QUERY SIZE/p')
+	check "+fuzztime: the signed query is dig's, MAC and all ($k)" \
+		eval '[ -n "$d" ] && [ "$d" = "$q" ] && grep -q " 1646972129 300 " <<<"$d"'
+	d=$(dig "${args[@]}" +fuzztime=1700000000 2>&1 | sed -n '/^;; Sending/,/^;; QUERY SIZE/p')
+	q=$("$QDIG" "${args[@]}" +fuzztime=1700000000 2>&1 | sed -n '/^;; Sending/,/^;; QUERY SIZE/p')
+	check "+fuzztime=N: the signed query is dig's ($k)" \
+		eval '[ -n "$d" ] && [ "$d" = "$q" ] && grep -q " 1700000000 300 " <<<"$d"'
+done
+
 # +nssearch: one line per name server address, in the order the replies come: sorted here.
 for args in "+nssearch example.com" "-4 +nssearch example.com" "@$EX +nssearch example.com" \
 	"@127.53.1.1 +nssearch example.com" "+nssearch example.com +tcp"; do
@@ -239,8 +285,9 @@ check "+json +short is a usage error (exit $rc), named" \
 	eval "[ $rc = 1 ] && grep -q 'cannot be combined' $T_TMP/err"
 
 # The README's table: "same" rows are used above; "not supported" rows are refused.
-# +trace is compared with dig +trace in trace_vs_dig.sh; +nssearch, -f, -r, -h, -v below.
-used=$(printf '%s\n' "$CASES" "+trace +nssearch -f -r -h -v" | tr ' ' '\n' | sed -E 's/^\+no/+/; s/=.*//' |
+# +trace is compared with dig +trace in trace_vs_dig.sh; +nssearch, +fuzztime, -f, -r, -h, -v,
+# -k, -y below.
+used=$(printf '%s\n' "$CASES" "+trace +nssearch +fuzztime -f -r -h -v -k -y" | tr ' ' '\n' | sed -E 's/^\+no/+/; s/=.*//' |
 	sort -u)
 rows=$(sed -n '/^<!-- qdig-option-table -->/,/^<!-- end -->/p' "$TOP/README.md" |
 	sed -nE 's/^\| `([-+][a-z0-9-]+)[^`]*` \| ([a-z ]+)[^|]*\|.*/\1 \2/p')
