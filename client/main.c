@@ -315,6 +315,27 @@ static int set_qname(struct qdig_query *q)
 	return EXIT_INTERNAL;
 }
 
+#define DNS_RCODE_BADCOOKIE 23 /* RFC 7873 §8 */
+
+/* The COOKIE option of a reply (client and server cookie, 9 to 40 bytes) into out; 0 when
+ * there is none of that size. The options are walked within their length. */
+static size_t reply_cookie(const struct wire_msg *m, uint8_t out[static 40])
+{
+	const struct wire_edns *e = &m->edns;
+	for (size_t i = 0; e->present && i + 4 <= e->opts_len;) {
+		unsigned code = (unsigned)(e->opts[i] << 8 | e->opts[i + 1]);
+		size_t n = (size_t)(e->opts[i + 2] << 8 | e->opts[i + 3]);
+		if (i + 4 + n > e->opts_len)
+			break;
+		if (code == 10 && n > 8 && n <= 40) {
+			memcpy(out, e->opts + i + 4, n);
+			return n;
+		}
+		i += 4 + n;
+	}
+	return 0;
+}
+
 static int plain_query(struct run *r, struct qdig_query *q, const struct query_server *s)
 {
 	static struct query_result res;
@@ -334,10 +355,28 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 	struct arena *a = arena_new();
 	struct wire_msg m;
 	enum err e = a ? wire_parse(res.reply, res.len, a, &m) : ERR_NOMEM;
+	uint8_t server_cookie[40];
+	size_t sc_len = e == ERR_OK && m.rcode == DNS_RCODE_BADCOOKIE && q->badcookie && q->cookie
+				? reply_cookie(&m, server_cookie)
+				: 0;
+	if (sc_len > 8) {
+		/* RFC 7873 §5.3: once more, with the cookie the server gave (dig's +badcookie) */
+		if (q->showbadcookie)
+			print_reply(r, q, s, &res, tcp, &m, cookie);
+		arena_free(a);
+		if (q->d.comments)
+			fprintf(r->out, ";; BADCOOKIE, retrying.\n");
+		struct qdig_query again = *q;
+		memcpy(again.cookie_val, server_cookie, sc_len);
+		again.cookie_len = sc_len;
+		again.badcookie = false;
+		return plain_query(r, &again, s);
+	}
 	if (e == ERR_OK && m.rcode == DNS_RCODE_BADVERS && q->edns > 0 && q->ednsneg) {
 		/* RFC 6891 §6.1.3: the server speaks a lower version; dig asks again with 0. */
 		arena_free(a);
-		fprintf(r->out, ";; BADVERS, retrying with EDNS version 0.\n");
+		if (q->d.comments)
+			fprintf(r->out, ";; BADVERS, retrying with EDNS version 0.\n");
 		struct qdig_query again = *q;
 		again.edns = 0;
 		return plain_query(r, &again, s);

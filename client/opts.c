@@ -119,6 +119,8 @@ static const struct opt_def pluses[] = {
 	SW("expire", expire, "send an EDNS EXPIRE option (RFC 7314)"),
 	SW("keepalive", keepalive, "send an EDNS TCP-KEEPALIVE option (RFC 7828)"),
 	FN("cookie", V_OPTIONAL, set_cookie, "send a client cookie, or =HEX (RFC 7873, default on)"),
+	SW("badcookie", badcookie, "after BADCOOKIE ask once more with the server's cookie (default)"),
+	SW("showbadcookie", showbadcookie, "print the BADCOOKIE reply before asking again"),
 	NUM("padding", padding, 0, 512, "pad the query to a multiple of N bytes (RFC 7830)"),
 	FN("subnet", V_NEEDED, set_subnet, "send an EDNS client subnet ADDR/N (RFC 7871)"),
 	FN("ednsopt", V_OPTIONAL, set_ednsopt, "send EDNS option CODE[:HEX]; +noednsopt: none"),
@@ -153,8 +155,6 @@ static const struct opt_def pluses[] = {
 	OLD("topdown", V_NONE, ";; +topdown option is deprecated"),
 	OLD("trusted-key", V_OPTIONAL, ";; +trusted-key option is deprecated"),
 	/* dig's options that qdig does not do. */
-	NO("badcookie", V_NONE, "needs a server that sends BADCOOKIE; not done"),
-	NO("showbadcookie", V_NONE, "needs a server that sends BADCOOKIE; not done"),
 	NO("dns64prefix", V_NONE, "DNS64 prefix discovery (RFC 7050) is not done"),
 	NO("https", V_OPTIONAL, "DNS over HTTPS is not done"),
 	NO("https-get", V_OPTIONAL, "DNS over HTTPS is not done"),
@@ -851,6 +851,7 @@ void opts_init(struct qdig_cmd *c)
 	o->edns = 0;
 	o->bufsize = 1232;
 	o->cookie = true;
+	o->badcookie = true;
 	o->ednsneg = true;
 	o->timeout_s = 5;
 	o->tries = 3;

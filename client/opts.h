@@ -77,6 +77,8 @@ struct qdig_query {
 	bool ednsneg;          /* +[no]ednsnegotiation: after BADVERS, again with version 0 */
 	bool nsid, expire, keepalive; /* +[no]nsid, +[no]expire, +[no]keepalive: empty options */
 	bool cookie;           /* +[no]cookie: send a client cookie (RFC 7873) */
+	bool badcookie;        /* +[no]badcookie: after BADCOOKIE, once more with its cookie */
+	bool showbadcookie;    /* +[no]showbadcookie: and print the BADCOOKIE reply first */
 	uint8_t cookie_val[40];/* +cookie=HEX: the cookie to send (8 to 40 bytes) */
 	size_t cookie_len;     /* 0: a fresh random client cookie */
 	unsigned padding;      /* +padding=N: pad the query to a multiple of N (RFC 7830) */

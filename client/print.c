@@ -25,6 +25,8 @@ const char *print_rcode_name(unsigned rcode, char buf[static 16])
 		return names[rcode];
 	if (rcode == DNS_RCODE_BADVERS)
 		return "BADVERS";
+	if (rcode == 23) /* RFC 7873 §8 */
+		return "BADCOOKIE";
 	snprintf(buf, 16, "RESERVED%u", rcode & 0xFFFu);
 	return buf;
 }

@@ -25,6 +25,8 @@ RULES = [
         [8, "00011818c00002"], [65001, "abcd"]]}),
     ("cookie.example.", {"answer": ["cookie.example. 300 IN A 192.0.2.2"],
                          "server_cookie": "0102030405060708090a0b0c0d0e0f10"}),
+    ("badcookie.example.", {"answer": ["badcookie.example. 300 IN A 192.0.2.3"],
+                            "server_cookie": "1112131415161718", "badcookie": True}),
 ]
 
 
@@ -50,7 +52,8 @@ def main():
         not_ok("fakeauth starts")
         return
     for name, _ in RULES:
-        for extra in ([], ["+nocomments"], ["+qr"]):
+        for extra in ([], ["+nocomments"], ["+qr"], ["+nobadcookie"], ["+showbadcookie"],
+                      ["+cookie=0102030405060708"]):
             args = ["@" + ADDR, "-p", str(port), "+norec", name] + extra
             d, q = run("dig", args), run(QDIG, args)
             check("same as dig: %s" % " ".join(args[3:]), d == q and ("OPT" in d or extra),

@@ -159,6 +159,7 @@ www.example.com +search
 @$NSD +norec txt.types.example TXT +unknownformat +split=4 +noall +answer
 @$NSD +norec a.types.example +unknownformat +short
 @$NSD +norec a.types.example +edns=1 +noednsnegotiation
+@$NSD +norec a.types.example +edns=1 +nocomments
 @$NSD +norec a.types.example +edns=1 +ednsnegotiation +nocookie
 @$NSD +norec a.types.example +coflag +qr
 @$NSD +norec a.types.example +co +dnssec +qr
@@ -286,8 +287,9 @@ check "+json +short is a usage error (exit $rc), named" \
 
 # The README's table: "same" rows are used above; "not supported" rows are refused.
 # +trace is compared with dig +trace in trace_vs_dig.sh; +nssearch, +fuzztime, -f, -r, -h, -v,
-# -k, -y below.
-used=$(printf '%s\n' "$CASES" "+trace +nssearch +fuzztime -f -r -h -v -k -y" | tr ' ' '\n' | sed -E 's/^\+no/+/; s/=.*//' |
+# -k, -y below; the options in qdig_edns.py's lists there.
+used=$(printf '%s\n' "$CASES" "+trace +nssearch +fuzztime -f -r -h -v -k -y" \
+	"$(grep -o '\["+[a-z0-9=]*"\]' "$TOP/tests/system/qdig_edns.py" | tr -d '[]"')" | tr ' ' '\n' | sed -E 's/^\+no/+/; s/=.*//' |
 	sort -u)
 rows=$(sed -n '/^<!-- qdig-option-table -->/,/^<!-- end -->/p' "$TOP/README.md" |
 	sed -nE 's/^\| `([-+][a-z0-9-]+)[^`]*` \| ([a-z ]+)[^|]*\|.*/\1 \2/p')

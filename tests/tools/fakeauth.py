@@ -56,6 +56,8 @@
 #     "pad_section": "answer",             where padding goes (answer, authority, additional)
 #     "edns_options": [[15, "0016"], ...], EDNS options sent as given (code, hex value)
 #     "server_cookie": "HEX",              the query's client cookie echoed, then this
+#     "badcookie": true,                   with server_cookie: BADCOOKIE (empty) to a query
+#                                          that has no server cookie yet
 #     "case": "lower",                     overrides the scenario's "case" for this reply
 #     "truncate": "auto"                   UDP: "auto" sends TC=1 with empty sections when
 #                                          the reply exceeds the client's size (512, or its
@@ -149,6 +151,10 @@ def add_edns_options(r, query, spec):
             if o.otype == 10 and len(o.data) >= 8:
                 data = o.data[:8] + bytes.fromhex(spec["server_cookie"])
                 opts.append(dns.edns.GenericOption(10, data))
+                if spec.get("badcookie") and len(o.data) == 8:
+                    for sec in (r.answer, r.authority, r.additional):
+                        del sec[:]
+                    r.set_rcode(23)  # RFC 7873 §5.2.3: BADCOOKIE, with our cookie to retry
     if opts:
         r.use_edns(r.edns, r.ednsflags, r.payload, options=opts)
 
