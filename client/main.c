@@ -248,13 +248,19 @@ static void print_json(const struct query_server *s, const struct query_result *
 	json_close(&j, '}');
 }
 
-/* +qr: the query as sent, in dig's layout. */
-static void print_sent(struct run *r, const struct qdig_query *q, const uint8_t *pkt,
-		       size_t len)
+/* +qr: the query as sent, in dig's layout (or its YAML document). */
+static void print_sent(struct run *r, const struct qdig_query *q, const struct query_server *s,
+		       const uint8_t *pkt, size_t len)
 {
 	struct arena *a = arena_new();
 	struct wire_msg m;
-	if (a && wire_parse(pkt, len, a, &m) == ERR_OK) {
+	struct timeval now;
+	gettimeofday(&now, NULL);
+	struct yaml_reply y = { .server = s->text, .port = s->port, .tcp = q->tcp, .size = len,
+				.sent_s = (double)now.tv_sec + now.tv_usec / 1e6, .query = true };
+	if (a && wire_parse(pkt, len, a, &m) == ERR_OK && q->d.yaml) {
+		yaml_message(r->out, &m, &q->d, &y);
+	} else if (a && wire_parse(pkt, len, a, &m) == ERR_OK) {
 		print_banner(r, q, false);
 		if (q->d.comments)
 			fputs(";; Sending:\n", r->out);
@@ -274,7 +280,7 @@ static void print_reply(struct run *r, const struct qdig_query *q, const struct 
 		print_json(s, res, tcp, m, r->out);
 	} else if (q->d.yaml) {
 		struct yaml_reply y = { .server = s->text, .port = s->port, .tcp = tcp,
-					.size = res->len, .sent_s = res->sent_s };
+					.size = res->len, .sent_s = res->sent_s, .cookie = cookie };
 		yaml_message(r->out, m, &q->d, &y);
 	} else if (q->d.short_form) {
 		char suffix[160] = "";
@@ -346,8 +352,8 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 		fprintf(stderr, "qdig: cannot build the query\n");
 		return EXIT_INTERNAL;
 	}
-	if (q->d.qr && !q->d.short_form && !q->d.json && !q->d.yaml)
-		print_sent(r, q, pkt, len);
+	if (q->d.qr && !q->d.short_form && !q->d.json)
+		print_sent(r, q, s, pkt, len);
 	bool tcp;
 	int rc = exchange(r, q, s, pkt, len, &res, &tcp);
 	if (rc != EXIT_REPLY)
@@ -364,7 +370,7 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 		if (q->showbadcookie)
 			print_reply(r, q, s, &res, tcp, &m, cookie);
 		arena_free(a);
-		if (q->d.comments)
+		if (q->d.comments && !q->d.yaml)
 			fprintf(r->out, ";; BADCOOKIE, retrying.\n");
 		struct qdig_query again = *q;
 		memcpy(again.cookie_val, server_cookie, sc_len);
@@ -375,7 +381,7 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 	if (e == ERR_OK && m.rcode == DNS_RCODE_BADVERS && q->edns > 0 && q->ednsneg) {
 		/* RFC 6891 §6.1.3: the server speaks a lower version; dig asks again with 0. */
 		arena_free(a);
-		if (q->d.comments)
+		if (q->d.comments && !q->d.yaml)
 			fprintf(r->out, ";; BADVERS, retrying with EDNS version 0.\n");
 		struct qdig_query again = *q;
 		again.edns = 0;

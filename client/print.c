@@ -126,13 +126,15 @@ static bool print_subnet(FILE *f, const uint8_t *p, size_t n)
 		return false;
 	memcpy(a, p + 4, n - 4);
 	inet_ntop(p[1] == 1 ? AF_INET : AF_INET6, a, text, sizeof(text));
-	fprintf(f, "; CLIENT-SUBNET: %s/%u/%u", text, p[2], p[3]);
+	fprintf(f, "CLIENT-SUBNET: %s/%u/%u", text, p[2], p[3]);
 	return true;
 }
 
 /* One EDNS option as dig 9.18 names it; an empty one is its name alone. */
-static void print_option(FILE *f, unsigned code, const uint8_t *p, size_t n,
-			 const uint8_t *cookie, bool query)
+/* One EDNS option as dig 9.18 names it, after lead ("; ", or the YAML indentation); an empty
+ * one is its name alone. YAML differs in three: TCP-KEEPALIVE, PAD in hex, EDE as a map. */
+static void print_option(FILE *f, const char *lead, unsigned code, const uint8_t *p, size_t n,
+			 const uint8_t *cookie, bool query, bool yaml)
 {
 	static const struct {
 		unsigned code;
@@ -142,22 +144,23 @@ static void print_option(FILE *f, unsigned code, const uint8_t *p, size_t n,
 	const char *name = NULL;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].code == code)
-			name = names[i].name;
+			name = code == 11 && yaml ? "TCP-KEEPALIVE" : names[i].name;
 	uint32_t v = n == 4 ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
 			    : 0;
 	char tb[64];
 	struct buf_out tt;
+	fputs(lead, f);
 	if (name && n == 0) {
-		fprintf(f, "; %s:", name);
-	} else if (code == 3) {
-		fputs("; NSID: ", f);
+		fprintf(f, "%s:", name);
+	} else if (code == 3 || (code == 12 && yaml)) {
+		fprintf(f, "%s: ", name);
 		print_hex_and_text(f, p, n);
 	} else if (code == 9 && n == 4) {
 		buf_out_init(&tt, tb, sizeof(tb));
 		ttl_text(&tt, v, true);
-		fprintf(f, "; EXPIRE: %u (%.*s)", (unsigned)v, (int)tt.len, tb);
+		fprintf(f, "EXPIRE: %u (%.*s)", (unsigned)v, (int)tt.len, tb);
 	} else if (code == 10) {
-		fputs("; COOKIE: ", f);
+		fputs("COOKIE: ", f);
 		for (size_t i = 0; i < n; i++)
 			fprintf(f, "%02x", p[i]);
 		/* RFC 7873 §5.3: our client cookie back, with a server cookie or alone. */
@@ -165,25 +168,41 @@ static void print_option(FILE *f, unsigned code, const uint8_t *p, size_t n,
 			fputs(n > 8 ? " (good)" : " (echoed)", f);
 	} else if (code == 15 && n >= 2) {
 		unsigned ede = (unsigned)(p[0] << 8 | p[1]);
-		fprintf(f, "; EDE: %u", ede);
+		fprintf(f, yaml ? "EDE:\n%s  INFO-CODE: %u" : "EDE: %s%u", yaml ? lead : "", ede);
 		if (print_ede_name(ede))
 			fprintf(f, " (%s)", print_ede_name(ede));
 		if (n > 2)
-			fprintf(f, ": (%.*s)", (int)(n - 2), (const char *)p + 2);
+			fprintf(f, yaml ? "\n%s  EXTRA-TEXT: \"%.*s\"" : "%s: (%.*s)", yaml ? lead : "",
+				(int)(n - 2), (const char *)p + 2);
+		else if (yaml) /* as dig 9.18: an empty line where the text would be */
+			fputc('\n', f);
 	} else if (code == 11 && n == 2) {
-		fprintf(f, "; TCP KEEPALIVE: %.1f secs", (p[0] << 8 | p[1]) / 10.0);
+		fprintf(f, "%s: %.1f secs", name, (p[0] << 8 | p[1]) / 10.0);
 	} else if (code == 12 && query) {
 		/* dig shows the query it sends before the padding is filled in: "PAD:" alone */
-		fprintf(f, "; PAD:");
+		fprintf(f, "PAD:");
 	} else if (code == 12) {
-		fprintf(f, "; PAD: (%zu bytes)", n);
+		fprintf(f, "PAD: (%zu bytes)", n);
 	} else if (n == 0) {
-		fprintf(f, "; OPT=%u:", code);
+		fprintf(f, "OPT=%u:", code);
 	} else if (!(code == 8 && print_subnet(f, p, n))) {
-		fprintf(f, "; OPT=%u: ", code);
+		fprintf(f, "OPT=%u: ", code);
 		print_hex_and_text(f, p, n);
 	}
 	fputc('\n', f);
+}
+
+void print_edns_options(FILE *f, const char *lead, const struct wire_edns *e,
+			const uint8_t *cookie, bool query, bool yaml)
+{
+	for (size_t i = 0; i + 4 <= e->opts_len;) {
+		unsigned code = (unsigned)(e->opts[i] << 8 | e->opts[i + 1]);
+		size_t n = (size_t)(e->opts[i + 2] << 8 | e->opts[i + 3]);
+		if (i + 4 + n > e->opts_len) /* an option longer than what is left: not shown */
+			break;
+		print_option(f, lead, code, e->opts + i + 4, n, cookie, query, yaml);
+		i += 4 + n;
+	}
 }
 
 static void print_opt(FILE *f, const struct wire_edns *e, const uint8_t *cookie, bool query)
@@ -195,12 +214,7 @@ static void print_opt(FILE *f, const struct wire_edns *e, const uint8_t *cookie,
 	if (e->flags & ~(DNS_EDNS_FLAG_DO | co))
 		fprintf(f, "; MBZ: 0x%04x", e->flags & ~(DNS_EDNS_FLAG_DO | co));
 	fprintf(f, "; udp: %u\n", e->udp_size);
-	for (size_t i = 0; i + 4 <= e->opts_len;) {
-		unsigned code = (unsigned)(e->opts[i] << 8 | e->opts[i + 1]);
-		size_t n = (size_t)(e->opts[i + 2] << 8 | e->opts[i + 3]);
-		print_option(f, code, e->opts + i + 4, n, cookie, query);
-		i += 4 + n;
-	}
+	print_edns_options(f, "; ", e, cookie, query, false);
 }
 
 /* ---- records: BIND's master-file style as dig sets it up ---- */

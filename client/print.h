@@ -53,6 +53,11 @@ void print_colored(FILE *f, const char *text);
 void print_short(FILE *f, const struct wire_msg *m, const struct qdig_display *d,
 		 const char *suffix);
 
+/* The EDNS options of e, one a line after lead, as dig prints them in text (yaml false) or
+ * in +yaml; cookie and query as for print_message. */
+void print_edns_options(FILE *f, const char *lead, const struct wire_edns *e,
+			const uint8_t *cookie, bool query, bool yaml);
+
 /* An EDE code's name (RFC 8914 §5.2), NULL past the list. */
 const char *print_ede_name(unsigned code);
 

@@ -59,17 +59,20 @@ void yaml_message(FILE *f, const struct wire_msg *m, const struct qdig_display *
 		fputs("# out of memory\n", f);
 		return;
 	}
-	fprintf(f, "- type: MESSAGE\n  message:\n    type: %s\n",
-		m->flags & DNS_FLAG_RA ? "RECURSIVE_RESPONSE" : "AUTH_RESPONSE");
+	bool recursive = y->query ? m->flags & DNS_FLAG_RD : m->flags & DNS_FLAG_RA;
+	fprintf(f, "- type: MESSAGE\n  message:\n    type: %s_%s\n", recursive ? "RECURSIVE" : "AUTH",
+		y->query ? "QUERY" : "RESPONSE");
 	timestamp(f, "query_time", y->sent_s);
-	timestamp(f, "response_time", y->sent_s);
+	if (!y->query)
+		timestamp(f, "response_time", y->sent_s);
 	fprintf(f, "    message_size: %zub\n", y->size);
 	fprintf(f, "    socket_family: %s\n", strchr(y->server, ':') ? "INET6" : "INET");
 	fprintf(f, "    socket_protocol: %s\n", y->tcp ? "TCP" : "UDP");
 	fprintf(f, "    response_address: \"%s\"\n    response_port: %u\n", y->server, y->port);
 	fprintf(f, "    query_address: \"%s\"\n    query_port: 0\n",
 		strchr(y->server, ':') ? "::" : "0.0.0.0");
-	fprintf(f, "    response_message_data:\n      opcode: %s\n      status: %s\n      id: %u\n",
+	fprintf(f, "    %s_message_data:\n      opcode: %s\n      status: %s\n      id: %u\n",
+		y->query ? "query" : "response",
 		print_opcode_name(DNS_OPCODE(m->flags), b1), print_rcode_name(m->rcode, b2), m->id);
 	fputs("      flags:", f);
 	const char *name;
@@ -86,6 +89,8 @@ void yaml_message(FILE *f, const struct wire_msg *m, const struct qdig_display *
 			   "          flags:%s\n          udp: %u\n",
 			m->edns.version, m->edns.flags & DNS_EDNS_FLAG_DO ? " do" : "",
 			m->edns.udp_size);
+	if (d->comments && m->edns.present)
+		print_edns_options(f, "          ", &m->edns, y->cookie, y->query, true);
 	if (d->question && m->has_question) {
 		fputs("      QUESTION_SECTION:\n", f);
 		quoted(f, NULL, &m->q, line);

@@ -22,7 +22,7 @@ RULES = [
     ("ede2.example.", {"rcode": "SERVFAIL", "edns_options": [[15, "0006"], [15, "0063"]]}),
     ("nsid.example.", {"answer": ["nsid.example. 300 IN A 192.0.2.1"], "edns_options": [
         [3, hexs("ns1.toy")], [9, "00127500"], [11, "0064"], [12, "000000000000"],
-        [8, "00011818c00002"], [65001, "abcd"]]}),
+        [8, "00011818c00002"], [65001, "abcd"], [15, "0016" + hexs("no reachable")]]}),
     ("cookie.example.", {"answer": ["cookie.example. 300 IN A 192.0.2.2"],
                          "server_cookie": "0102030405060708090a0b0c0d0e0f10"}),
     ("badcookie.example.", {"answer": ["badcookie.example. 300 IN A 192.0.2.3"],
@@ -33,7 +33,7 @@ RULES = [
 def norm(text):
     subs = [(r"^; <<>> (DiG \S+|qdig \S+) <<>>", "; <<>> V <<>>"), (r"id: \d+", "id: ID"),
             (r"Query time: \d+ msec", "Query time: T"), (r"^;; WHEN: .*", ";; WHEN: D"),
-            (r"COOKIE: [0-9a-f]{16}", "COOKIE: CLIENT")]
+            (r"COOKIE: [0-9a-f]{16}", "COOKIE: CLIENT"), (r"!!timestamp .*", "!!timestamp T")]
     for a, b in subs:
         text = re.sub(a, b, text, flags=re.M)
     return text
@@ -53,7 +53,7 @@ def main():
         return
     for name, _ in RULES:
         for extra in ([], ["+nocomments"], ["+qr"], ["+nobadcookie"], ["+showbadcookie"],
-                      ["+cookie=0102030405060708"]):
+                      ["+cookie=0102030405060708"], ["+yaml"], ["+yaml", "+qr"]):
             args = ["@" + ADDR, "-p", str(port), "+norec", name] + extra
             d, q = run("dig", args), run(QDIG, args)
             check("same as dig: %s" % " ".join(args[3:]), d == q and ("OPT" in d or extra),
