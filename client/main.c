@@ -276,7 +276,9 @@ static void print_reply(struct run *r, const struct qdig_query *q, const struct 
 			const uint8_t *cookie)
 {
 	print_banner(r, q, false);
-	if (q->d.json) {
+	if (q->d.rfc8427) {
+		json_rfc8427(r->out, m, res->len);
+	} else if (q->d.json) {
 		print_json(s, res, tcp, m, r->out);
 	} else if (q->d.yaml) {
 		struct yaml_reply y = { .server = s->text, .port = s->port, .tcp = tcp,

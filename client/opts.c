@@ -60,6 +60,7 @@ static bool set_domain(struct qdig_cmd *c, struct qdig_query *q, bool on, const 
 		       char *e);
 static bool set_fuzztime(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
 			 char *e);
+static bool set_json(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 
 #define SW(n, field, help) { n, O_SWITCH, V_NONE, F(field), 0, 0, NULL, false, help }
@@ -143,7 +144,8 @@ static const struct opt_def pluses[] = {
 	SW("idnin", idnin, "a name in UTF-8 is asked in its IDNA2008 ASCII form (xn--)"),
 	SW("idnout", d.idnout, "names are printed in UTF-8 (IDNA2008)"),
 	OFF("keepopen", "qdig opens a new connection for each query (+nokeepopen)"),
-	{ "json", O_SWITCH, V_NONE, F(d.json), 0, 0, NULL, true, "print one JSON document" },
+	{ "json", O_FUNC, V_OPTIONAL, 0, 0, 0, set_json, true,
+	  "print one JSON document; +json=rfc8427: RFC 8427's layout, as kdig +json" },
 	{ "color", O_FUNC, V_NONE, 0, 0, 0, set_color, true,
 	  "colour on a terminal (default: when stdout is one)" },
 	{ "root-hints", O_FUNC, V_NEEDED, 0, 0, 0, set_hints, true,
@@ -289,6 +291,18 @@ static bool set_color(struct qdig_cmd *c, struct qdig_query *q, bool on, const c
 {
 	(void)c, (void)v, (void)e;
 	q->d.color = on;
+	return true;
+}
+
+static bool set_json(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c;
+	if (v && strcmp(v, "rfc8427") != 0) {
+		snprintf(e, 256, "Invalid option: +json=%.64s (+json or +json=rfc8427)", v);
+		return false;
+	}
+	q->d.json = on;
+	q->d.rfc8427 = on && v;
 	return true;
 }
 

@@ -45,6 +45,7 @@ struct qdig_display {
 	bool unknownformat; /* +[no]unknownformat: RFC 3597 CLASSn TYPEn \\# len hex */
 	bool idnout;       /* +[no]idnout: names printed in UTF-8 (default: on a terminal) */
 	bool json;         /* +[no]json: qdig's JSON */
+	bool rfc8427;      /* +json=rfc8427: RFC 8427's layout, as kdig +json */
 	int color;         /* +color 1, +nocolor 0, -1: when stdout is a terminal */
 };
 
