@@ -17,7 +17,7 @@ CFLAGS_ALL = -std=c11 $(OPT) -g -Wall -Wextra -Werror $(SAN) -MMD -MP
 RES_INC = $(patsubst %/,-I%,$(sort $(dir $(wildcard resolver/*/*.h))))
 CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(RES_INC) -Iclient
 LIB_WARN = -Wconversion
-LDLIBS_ALL = -lyaml -lpthread
+LDLIBS_ALL = -lyaml -lpthread -lcrypto
 FUZZ_SECONDS ?= 300
 
 LIB_SRC := $(wildcard lib/*.c)
@@ -66,7 +66,7 @@ $(BUILD)/libresolver.a: $(RES_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/qdig: $(CLI_OBJ) $(BUILD)/libresolver.a $(BUILD)/libdns.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lidn2 -lcrypto
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lidn2
 
 $(BUILD)/resolverd: $(BUILD)/resolver/server/main.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
@@ -82,11 +82,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(BUILD)/libresolver.a $(BUILD)/libdn
 # Fuzz targets: clang with libFuzzer, in a tree of their own.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-FUZZ_FLAGS = -std=c11 -O1 -g -D_GNU_SOURCE -Ilib \
+# The validator (pure logic over lib/ and libcrypto) is linked into them too.
+VAL_SRC := $(wildcard resolver/validator/*.c)
+FUZZ_FLAGS = -std=c11 -O1 -g -D_GNU_SOURCE -Ilib -Iresolver/validator \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) | deps-test
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(VAL_SRC) $(wildcard lib/*.h resolver/validator/*.h) \
+		| deps-test
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC)
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(VAL_SRC) -lcrypto
 
 deps-test:
 	@sh scripts/deps.sh test

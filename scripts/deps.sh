@@ -2,15 +2,16 @@
 # scripts/deps.sh: install the Debian packages a target needs, only those missing.
 #
 # Usage: scripts/deps.sh build|test|bench
-#   build  compiler, libyaml, libidn2 (qdig's +idnin/+idnout), libssl-dev (qdig's TSIG)
+#   build  compiler, libyaml, libssl-dev (libcrypto: DNSSEC signatures, NSEC3 hashes, qdig's
+#          TSIG) and libidn2 (qdig's +idnin/+idnout)
 #   test   build + the peers and tools the tests use (dig, NSD, Unbound, dnspython, clang's
-#          fuzzer runtime, valgrind)
+#          fuzzer runtime, valgrind, the signer ldns-signzone and dnssec-verify)
 #   bench  test + dnsperf (load), linux-perf (profiles: PERF=1 tests/bench/resolvers.sh)
 # Says what it installs; prints nothing when all is there. Needs root (or sudo) only to install.
 set -eu
 
-build="gcc make libyaml-dev libidn2-dev libssl-dev pkg-config"
-test="$build clang libclang-rt-14-dev bind9-dnsutils knot-dnsutils nsd unbound python3 python3-dnspython valgrind iproute2 util-linux"
+build="gcc make libyaml-dev libssl-dev libidn2-dev pkg-config"
+test="$build clang libclang-rt-14-dev bind9-dnsutils knot-dnsutils nsd unbound python3 python3-dnspython valgrind iproute2 util-linux ldnsutils bind9-utils"
 bench="$test dnsperf linux-perf"
 
 case "${1:-build}" in

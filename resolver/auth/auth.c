@@ -265,7 +265,9 @@ size_t auth_answer(const struct auth *a, const struct sockaddr *local, const str
 		wire_build_reserve(&b, OPT_RR_SIZE);
 	if (rcode == DNS_RCODE_NOERROR) {
 		const struct auth_zone *z = zone_for(a, local, &q->q);
-		rcode = z ? auth_zone_answer(z, q->q.name, q->q.type, &b) : DNS_RCODE_REFUSED;
+		bool dnssec = q->edns.present && (q->edns.flags & DNS_EDNS_FLAG_DO);
+		rcode = z ? auth_zone_answer(z, q->q.name, q->q.type, dnssec, &b)
+			  : DNS_RCODE_REFUSED;
 	}
 	if (q->edns.present) {
 		wire_build_reserve(&b, 0);

@@ -9,10 +9,13 @@
  * Replies are shaped like NSD's (zones/README.md and tests/system/toy_nsd_vs_auth.sh compare
  * the two): a positive answer carries the zone's NS RRset in the authority section and the
  * addresses of NS, MX and SRV targets in the additional section; ANY gets one RRset (RFC 8482).
+ * Signed zones are served as NSD serves them to queries with DO=1 (RFC 4035 §3.1): RRSIGs with
+ * every RRset, DS (or the NSEC/NSEC3 proof of its absence) in referrals, NSEC or NSEC3 proofs
+ * in denials and wildcard answers; without DO, nothing is added.
  * Lookup walks a hash table of the zone's names from the apex down, a probe per label, so its
  * cost does not grow with the zone. Implemented in auth.c (loading, addresses, header checks),
- * auth_zone.c (the index) and auth_answer.c (the sections); auth_zone.h is their shared
- * internal header.
+ * auth_zone.c (the index), auth_denial.c (NSEC and NSEC3 proofs) and auth_answer.c (the
+ * sections); auth_zone.h is their shared internal header.
  *
  * Immutable after auth_load: auth_answer is thread-safe and allocates nothing.
  *

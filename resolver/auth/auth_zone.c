@@ -233,7 +233,10 @@ bool auth_zone_build(struct auth_zone *z, struct zonefile_zone *zf, char err[sta
 		goto fail;
 	}
 	free(rec_node);
+	rec_node = NULL;
 	finish(z);
+	if (!auth_denial_build(z, err))
+		goto fail;
 	return true;
 fail:
 	free(rec_node);
@@ -243,6 +246,7 @@ fail:
 
 void auth_zone_fini(struct auth_zone *z)
 {
+	auth_denial_fini(z);
 	free(z->node);
 	free(z->slot);
 	zonefile_free(z->zf);
@@ -299,7 +303,7 @@ void auth_zone_find(const struct auth_zone *z, const uint8_t *name, bool ds, str
 	}
 	for (unsigned i = n - 1 - z->apex_labels; i-- > 0;) {
 		const struct auth_node *nd = auth_zone_get(z, label[i]);
-		if (!nd) {
+		if (!nd || (nd->flags & AUTH_NODE_NSEC3)) {
 			const struct auth_node *w = wildcard_at(z, ce);
 			if (w)
 				*f = (struct auth_find){ AUTH_FOUND, w, true };

@@ -125,6 +125,49 @@ start_nsd() {
 	wait_dns "$addr" "$port" 10 || { cat "$dir/nsd.log" >&2; return 1; }
 }
 
+# toy_unbound ADDR PORT "CONF-LINES": in a namespace of the test's own (own_netns), resolverd
+# --auth-only serving the toy internet on port 53, then Unbound on ADDR#PORT walking it from
+# conf/toy-root.hints, with the server: lines given (tab, key: value, a line each) added to
+# the ones every walk of loopback needs. Its log is $T_TMP/unbound.log. Says not ok and ends
+# the test when either does not start.
+toy_unbound() {
+	local addr=$1 port=$2 out
+	printf 'toy-internet:\n  map: %s\n  port: 53\n' "$TOP/zones/map.yaml" >"$T_TMP/toy.yaml"
+	start_bg "$T_TMP/toy.log" "$RESOLVERD" --auth-only "$T_TMP/toy.yaml"
+	if ! wait_dns 127.53.0.1 53 5; then
+		not_ok "resolverd serves port 53 of 127.53.0.0/16: $(tail -n 1 "$T_TMP/toy.log")"
+		done_testing
+	fi
+	cat >"$T_TMP/unbound.conf" <<EOF
+server:
+	interface: $addr
+	port: $port
+	do-ip6: no
+	access-control: 127.0.0.0/8 allow
+	root-hints: "$TOP/conf/toy-root.hints"
+	do-not-query-localhost: no
+$3
+	chroot: ""
+	username: ""
+	directory: "$T_TMP"
+	pidfile: "$T_TMP/unbound.pid"
+	use-syslog: no
+	logfile: "$T_TMP/unbound.log"
+	verbosity: 1
+	num-threads: 1
+	so-reuseport: no
+	outgoing-range: 64
+remote-control:
+	control-enable: no
+EOF
+	if ! out=$(unbound-checkconf "$T_TMP/unbound.conf" 2>&1); then
+		not_ok "unbound-checkconf: $out"
+		done_testing
+	fi
+	start_bg "$T_TMP/unbound.out" unbound -d -c "$T_TMP/unbound.conf"
+	wait_dns "$addr" "$port" 10 || { not_ok "Unbound starts"; cat "$T_TMP/unbound.log"; done_testing; }
+}
+
 # dig_records: dig's (or qdig's) output on stdin -> "STATUS|rcode", "FLAGS|flags" and one
 # "SECTION|record" line per record (the question too), whitespace collapsed, in order.
 dig_records() {

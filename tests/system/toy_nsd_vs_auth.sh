@@ -206,6 +206,98 @@ done <<'EOF'
 127.53.22.1 a.b.c.deep.org A
 127.53.22.1 a.b.c.deep.org TXT
 127.53.22.1 b.c.deep.org DS
+# The signed toy internet with DO=1 (+dnssec): RRSIGs with every RRset, DS or its denial in
+# referrals, NSEC and NSEC3 proofs (closest encloser, next closer, wildcard, opt-out), DNSKEY
+# at the apex, DS from the parent; and without DO, none of it unless asked for by type.
+127.53.0.1 . SOA +dnssec
+127.53.0.2 . NS +dnssec
+127.53.0.7 . NS +dnssec +bufsize=512
+127.53.0.8 . DNSKEY +dnssec +bufsize=512 +ignore
+127.53.0.9 nope.zz A +dnssec +bufsize=512 +ignore
+127.53.0.9 nope.zz A +dnssec +bufsize=512 +tcp
+127.53.41.6 nope.rsasha1.dnssec A +dnssec +bufsize=600 +ignore
+127.53.0.1 . DNSKEY +dnssec
+127.53.0.1 dnssec DS +dnssec
+127.53.0.3 optout DS +dnssec
+127.53.0.1 arpa DS +dnssec
+127.53.0.2 arpa NS +dnssec
+127.53.0.1 www.ed25519.dnssec A +dnssec
+127.53.0.1 www.example.com A +dnssec
+127.53.0.1 com DS +dnssec
+127.53.0.1 nope.zz A +dnssec
+127.53.0.1 . MX +dnssec
+127.53.0.2 a.root-servers.net A +dnssec
+127.53.0.1 www.ed25519.dnssec A
+127.53.40.1 dnssec SOA +dnssec
+127.53.40.1 dnssec DNSKEY +dnssec
+127.53.40.1 dnssec NSEC +dnssec
+127.53.40.1 dnssec RRSIG +dnssec
+127.53.40.1 www.ed25519.dnssec A +dnssec
+127.53.40.1 www.insecure.dnssec A +dnssec
+127.53.40.1 insecure.dnssec DS +dnssec
+127.53.40.1 ed25519.dnssec DS +dnssec
+127.53.40.1 rollover.dnssec DS +dnssec
+127.53.40.1 nope.dnssec A +dnssec
+127.53.40.1 zzz.dnssec A +dnssec
+127.53.40.1 ns1.nic.dnssec A +dnssec
+127.53.40.1 ns1.nic.dnssec MX +dnssec
+127.53.40.1 nic.dnssec A +dnssec
+127.53.40.1 www.ed25519.dnssec A
+127.53.41.1 www.ed25519.dnssec A +dnssec
+127.53.41.1 www.ed25519.dnssec MX +dnssec
+127.53.41.1 nope.ed25519.dnssec A +dnssec
+127.53.41.1 x.wild.ed25519.dnssec A +dnssec
+127.53.41.1 a.b.wild.ed25519.dnssec A +dnssec
+127.53.41.1 x.wild.ed25519.dnssec MX +dnssec
+127.53.41.1 sub.wild.ed25519.dnssec A +dnssec
+127.53.41.1 x.sub.wild.ed25519.dnssec A +dnssec
+127.53.41.1 wild.ed25519.dnssec A +dnssec
+127.53.41.1 ed25519.dnssec DNSKEY +dnssec
+127.53.41.1 ed25519.dnssec DS +dnssec
+127.53.41.1 ed25519.dnssec NS +dnssec
+127.53.41.1 www.ed25519.dnssec A
+127.53.41.1 x.wild.ed25519.dnssec A
+127.53.41.1 nope.ed25519.dnssec A
+127.53.41.1 ed25519.dnssec DNSKEY
+127.53.41.1 www.ed25519.dnssec RRSIG
+127.53.41.1 www.ed25519.dnssec NSEC
+127.53.41.2 www.insecure.dnssec A +dnssec
+127.53.41.3 www.badsig.dnssec A +dnssec
+127.53.41.4 www.expired.dnssec A +dnssec
+127.53.41.5 www.dsmismatch.dnssec A +dnssec
+127.53.41.6 www.rsasha1.dnssec A +dnssec
+127.53.41.6 nope.rsasha1.dnssec A +dnssec
+127.53.41.7 www.rollover.dnssec A +dnssec
+127.53.41.7 rollover.dnssec DNSKEY +dnssec
+127.53.41.8 www.iter200.dnssec A +dnssec
+127.53.41.8 nope.iter200.dnssec A +dnssec
+127.53.41.8 www.iter200.dnssec MX +dnssec
+127.53.42.1 optout SOA +dnssec
+127.53.42.1 www.secure.optout A +dnssec
+127.53.42.1 www.insecure.optout A +dnssec
+127.53.42.1 insecure.optout DS +dnssec
+127.53.42.1 secure.optout DS +dnssec
+127.53.42.1 nope.optout A +dnssec
+127.53.42.1 a.b.nope.optout A +dnssec
+127.53.42.1 optout MX +dnssec
+127.53.42.1 ns1.nic.optout A +dnssec
+127.53.42.1 nic.optout A +dnssec
+127.53.43.1 www.secure.optout A +dnssec
+127.53.43.1 www.secure.optout MX +dnssec
+127.53.43.1 nope.secure.optout A +dnssec
+127.53.43.1 a.b.nope.secure.optout A +dnssec
+127.53.43.1 x.wild.secure.optout A +dnssec
+127.53.43.1 a.b.wild.secure.optout A +dnssec
+127.53.43.1 x.wild.secure.optout MX +dnssec
+127.53.43.1 sub.wild.secure.optout A +dnssec
+127.53.43.1 x.sub.wild.secure.optout A +dnssec
+127.53.43.1 _tcp.secure.optout A +dnssec
+127.53.43.1 _sip._tcp.secure.optout SRV +dnssec
+127.53.43.1 secure.optout DNSKEY +dnssec
+127.53.43.1 secure.optout DS +dnssec
+127.53.43.1 secure.optout NSEC3PARAM +dnssec
+127.53.43.1 nope.secure.optout A
+127.53.43.2 www.insecure.optout A +dnssec
 EOF
 
 done_testing

@@ -18,44 +18,10 @@ CHECKS=14 # the file's checks, counted as skipped when it cannot run
 command -v unbound >/dev/null || skip_all $CHECKS "unbound is not installed"
 own_netns $CHECKS
 
-printf 'toy-internet:\n  map: %s\n  port: 53\n' "$TOP/zones/map.yaml" >"$T_TMP/toy.yaml"
-start_bg "$T_TMP/toy.log" "$RESOLVERD" --auth-only "$T_TMP/toy.yaml"
-if ! wait_dns 127.53.0.1 53 5; then
-	not_ok "resolverd serves port 53 of 127.53.0.0/16: $(tail -n 1 "$T_TMP/toy.log")"
-	done_testing
-fi
-
 ADDR=127.53.200.1
 PORT=$(free_port) || { not_ok "a free port"; done_testing; }
-cat >"$T_TMP/unbound.conf" <<EOF
-server:
-	interface: $ADDR
-	port: $PORT
-	do-ip6: no
-	access-control: 127.0.0.0/8 allow
-	root-hints: "$TOP/conf/toy-root.hints"
-	do-not-query-localhost: no
-	local-zone: "127.in-addr.arpa." nodefault
-	module-config: "iterator"
-	chroot: ""
-	username: ""
-	directory: "$T_TMP"
-	pidfile: "$T_TMP/unbound.pid"
-	use-syslog: no
-	logfile: "$T_TMP/unbound.log"
-	verbosity: 1
-	num-threads: 1
-	so-reuseport: no
-	outgoing-range: 64
-remote-control:
-	control-enable: no
-EOF
-if ! out=$(unbound-checkconf "$T_TMP/unbound.conf" 2>&1); then
-	not_ok "unbound-checkconf: $out"
-	done_testing
-fi
-start_bg "$T_TMP/unbound.out" unbound -d -c "$T_TMP/unbound.conf"
-wait_dns "$ADDR" "$PORT" 10 || { not_ok "Unbound starts"; cat "$T_TMP/unbound.log"; done_testing; }
+toy_unbound "$ADDR" "$PORT" "	local-zone: \"127.in-addr.arpa.\" nodefault
+	module-config: \"iterator\""
 
 # resolves DESC RCODE EXPECTED-ANSWER-ERE ARGS...: Unbound's answer has that status and an
 # answer record (whitespace collapsed) matching the ERE ("" for none).

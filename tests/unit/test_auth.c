@@ -57,6 +57,36 @@ static const char ZONE_OTHER[] = "$ORIGIN other.\n$TTL 60\n@ SOA ns host 1 2 3 4
 
 /* ---- helpers ---- */
 
+/* A signed zone (signatures made up: the engine serves them, it does not check them) with
+ * the NSEC3 parameters and hashes of RFC 5155 Appendix A (salt aabbccdd, 12 iterations):
+ * H(example) = 0p9mhave..., H(ns1) = 2t7b4g4v..., H(x.w) = b4um86eg..., H(w) = k8udemvp...,
+ * H(*.w) = r53bq7cc..., H(sub) = rh67q1qc...; plain is an unsigned delegation the chain
+ * skips (opt-out). Names asked, with their hashes: nope (tls64j1l...), ac (0m1amssj...),
+ * *.example (jhsv97ro...), b.x.w (b87lo9qr...), *.x.w (92pqneeg...), z.w (qlu7gtfa...), plain
+ * (qc7g4spd...). */
+#define SIG(t, l) " RRSIG " t " 8 " l " 3600 20600101000000 20260101000000 1 example. AAAA\n"
+#define NSEC3(h, next, types) h " NSEC3 1 1 12 aabbccdd " next " " types "\n" h SIG("NSEC3", "2")
+static const char ZONE_SIGNED[] =
+	"$ORIGIN example.\n$TTL 3600\n"
+	"@ SOA ns1 bugs.x.w 1 3600 300 3600000 300\n@" SIG("SOA", "1")
+	"@ NS ns1\n@" SIG("NS", "1")
+	"@ DNSKEY 257 3 8 AwEAAQ==\n@" SIG("DNSKEY", "1")
+	"@ NSEC3PARAM 1 0 12 aabbccdd\n@" SIG("NSEC3PARAM", "1")
+	"ns1 A 192.0.2.1\nns1" SIG("A", "2")
+	"*.w A 192.0.2.2\n*.w" SIG("A", "2")
+	"x.w A 192.0.2.3\nx.w" SIG("A", "3")
+	"sub NS ns.sub\nns.sub A 192.0.2.4\n"
+	"sub DS 1 8 2 0000000000000000000000000000000000000000000000000000000000000000\n"
+	"sub" SIG("DS", "2")
+	"plain NS ns.plain\nns.plain A 192.0.2.5\n"
+	NSEC3("0p9mhaveqvm6t7vbl5lop2u3t2rp3tom", "2t7b4g4vsa5smi47k61mv5bv1a22bojr",
+	      "NS SOA RRSIG DNSKEY NSEC3PARAM")
+	NSEC3("2t7b4g4vsa5smi47k61mv5bv1a22bojr", "b4um86eghhds6nea196smvmlo4ors995", "A RRSIG")
+	NSEC3("b4um86eghhds6nea196smvmlo4ors995", "k8udemvp1j2f7eg6jebps17vp3n8i58h", "A RRSIG")
+	NSEC3("k8udemvp1j2f7eg6jebps17vp3n8i58h", "r53bq7cc2uvmubfu5ocmm6pers9tk9en", "")
+	NSEC3("r53bq7cc2uvmubfu5ocmm6pers9tk9en", "rh67q1qcg4556j3ucb9j5lg6ubq5ujq4", "A RRSIG")
+	NSEC3("rh67q1qcg4556j3ucb9j5lg6ubq5ujq4", "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom", "NS DS RRSIG");
+
 static const char *write_file(const char *name, const char *text, size_t len)
 {
 	static char paths[8][256];
@@ -622,6 +652,13 @@ static void test_load_errors(void)
 	struct config_map map = { &z, 1 };
 	a = (struct auth *)&a;
 	CHECK(!auth_load(&map, &a, err) && a == (struct auth *)&a && strstr(err, "/nonexistent"));
+	/* NSEC3 iterations past AUTH_NSEC3_MAX_ITER would make each denial a hash flood. */
+	const struct tzone slow[] = { { "slow.", "$ORIGIN slow.\n@ 60 SOA ns h 1 2 3 4 5\n@ NS ns\n"
+					"ns A 192.0.2.1\n@ NSEC3PARAM 1 0 2501 -\n",
+					"127.1.0.3", 0 } };
+	a = load_zones(slow, 1, err);
+	CHECKF(a == NULL && strstr(err, "2501 iterations"), "got: %s", err);
+	auth_free(a);
 }
 
 /* ---- the toy internet of zones/ ---- */
@@ -726,6 +763,163 @@ static void test_toy_cases(void)
 	auth_free(a);
 }
 
+/* The signed zone at SG (127.0.0.9). */
+#define SG "127.0.0.9"
+static struct auth *signed_load(void)
+{
+	char err[256];
+	struct tzone tz[] = { { "example.", ZONE_SIGNED, SG, 0 } };
+	struct auth *a = load_zones(tz, 1, err);
+	CHECKF(a != NULL, "signed zone does not load: %s", err);
+	return a;
+}
+
+/* Whether section s holds the NSEC3 RRset of hash (with its RRSIG), as NSEC3 ORs hold. */
+static bool has3(const struct reply *r, int s, const char *hash)
+{
+	char owner[64];
+	snprintf(owner, sizeof(owner), "%s.example.", hash);
+	return has(r, s, owner, DNS_TYPE_NSEC3, NULL) && has(r, s, owner, DNS_TYPE_RRSIG, NULL);
+}
+
+#define H_APEX "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom"
+#define H_NS1 "2t7b4g4vsa5smi47k61mv5bv1a22bojr"
+#define H_XW "b4um86eghhds6nea196smvmlo4ors995"
+#define H_W "k8udemvp1j2f7eg6jebps17vp3n8i58h"
+#define H_STARW "r53bq7cc2uvmubfu5ocmm6pers9tk9en"
+#define H_SUB "rh67q1qcg4556j3ucb9j5lg6ubq5ujq4"
+
+/* DO=0 gets the zone as if unsigned; DO=1 gets each RRset with its RRSIGs (RFC 4035
+ * §3.1.1), in every section; a question for DNSKEY or RRSIG is answered either way. */
+static void test_dnssec_do(void)
+{
+	struct auth *a = signed_load();
+	if (!a)
+		return;
+	struct how plain = { .edns = true, .udp_size = 1232 }, dnssec = plain;
+	dnssec.do_bit = true;
+	struct reply r = ask_how(a, SG, "x.w.example.", DNS_TYPE_A, &plain);
+	EXPECT(r, NOERROR, 1, 1, 1);
+	done(&r);
+	r = ask_how(a, SG, "x.w.example.", DNS_TYPE_A, &dnssec);
+	EXPECT(r, NOERROR, 2, 2, 2);
+	CHECK(has(&r, 0, "x.w.example.", DNS_TYPE_RRSIG, NULL) &&
+	      has(&r, 1, "example.", DNS_TYPE_RRSIG, NULL) &&
+	      has(&r, 2, "ns1.example.", DNS_TYPE_RRSIG, NULL));
+	CHECK((r.m.edns.flags & DNS_EDNS_FLAG_DO) && aa(&r));
+	done(&r);
+	r = ask_how(a, SG, "nope.example.", DNS_TYPE_A, &plain);
+	EXPECT(r, NXDOMAIN, 0, 1, 0);
+	done(&r);
+	r = ask_how(a, SG, "example.", DNS_TYPE_DNSKEY, &plain);
+	EXPECT(r, NOERROR, 1, 0, 0);
+	done(&r);
+	r = ask_how(a, SG, "example.", DNS_TYPE_DNSKEY, &dnssec);
+	EXPECT(r, NOERROR, 2, 0, 0);
+	done(&r);
+	r = ask(a, SG, "example.", DNS_TYPE_RRSIG); /* no EDNS: the RRSIGs as an RRset */
+	EXPECT(r, NOERROR, 4, 1, 1);
+	done(&r);
+	/* The SOA's RRSIG in a denial takes the negative TTL, as the SOA does (as NSD does). */
+	r = ask_how(a, SG, "w.example.", DNS_TYPE_A, &dnssec);
+	CHECK(r.ok && r.m.n[1] >= 2 && r.m.rr[1][0].type == DNS_TYPE_SOA &&
+	      r.m.rr[1][1].type == DNS_TYPE_RRSIG && r.m.rr[1][1].ttl == 300);
+	done(&r);
+	auth_free(a);
+}
+
+/* NSEC3 proofs (RFC 5155 §7.2) with the hashes of RFC 5155 Appendix A: the closest encloser
+ * and the next closer name below it, the wildcard at the closest encloser, opt-out. */
+static void test_nsec3_proofs(void)
+{
+	struct auth *a = signed_load();
+	if (!a)
+		return;
+	struct how d = { .edns = true, .udp_size = 4096, .do_bit = true, .max_size = 65535 };
+	/* NXDOMAIN: closest encloser the apex (matched), next closer nope (tls64... lies after
+	 * the last hash: covered by it, rh67...), *.example (jhsv97...: covered by b4um86...). */
+	struct reply r = ask_how(a, SG, "nope.example.", DNS_TYPE_A, &d);
+	EXPECT(r, NXDOMAIN, 0, 8, 0);
+	CHECK(has3(&r, 1, H_APEX) && has3(&r, 1, H_SUB) && has3(&r, 1, H_XW));
+	done(&r);
+	/* ac (0m1ams...) lies before the first hash: the last NSEC3 covers it, round the end. */
+	r = ask_how(a, SG, "ac.example.", DNS_TYPE_A, &d);
+	EXPECT(r, NXDOMAIN, 0, 8, 0);
+	CHECK(has3(&r, 1, H_APEX) && has3(&r, 1, H_SUB) && has3(&r, 1, H_XW));
+	done(&r);
+	/* Closest encloser x.w (an existing name, matched); next closer b.x.w (b87lo9...) is
+	 * covered by x.w's own NSEC3, *.x.w (92pqne...) by ns1's. */
+	r = ask_how(a, SG, "a.b.x.w.example.", DNS_TYPE_A, &d);
+	EXPECT(r, NXDOMAIN, 0, 6, 0);
+	CHECK(has3(&r, 1, H_XW) && has3(&r, 1, H_NS1));
+	done(&r);
+	/* A wildcard answer: z.w (qlu7gt...) does not exist, which w's NSEC3 covers. */
+	r = ask_how(a, SG, "z.w.example.", DNS_TYPE_A, &d);
+	EXPECT(r, NOERROR, 2, 4, 2);
+	CHECK(has(&r, 0, "z.w.example.", DNS_TYPE_A, "192.0.2.2") && has3(&r, 1, H_W));
+	done(&r);
+	/* Wildcard NODATA: next closer covered, closest encloser w and the wildcard matched. */
+	r = ask_how(a, SG, "z.w.example.", DNS_TYPE_MX, &d);
+	EXPECT(r, NOERROR, 0, 6, 0);
+	CHECK(has3(&r, 1, H_W) && has3(&r, 1, H_STARW));
+	done(&r);
+	/* NODATA at an empty non-terminal: its own NSEC3. */
+	r = ask_how(a, SG, "w.example.", DNS_TYPE_A, &d);
+	EXPECT(r, NOERROR, 0, 4, 0);
+	CHECK(has3(&r, 1, H_W));
+	done(&r);
+	/* A hashed owner is no name of the zone (RFC 5155 §7.2.8): NXDOMAIN. */
+	r = ask_how(a, SG, H_APEX ".example.", DNS_TYPE_NSEC3, &d);
+	CHECK(r.ok && r.m.rcode == NXDOMAIN && r.m.n[0] == 0);
+	done(&r);
+	/* Referrals: the DS with its RRSIG; for plain, outside the chain (opt-out), the closest
+	 * provable encloser (the apex) and the NSEC3 covering plain (qc7g4s...: w's). */
+	r = ask_how(a, SG, "www.sub.example.", DNS_TYPE_A, &d);
+	EXPECT(r, NOERROR, 0, 3, 1);
+	CHECK(!aa(&r) && has(&r, 1, "sub.example.", DNS_TYPE_DS, NULL) &&
+	      has(&r, 1, "sub.example.", DNS_TYPE_RRSIG, NULL));
+	done(&r);
+	r = ask_how(a, SG, "www.plain.example.", DNS_TYPE_A, &d);
+	EXPECT(r, NOERROR, 0, 5, 1);
+	CHECK(has3(&r, 1, H_APEX) && has3(&r, 1, H_W));
+	done(&r);
+	r = ask_how(a, SG, "plain.example.", DNS_TYPE_DS, &d); /* the parent answers DS */
+	EXPECT(r, NOERROR, 0, 6, 0);
+	CHECK(aa(&r) && has3(&r, 1, H_APEX) && has3(&r, 1, H_W));
+	done(&r);
+	r = ask_how(a, SG, "sub.example.", DNS_TYPE_DS, &d);
+	EXPECT(r, NOERROR, 2, 0, 0);
+	done(&r);
+	auth_free(a);
+}
+
+/* One address serving a signed parent and its unsigned child: DS (and its RRSIG) comes from
+ * the parent (RFC 4035 §3.1.4.1), the rest from the child, which adds nothing for DO. */
+static void test_dnssec_ds_parent(void)
+{
+	char err[256];
+	struct tzone tz[] = { { "example.", ZONE_SIGNED, SG, 0 },
+			      { "sub.example.",
+				"$ORIGIN sub.example.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n"
+				"ns A 192.0.2.4\n",
+				SG, 0 } };
+	struct auth *a = load_zones(tz, 2, err);
+	CHECKF(a != NULL, "zones do not load: %s", err);
+	if (!a)
+		return;
+	struct how d = { .edns = true, .udp_size = 1232, .do_bit = true };
+	struct reply r = ask_how(a, SG, "sub.example.", DNS_TYPE_DS, &d);
+	EXPECT(r, NOERROR, 2, 0, 0);
+	CHECK(aa(&r) && has(&r, 0, "sub.example.", DNS_TYPE_DS, NULL) &&
+	      has(&r, 0, "sub.example.", DNS_TYPE_RRSIG, NULL));
+	done(&r);
+	r = ask_how(a, SG, "www.sub.example.", DNS_TYPE_A, &d);
+	EXPECT(r, NXDOMAIN, 0, 1, 0);
+	CHECK(aa(&r) && has(&r, 1, "sub.example.", DNS_TYPE_SOA, NULL));
+	done(&r);
+	auth_free(a);
+}
+
 /* Every server of the map listens, the dead one (127.53.16.2) does not exist. */
 static void test_toy_addresses(void)
 {
@@ -734,7 +928,7 @@ static void test_toy_addresses(void)
 		return;
 	size_t n;
 	const struct sockaddr_storage *ss = auth_addresses(a, &n);
-	CHECKF(n == 49, "%zu addresses", n); /* 36 (the root's 13 among them), and info's 13 */
+	CHECKF(n == 61, "%zu addresses", n); /* 36 (the root's 13 among them), info's 13, 12 signed */
 	for (size_t i = 0; i < n; i++) {
 		const struct sockaddr_in *v4 = (const struct sockaddr_in *)&ss[i];
 		char text[INET_ADDRSTRLEN];
@@ -846,6 +1040,9 @@ int main(void)
 	RUN(test_toy_walk);
 	RUN(test_toy_cases);
 	RUN(test_toy_addresses);
+	RUN(test_dnssec_do);
+	RUN(test_nsec3_proofs);
+	RUN(test_dnssec_ds_parent);
 	RUN(test_big_zone);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
