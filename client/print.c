@@ -472,9 +472,10 @@ static void rdata_text(struct buf_out *out, const struct wire_rr *rr, const stru
 	}
 	bool comments = d->rrcomments == 1 || (d->rrcomments == -1 && d->multiline);
 	bool soa = rr->type == DNS_TYPE_SOA && d->multiline;
+	bool nsec3 = rr->type == DNS_TYPE_NSEC3 && d->multiline;
 	bool blob = blob_fields(rr->type) &&
 		    (d->multiline || !d->crypto || d->split_set || comments);
-	if (!soa && !blob) {
+	if (!soa && !blob && !nsec3) {
 		rdata_to_text(rr->type, rr->rdata, rr->rdlen, out);
 		return;
 	}
@@ -487,9 +488,16 @@ static void rdata_text(struct buf_out *out, const struct wire_rr *rr, const stru
 	buf_out_init(&t, text, LINE_MAX_TEXT - 1);
 	rdata_to_text(rr->type, rr->rdata, rr->rdlen, &t);
 	text[t.len] = 0;
-	if (soa)
+	if (soa) {
 		soa_multiline(out, text, comments);
-	else
+	} else if (nsec3) { /* the parameters, then the next owner and the types on lines of their own */
+		const char *hash = skip_fields(text, 4), *types = skip_fields(text, 5);
+		buf_printf(out, "%.*s (\n\t\t\t\t%.*s", (int)(hash - text - 1), text,
+			   (int)strcspn(hash, " "), hash);
+		if (*types)
+			buf_printf(out, "\n\t\t\t\t%s", types);
+		buf_puts(out, " )");
+	} else
 		blob_rdata(out, rr, text, d, comments);
 	free(text);
 }

@@ -95,6 +95,15 @@ CASES=$(
 @$EX www.example.com +yaml
 @$EX www.example.com +yaml +noall +answer
 @$EX www.example.com +qr
+@127.53.41.1 ed25519.dnssec DNSKEY +dnssec +norec +multiline
+@127.53.41.1 ed25519.dnssec SOA +dnssec +norec +multiline +nocrypto
+@127.53.41.7 rollover.dnssec DNSKEY +dnssec +norec +multiline
+@127.53.41.6 rsasha1.dnssec DNSKEY +dnssec +norec +rrcomments
+@127.53.40.1 nope.dnssec +dnssec +norec +multiline
+@127.53.42.1 nope.optout +dnssec +norec +multiline
+@127.53.42.1 nope.optout +dnssec +norec +split=16
+@127.53.0.1 . DNSKEY +dnssec +norec +multiline +yaml
+@127.53.0.1 dnssec DS +dnssec +norec +cd +noadflag
 @$EX www.example.com +qr +nocomments
 @$EX www.example.com +qr +noall +stats
 @$EX www.example.com +qr +nostats
