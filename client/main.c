@@ -7,6 +7,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,12 +272,61 @@ static void print_sent(struct run *r, const struct qdig_query *q, const struct q
 	arena_free(a);
 }
 
+#define DNS64_PREFIXES_MAX 32 /* prefixes looked at in one answer */
+
+/* The prefix of length len (RFC 6052 §2.2) in which a holds a well-known IPv4 address (1 for
+ * 192.0.0.170, 2 for .171), into prefix; 0 when it holds neither there. */
+static int dns64_at(const uint8_t a[16], unsigned len, uint8_t prefix[16])
+{
+	uint8_t v4[4];
+	for (unsigned k = 0, b = len / 8; k < 4; b++)
+		if (b != 8) /* bits 64-71, the u octet, are skipped */
+			v4[k++] = a[b];
+	memset(prefix, 0, 16);
+	memcpy(prefix, a, len / 8);
+	if (memcmp(v4, "\xc0\x00\x00", 3) != 0)
+		return 0;
+	return v4[3] == 0xaa ? 1 : v4[3] == 0xab ? 2 : 0;
+}
+
+/* RFC 7050 §3: the prefixes under which the answer's AAAA records hold both well-known IPv4
+ * addresses, in the order of the records, as dig lists them. */
+static void print_dns64(FILE *f, const struct wire_msg *m)
+{
+	static const unsigned lens[] = { 32, 40, 48, 56, 64, 96 };
+	struct {
+		uint8_t p[16];
+		unsigned len;
+		int wka;
+	} seen[DNS64_PREFIXES_MAX];
+	unsigned n = 0;
+	for (uint16_t i = 0; i < m->n[WIRE_ANSWER]; i++) {
+		const struct wire_rr *rr = &m->rr[WIRE_ANSWER][i];
+		for (size_t l = 0; rr->type == DNS_TYPE_AAAA && rr->rdlen == 16 && l < 6; l++)
+			if (n < DNS64_PREFIXES_MAX && (seen[n].wka = dns64_at(rr->rdata, lens[l], seen[n].p)))
+				seen[n++].len = lens[l];
+	}
+	for (unsigned i = 0; i < n; i++) {
+		bool other = false, before = false;
+		for (unsigned k = 0; k < n; k++) {
+			bool same = seen[k].len == seen[i].len && memcmp(seen[k].p, seen[i].p, 16) == 0;
+			other = other || (same && seen[k].wka != seen[i].wka);
+			before = before || (same && k < i);
+		}
+		char text[64];
+		if (other && !before && inet_ntop(AF_INET6, seen[i].p, text, sizeof(text)))
+			fprintf(f, "%s/%u\n", text, seen[i].len);
+	}
+}
+
 static void print_reply(struct run *r, const struct qdig_query *q, const struct query_server *s,
 			const struct query_result *res, bool tcp, const struct wire_msg *m,
 			const uint8_t *cookie)
 {
 	print_banner(r, q, false);
-	if (q->d.rfc8427) {
+	if (q->dns64prefix) {
+		print_dns64(r->out, m);
+	} else if (q->d.rfc8427) {
 		json_rfc8427(r->out, m, res->len);
 	} else if (q->d.json) {
 		print_json(s, res, tcp, m, r->out);

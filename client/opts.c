@@ -61,6 +61,8 @@ static bool set_domain(struct qdig_cmd *c, struct qdig_query *q, bool on, const 
 static bool set_fuzztime(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
 			 char *e);
 static bool set_json(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_dns64(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+		      char *e);
 static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 
 #define SW(n, field, help) { n, O_SWITCH, V_NONE, F(field), 0, 0, NULL, false, help }
@@ -140,6 +142,7 @@ static const struct opt_def pluses[] = {
 	FN("fuzztime", V_OPTIONAL, set_fuzztime, "the TSIG time signed: N, or 1646972129"),
 	SW("trace", trace, "walk from the root, printing every referral"),
 	SW("nssearch", nssearch, "ask each name server of the zone for its SOA"),
+	FN("dns64prefix", V_NONE, set_dns64, "a query for ipv4only.arpa AAAA: the DNS64 prefixes (RFC 7050)"),
 	OFF("besteffort", "qdig prints only replies that parse whole (+nobesteffort)"),
 	SW("idnin", idnin, "a name in UTF-8 is asked in its IDNA2008 ASCII form (xn--)"),
 	SW("idnout", d.idnout, "names are printed in UTF-8 (IDNA2008)"),
@@ -157,7 +160,6 @@ static const struct opt_def pluses[] = {
 	OLD("topdown", V_NONE, ";; +topdown option is deprecated"),
 	OLD("trusted-key", V_OPTIONAL, ";; +trusted-key option is deprecated"),
 	/* dig's options that qdig does not do. */
-	NO("dns64prefix", V_NONE, "DNS64 prefix discovery (RFC 7050) is not done"),
 	NO("https", V_OPTIONAL, "DNS over HTTPS is not done"),
 	NO("https-get", V_OPTIONAL, "DNS over HTTPS is not done"),
 	NO("https-post", V_OPTIONAL, "DNS over HTTPS is not done"),
@@ -303,6 +305,28 @@ static bool set_json(struct qdig_cmd *c, struct qdig_query *q, bool on, const ch
 	}
 	q->d.json = on;
 	q->d.rfc8427 = on && v;
+	return true;
+}
+
+static struct qdig_query *new_query(struct qdig_cmd *c, const struct qdig_query *base, char *err);
+static bool set_name(struct qdig_query *q, const char *text, char *err);
+
+/* As dig: +dns64prefix is a query of its own, ipv4only.arpa AAAA, made where it stands; the
+ * options after it shape it, and the banner is off. */
+static bool set_dns64(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+		      char *e)
+{
+	(void)q, (void)v;
+	if (!on)
+		return true;
+	struct qdig_query *d = new_query(c, &c->global, e);
+	if (!d || !set_name(d, "ipv4only.arpa", e))
+		return false;
+	d->qtype = DNS_TYPE_AAAA;
+	d->type_set = true;
+	d->dns64prefix = true;
+	c->printcmd = false;
+	c->opened = d;
 	return true;
 }
 
@@ -778,8 +802,13 @@ static bool one_arg(struct qdig_cmd *c, struct qdig_query **cur, struct qdig_que
 		strcpy(q->server, a + 1);
 		return true;
 	}
-	if (a[0] == '+')
-		return plus_option(c, q, a, err);
+	if (a[0] == '+') {
+		bool ok = plus_option(c, q, a, err);
+		if (c->opened)
+			*cur = c->opened;
+		c->opened = NULL;
+		return ok;
+	}
 	if (a[0] != '-' || !a[1])
 		return word(c, cur, base, a, err);
 	/* -46u and the like: flags without a value may be grouped, as in dig. */

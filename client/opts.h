@@ -97,6 +97,7 @@ struct qdig_query {
 	bool ndots_set;        /* else resolv.conf's ndots, or 1 */
 	bool trace;            /* +[no]trace: walk from the root */
 	bool nssearch;         /* +[no]nssearch: the zone's SOA at each of its name servers */
+	bool dns64prefix;      /* +dns64prefix: this query is ipv4only.arpa AAAA, prefixes shown */
 	char root_hints[256];  /* +root-hints=FILE for +trace, instead of asking for ". NS" */
 	struct qdig_display d;
 };
@@ -112,6 +113,7 @@ struct qdig_cmd {
 	bool help, version;        /* -h, -v */
 	bool no_digrc;             /* -r */
 	bool printcmd;             /* +[no]cmd (global in dig) */
+	struct qdig_query *opened; /* a query an option made (+dns64prefix): later options shape it */
 	bool banner;               /* printcmd as it was when the first name was read */
 	bool banner_set;
 	bool usec;                 /* -u: query times in microseconds */

@@ -3,7 +3,8 @@
 # client subnet, keepalive, an unknown one), as dig 9.18 prints them and qdig must too. A
 # scripted server (tests/tools/fakeauth.py) sends them; dig and qdig ask it the same and
 # their outputs, normalised only in IDs, times, dates, the banner's version and the client
-# cookie, must be equal. SPDX-License-Identifier: MIT
+# cookie, must be equal. Also +dns64prefix (RFC 7050), against scripted ipv4only.arpa answers.
+# SPDX-License-Identifier: MIT
 import re
 import subprocess
 
@@ -44,10 +45,27 @@ def run(prog, args):
     return norm(p.stdout + p.stderr) + "exit %d\n" % p.returncode
 
 
+# +dns64prefix (RFC 7050): ipv4only.arpa AAAA as each of these servers answers it.
+DNS64 = [
+    ["64:ff9b::c000:aa", "64:ff9b::c000:ab"],
+    ["2001:db8:1:2:c0:0:aa00:0", "2001:db8:1:2:c0:0:ab00:0"],
+    ["2001:db8:c000:aa::", "2001:db8:c000:ab::"],
+    ["2001:db8:1:c0:0:aa::", "2001:db8:1:c0:0:ab::"],
+    ["64:ff9b::c000:ab", "64:ff9b::c000:aa", "2001:db8::1"],
+    ["64:ff9b::c000:aa", "2001:db8::1"],
+]
+
+
+def dns64_rule(i, addrs):
+    return {"name": "ipv4only.arpa.", "type": "AAAA", "server": "127.0.0.%d" % (80 + i),
+            "reply": {"answer": ["ipv4only.arpa. 300 IN AAAA " + a for a in addrs]}}
+
+
 def main():
     port = free_port()
-    scenario = {"addresses": [ADDR], "rules": [
-        {"name": n, "type": "A", "reply": r} for n, r in RULES]}
+    scenario = {"addresses": [ADDR] + ["127.0.0.%d" % (80 + i) for i in range(len(DNS64))],
+                "rules": [{"name": n, "type": "A", "reply": r} for n, r in RULES] +
+                [dns64_rule(i, a) for i, a in enumerate(DNS64)]}
     if start_fakeauth("edns", scenario, port) is None:
         not_ok("fakeauth starts")
         return
@@ -57,6 +75,12 @@ def main():
             args = ["@" + ADDR, "-p", str(port), "+norec", name] + extra
             d, q = run("dig", args), run(QDIG, args)
             check("same as dig: %s" % " ".join(args[3:]), d == q and ("OPT" in d or extra),
+                  "dig:\n%s\nqdig:\n%s" % (d, q))
+    for i, addrs in enumerate(DNS64):
+        for extra in (["+dns64prefix"], ["+dns64prefix", "+tcp"], ["a.example", "+dns64prefix"]):
+            args = ["@127.0.0.%d" % (80 + i), "-p", str(port), "+norec"] + extra
+            d, q = run("dig", args), run(QDIG, args)
+            check("same as dig: %s (%s)" % (" ".join(extra), " ".join(addrs)), d == q,
                   "dig:\n%s\nqdig:\n%s" % (d, q))
 
 
