@@ -189,18 +189,15 @@ static void print_failure(struct run *r, const struct qdig_query *q,
 {
 	const char *qname = q->qname_text;
 	for (unsigned i = 0; i < res->failures; i++) {
-		if (tcp)
+		if (tcp && !res->timed_out[i])
 			fprintf(r->out, ";; Connection to %s#%u(%s) for %s failed: %s.\n", s->text,
 				s->port, s->text, qname, res->error);
 		else
 			fprintf(r->out, ";; communications error to %s#%u: %s\n", s->text, s->port,
-				res->error);
+				res->timed_out[i] ? "timed out" : res->error);
 	}
 	print_banner(r, q, true);
-	if (res->status == QUERY_TIMEOUT)
-		fprintf(r->out, ";; connection timed out; no servers could be reached\n");
-	else
-		fprintf(r->out, ";; no servers could be reached\n");
+	fprintf(r->out, ";; no servers could be reached\n");
 }
 
 static void ask(struct run *r, struct qdig_query *q);

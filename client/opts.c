@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dns.h"
+#include "query.h"
 #include "rdata.h"
 #include "text.h"
 
@@ -131,7 +132,7 @@ static const struct opt_def pluses[] = {
 	SW("vc", tcp, "same as +tcp"),
 	SW("ignore", ignoretc, "print a truncated reply, no TCP retry"),
 	NUM("timeout", timeout_s, 1, 300, "seconds to wait for each try (default 5)"),
-	NUM("tries", tries, 1, 100, "tries per query over UDP (default 3)"),
+	NUM("tries", tries, 1, QUERY_TRIES_MAX, "tries per query (default 3)"),
 	FN("retry", V_NEEDED, set_retry, "retries after the first try (default 2)"),
 	SW("fail", fail, "stop at SERVFAIL rather than try the next server (one server: no effect)"),
 	SW("search", search, "complete a relative name with resolv.conf's search list"),
@@ -392,7 +393,7 @@ static bool set_retry(struct qdig_cmd *c, struct qdig_query *q, bool on, const c
 {
 	(void)c, (void)on;
 	unsigned n;
-	if (!number("retries", v, 0, 99, &n, e))
+	if (!number("retries", v, 0, QUERY_TRIES_MAX - 1, &n, e))
 		return false;
 	q->tries = n + 1;
 	return true;

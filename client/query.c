@@ -150,9 +150,8 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	/* Each try is a new query with its own port. A TCP connection that timed out is not tried
-	 * again (RFC 7766 §6.2.1); a refused one is, as dig does. */
-	for (unsigned i = 0; i < (tries ? tries : 1); i++) {
+	/* Each try is a new query with its own port (over TCP a new connection), as dig's. */
+	for (unsigned i = 0; i < (tries ? tries : 1) && i < QUERY_TRIES_MAX; i++) {
 		struct waiter w = { .l = l, .r = r };
 		if (!upstream_send(u, (struct sockaddr *)&to, pkt, len, tcp ? UPSTREAM_TCP : 0,
 				   timeout_ms, on_result, &w)) {
@@ -163,10 +162,9 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 		}
 		while (!w.done)
 			loop_run(l);
-		if (r->status == QUERY_FAILED)
-			r->failures++;
-		if (r->status == QUERY_OK || (tcp && w.timed_out))
+		if (r->status == QUERY_OK)
 			break;
+		r->timed_out[r->failures++] = w.timed_out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;

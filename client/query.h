@@ -30,13 +30,16 @@ enum query_status {
 	QUERY_FAILED,    /* connection refused, network unreachable, ...: see error */
 };
 
+#define QUERY_TRIES_MAX 100 /* tries of one query (+tries); bounds the wait */
+
 struct query_result {
 	enum query_status status;
 	uint8_t reply[DNS_MSG_MAX];
 	size_t len;
 	double ms;       /* from sending to the reply or the give-up, to the microsecond */
 	double sent_s;   /* when the query was sent, seconds since the epoch */
-	unsigned failures; /* tries that failed (refused, unreachable), each with error */
+	unsigned failures; /* tries that failed, in order, each a timeout or not in timed_out */
+	bool timed_out[QUERY_TRIES_MAX];
 	char error[128]; /* for QUERY_FAILED and QUERY_TIMEOUT, one line */
 };
 
@@ -69,8 +72,8 @@ struct query_search {
 void query_search_read(struct query_search *s, const char *resolv_conf);
 
 /* Sends the query pkt (len bytes, its ID as given) to s over UDP, or TCP when tcp is
- * set, with tries attempts of timeout_ms each (as dig, a refused try is tried again), and
- * waits. r->status says what happened.
+ * set, with tries attempts (at most QUERY_TRIES_MAX) of timeout_ms each, and waits; as dig,
+ * any try that fails (timeout, refused) is followed by the next. r->status says what happened.
  * Returns false only on an internal error (no loop or memory), with r->error set. */
 bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bool tcp,
 		unsigned timeout_ms, unsigned tries, struct query_result *r);

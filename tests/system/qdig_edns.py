@@ -65,7 +65,8 @@ def main():
     port = free_port()
     scenario = {"addresses": [ADDR] + ["127.0.0.%d" % (80 + i) for i in range(len(DNS64))],
                 "rules": [{"name": n, "type": "A", "reply": r} for n, r in RULES] +
-                [dns64_rule(i, a) for i, a in enumerate(DNS64)]}
+                [dns64_rule(i, a) for i, a in enumerate(DNS64)] +
+                [{"name": "silent.example.", "udp": [{"do": "drop"}], "tcp": [{"do": "stall"}]}]}
     if start_fakeauth("edns", scenario, port) is None:
         not_ok("fakeauth starts")
         return
@@ -76,6 +77,12 @@ def main():
             d, q = run("dig", args), run(QDIG, args)
             check("same as dig: %s" % " ".join(args[3:]), d == q and ("OPT" in d or extra),
                   "dig:\n%s\nqdig:\n%s" % (d, q))
+    # A server that never answers: dig's words for the timeout, after every try.
+    for extra in (["+tries=2"], ["+tries=1", "+short"], ["+tcp", "+tries=1"], ["+retry=1"]):
+        args = ["@" + ADDR, "-p", str(port), "+timeout=1", "silent.example"] + extra
+        d, q = run("dig", args), run(QDIG, args)
+        check("same as dig: silent server, %s" % " ".join(extra), d == q and "exit 9" in d,
+              "dig:\n%s\nqdig:\n%s" % (d, q))
     for i, addrs in enumerate(DNS64):
         for extra in (["+dns64prefix"], ["+dns64prefix", "+tcp"], ["a.example", "+dns64prefix"]):
             args = ["@127.0.0.%d" % (80 + i), "-p", str(port), "+norec"] + extra
