@@ -624,8 +624,11 @@ static void run_batch(struct run *r)
 	while (line && !r->stop && fgets(line, BATCH_LINE_MAX, f)) {
 		int n = opts_split(line, words, BATCH_WORDS_MAX);
 		r->c->n = 0;
-		if (n == 0)
+		if (n == 0) { /* as dig: an empty line asks the root's NS */
+			opts_default_query(r->c);
+			run_queries(r);
 			continue;
+		}
 		if (opts_parse(r->c, n, words, true, err) != OPTS_OK) {
 			fprintf(stderr, "qdig: %s\n", err);
 			r->status = EXIT_USAGE;

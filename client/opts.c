@@ -800,10 +800,17 @@ static bool one_arg(struct qdig_cmd *c, struct qdig_query **cur, struct qdig_que
 			snprintf(err, 256, "Invalid option: %s", a);
 			return false;
 		}
+		if (batch && c->global.server[0]) /* as dig: the command line's server wins */
+			return true;
 		strcpy(q->server, a + 1);
 		return true;
 	}
 	if (a[0] == '+') {
+		/* As dig, a batch line cannot change the transport (+tcp, +vc). */
+		bool transport = strncmp(a, "+tcp", 4) == 0 || strncmp(a, "+notcp", 6) == 0 ||
+				 strcmp(a, "+vc") == 0 || strcmp(a, "+novc") == 0;
+		if (batch && transport)
+			return true;
 		bool ok = plus_option(c, q, a, err);
 		if (c->opened)
 			*cur = c->opened;

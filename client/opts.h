@@ -5,7 +5,8 @@
  * dig, options before the first name are global (they shape every query), options after a
  * name shape that query only; each name starts a new query, a copy of the global one. A type
  * or class word applies to the query being built. ~/.digrc is read first (unless -r), and
- * -f FILE adds one query per line, each line parsed as a command line of its own.
+ * -f FILE adds one query per line, each line parsed as a command line of its own (but, as in
+ * dig, +tcp and +vc are ignored there, and so is @server when the command line gave one).
  *
  * SPDX-License-Identifier: MIT
  */

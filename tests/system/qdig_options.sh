@@ -291,6 +291,12 @@ same @$EX +noall +answer -f "$T_TMP/batch"
 check "the 1,000-line batch took under 60 s ($(($(date +%s) - start)) s for both)" \
 	test $(($(date +%s) - start)) -lt 60
 same @$EX -f "$T_TMP/no-such-batch"
+# dig's ways with batch lines: an empty line asks the root's NS, '#' is no comment, +tcp is
+# ignored, and so is a line's @server when the command line has one.
+printf '+noall +answer\nwww.example.com\n\n# not a comment\nwww.example.com +tcp +stats\n@127.53.10.2 mail.example.com +nocmd\n-t MX example.com\n' \
+	>"$T_TMP/batch2"
+same @$EX -f "$T_TMP/batch2"
+same -f "$T_TMP/batch2" +short
 
 # ~/.digrc, from a temporary HOME; -r leaves it out.
 mkdir -p "$T_TMP/home"
