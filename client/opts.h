@@ -1,6 +1,6 @@
 /* client/opts.h: qdig's command line, parsed the way dig 9.18 parses its own.
  *
- * One option table (opts.c) is the single source of truth: each +option and -flag with
+ * One option table (opts_table.c) is the single source of truth: each +option and -flag with
  * whether it takes a value, what it does, or why qdig refuses it; -h prints from it. As in
  * dig, options before the first name are global (they shape every query), options after a
  * name shape that query only; each name starts a new query, a copy of the global one. A type

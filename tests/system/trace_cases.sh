@@ -344,7 +344,7 @@ help=$("$QDIG" -h)
 check "qdig -h exits 0" test $? = 0
 missing=""
 for o in $(sed -nE 's/^\t(SW|NUM|FN|OFF|NO|OLD)\("([a-z-]+)".*/\2/p; s/^\t\{ "([a-z-]+)", O_.*/\1/p' \
-	"$TOP/client/opts.c"); do
+	"$TOP/client/opts_table.c"); do
 	grep -qE "^  \+(\[no\])?$o(=|\[| |$)" <<<"$help" || missing+=" +$o"
 done
 for o in -p -t -c -q -x -h @server; do
