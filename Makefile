@@ -66,7 +66,7 @@ $(BUILD)/libresolver.a: $(RES_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/qdig: $(CLI_OBJ) $(BUILD)/libresolver.a $(BUILD)/libdns.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lidn2
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lidn2 -lssl
 
 $(BUILD)/resolverd: $(BUILD)/resolver/server/main.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)

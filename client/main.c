@@ -24,6 +24,7 @@
 #include "print.h"
 #include "query.h"
 #include "rand.h"
+#include "tls.h"
 #include "trace.h"
 #include "tsig.h"
 #include "wire.h"
@@ -32,6 +33,7 @@
 #define QDIG_VERSION "0.2"
 
 enum { EXIT_REPLY = 0, EXIT_USAGE = 1, EXIT_BATCH = 8, EXIT_NO_REPLY = 9, EXIT_INTERNAL = 10 };
+#define EXIT_QUIET (-1) /* no reply to print, and exit status 0 (dig's failed TLS check) */
 
 #define EDNS_FLAG_CO 0x4000u /* compact denial of existence OK (draft; dig 9.18 sets it) */
 #define BATCH_LINE_MAX 4096 /* bytes of one -f line; a longer one is refused, not cut */
@@ -47,6 +49,7 @@ struct run {
 	int status;   /* the exit status so far: the worst one seen */
 	bool stop;    /* a fatal error: no more queries (as dig exits) */
 	bool tsig_bad;  /* the reply's TSIG did not verify: dig's warning after the statistics */
+	bool tls;       /* the query in hand goes over TLS (the footer says so) */
 	bool searching; /* this name may be followed by another of the search list */
 	bool nxdomain;  /* and it got NXDOMAIN: the next one is asked */
 };
@@ -175,7 +178,7 @@ static void print_footer(struct run *r, const struct query_server *s,
 	else
 		fprintf(r->out, ";; Query time: %.0f msec\n", res->ms);
 	fprintf(r->out, ";; SERVER: %s#%u(%s) (%s)\n", s->text, s->port, s->text,
-		tcp ? "TCP" : "UDP");
+		r->tls ? "TLS" : tcp ? "TCP" : "UDP");
 	fprintf(r->out, ";; WHEN: %s\n", when);
 	fprintf(r->out, ";; MSG SIZE  rcvd: %zu\n", res->len);
 	if (r->tsig_bad)
@@ -183,30 +186,77 @@ static void print_footer(struct run *r, const struct query_server *s,
 	fputc('\n', r->out);
 }
 
-/* dig's words for a try that failed, and for the end of a query with no reply. */
+/* dig's words for each try that failed and for the end: a refused TCP (or TLS) connection
+ * is one pair of lines per try and no banner; otherwise one line per try, the banner, and
+ * "no servers could be reached". */
 static void print_failure(struct run *r, const struct qdig_query *q,
 			  const struct query_server *s, const struct query_result *res, bool tcp)
 {
-	const char *qname = q->qname_text;
+	bool banner = false;
 	for (unsigned i = 0; i < res->failures; i++) {
-		if (tcp && !res->timed_out[i])
+		if (tcp && !res->timed_out[i]) {
 			fprintf(r->out, ";; Connection to %s#%u(%s) for %s failed: %s.\n", s->text,
-				s->port, s->text, qname, res->error);
-		else
-			fprintf(r->out, ";; communications error to %s#%u: %s\n", s->text, s->port,
-				res->timed_out[i] ? "timed out" : res->error);
+				s->port, s->text, q->qname_text, res->error);
+			fprintf(r->out, ";; no servers could be reached\n");
+			continue;
+		}
+		fprintf(r->out, ";; communications error to %s#%u: %s\n", s->text, s->port,
+			res->timed_out[i] ? "timed out" : res->error);
+		banner = true;
 	}
-	print_banner(r, q, true);
-	fprintf(r->out, ";; no servers could be reached\n");
+	if (banner) {
+		print_banner(r, q, true);
+		fprintf(r->out, ";; no servers could be reached\n");
+	}
 }
 
 static void ask(struct run *r, struct qdig_query *q);
+
+/* +tls: one exchange over TLS, each try on a new connection. A certificate that does not
+ * verify ends the query with dig's line alone (and, as dig, exit status 0). */
+static int exchange_tls(struct run *r, const struct qdig_query *q, const struct query_server *s,
+			const uint8_t *pkt, size_t len, struct query_result *res)
+{
+	struct tls_opts o = { .verify = q->tls_verify,
+			      .ca_file = q->tls_ca[0] ? q->tls_ca : NULL,
+			      .hostname = q->tls_host[0] ? q->tls_host : NULL,
+			      .cert_file = q->tls_cert[0] ? q->tls_cert : NULL,
+			      .key_file = q->tls_key[0] ? q->tls_key : NULL };
+	if (!o.cert_file != !o.key_file) { /* dig's words, typo and all, and exit status 0 */
+		fprintf(r->out, ";; both TLS client certificate and key file must be specified a the "
+				"same time\n");
+		return EXIT_QUIET;
+	}
+	bool cert_failed = false;
+	unsigned failures = 0;
+	bool timed_out[QUERY_TRIES_MAX];
+	for (unsigned i = 0; i < q->tries && i < QUERY_TRIES_MAX && !cert_failed; i++) {
+		tls_send(s, pkt, len, &o, q->timeout_s * 1000, res, &cert_failed);
+		if (res->status == QUERY_OK)
+			break;
+		timed_out[failures++] = res->status == QUERY_TIMEOUT;
+	}
+	if (cert_failed) {
+		fprintf(r->out, ";; TLS peer certificate verification for %s#%u failed: %s\n", s->text,
+			s->port, res->error);
+		return EXIT_QUIET;
+	}
+	res->failures = failures;
+	memcpy(res->timed_out, timed_out, failures * sizeof(timed_out[0]));
+	if (res->status != QUERY_OK) {
+		print_failure(r, q, s, res, true);
+		return EXIT_NO_REPLY;
+	}
+	return EXIT_REPLY;
+}
 
 /* Sends the query, over TCP again when a UDP reply comes back truncated. */
 static int exchange(struct run *r, const struct qdig_query *q, const struct query_server *s,
 		    const uint8_t *pkt, size_t len, struct query_result *res, bool *tcp)
 {
-	*tcp = q->tcp;
+	*tcp = q->tcp || q->tls;
+	if (q->tls)
+		return exchange_tls(r, q, s, pkt, len, res);
 	unsigned timeout_ms = q->timeout_s * 1000;
 	if (!query_send(s, pkt, len, *tcp, timeout_ms, q->tries, res)) {
 		fprintf(stderr, "qdig: %s\n", res->error);
@@ -405,6 +455,8 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 		print_sent(r, q, s, pkt, len);
 	bool tcp;
 	int rc = exchange(r, q, s, pkt, len, &res, &tcp);
+	if (rc == EXIT_QUIET)
+		return EXIT_REPLY;
 	if (rc != EXIT_REPLY)
 		return rc;
 	struct arena *a = arena_new();
@@ -584,9 +636,11 @@ static void ask(struct run *r, struct qdig_query *q)
 	if (r->c->short_all >= 0)
 		q->d.short_form = r->c->short_all;
 	struct query_server s;
-	bool ok = q->server[0] ? query_server_set(&s, q->server, q->port, r->c->family, err)
-			       : query_server_default(&s, "/etc/resolv.conf", q->port,
-						      r->c->family, err);
+	uint16_t port = q->tls && !q->port_set ? 853 : q->port; /* RFC 7858 §3.1 */
+	r->tls = q->tls;
+	bool ok = q->server[0] ? query_server_set(&s, q->server, port, r->c->family, err)
+			       : query_server_default(&s, "/etc/resolv.conf", port, r->c->family,
+						      err);
 	if (!ok && !(q->trace && q->root_hints[0])) {
 		fprintf(stderr, "qdig: %s\n", err);
 		rc = EXIT_USAGE; /* as dig */

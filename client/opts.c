@@ -90,6 +90,7 @@ static bool dash_option(struct qdig_cmd *c, struct qdig_query **cur, struct qdig
 		if (!opts_number("port number", val, 0, 65535, &port, err))
 			return false;
 		q->port = (uint16_t)port;
+		q->port_set = true;
 		return true;
 	case 't':
 		if (rdata_type_from_text(val, strlen(val), &v) != ERR_OK) {

@@ -59,13 +59,19 @@ struct qdig_ednsopt {
 /* One question and everything that shapes it (dig's "lookup"). */
 struct qdig_query {
 	char server[256];      /* @server as given; empty: the first resolv.conf nameserver */
-	uint16_t port;         /* -p, default 53 */
+	uint16_t port;         /* -p, default 53 (853 with +tls) */
+	bool port_set;
 	char qname_text[NAME_MAX_TEXT]; /* as typed */
 	bool has_name;
 	uint8_t qname[NAME_MAX_WIRE];   /* the name in wire form, set when the query runs */
 	uint16_t qtype, qclass;
 	bool type_set, class_set;
 	bool tcp;              /* +[no]tcp, +[no]vc */
+	bool tls;              /* +[no]tls: DNS over TLS (RFC 7858) */
+	bool tls_verify;       /* +tls-ca[=FILE]: check the server's certificate */
+	char tls_ca[256];      /* that FILE; empty: the system's CAs */
+	char tls_host[256];    /* +tls-hostname=NAME: SNI and the name checked */
+	char tls_cert[256], tls_key[256]; /* +tls-certfile, +tls-keyfile: a client certificate */
 	bool ignoretc;         /* +[no]ignore: print a truncated reply, no TCP retry */
 	bool recurse;          /* +[no]recurse: RD */
 	bool adflag, cdflag, aaflag, zflag, raflag, tcflag; /* header bits in the query */

@@ -64,6 +64,12 @@ static bool set_fuzztime(struct qdig_cmd *c, struct qdig_query *q, bool on, cons
 static bool set_json(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 static bool set_dns64(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
 		      char *e);
+static bool set_tls_ca(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_tls_host(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			 char *e);
+static bool set_tls_cert(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			 char *e);
+static bool set_tls_key(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 
 #define SW(n, field, help) { n, O_SWITCH, V_NONE, F(field), 0, 0, NULL, false, help }
@@ -130,6 +136,11 @@ static const struct opt_def pluses[] = {
 	FN("ednsopt", V_OPTIONAL, set_ednsopt, "send EDNS option CODE[:HEX]; +noednsopt: none"),
 	SW("tcp", tcp, "use TCP from the start (default: UDP, TCP after TC=1)"),
 	SW("vc", tcp, "same as +tcp"),
+	SW("tls", tls, "DNS over TLS (RFC 7858, port 853), the certificate not checked"),
+	FN("tls-ca", V_OPTIONAL, set_tls_ca, "+tls, the certificate checked against FILE or the system's"),
+	FN("tls-hostname", V_NEEDED, set_tls_host, "+tls, the certificate checked for NAME (sent as SNI)"),
+	FN("tls-certfile", V_NEEDED, set_tls_cert, "+tls, the certificate checked, this client certificate (PEM)"),
+	FN("tls-keyfile", V_NEEDED, set_tls_key, "+tls, the certificate checked, this client key (PEM)"),
 	SW("ignore", ignoretc, "print a truncated reply, no TCP retry"),
 	NUM("timeout", timeout_s, 1, 300, "seconds to wait for each try (default 5)"),
 	NUM("tries", tries, 1, QUERY_TRIES_MAX, "tries per query (default 3)"),
@@ -167,11 +178,6 @@ static const struct opt_def pluses[] = {
 	NO("http-plain", V_OPTIONAL, "DNS over HTTP is not done"),
 	NO("http-plain-get", V_OPTIONAL, "DNS over HTTP is not done"),
 	NO("http-plain-post", V_OPTIONAL, "DNS over HTTP is not done"),
-	NO("tls", V_NONE, "DNS over TLS is not done"),
-	NO("tls-ca", V_OPTIONAL, "DNS over TLS is not done"),
-	NO("tls-certfile", V_NEEDED, "DNS over TLS is not done"),
-	NO("tls-keyfile", V_NEEDED, "DNS over TLS is not done"),
-	NO("tls-hostname", V_NEEDED, "DNS over TLS is not done"),
 };
 
 #define N_PLUSES (sizeof(pluses) / sizeof(pluses[0]))
@@ -318,6 +324,49 @@ static bool set_dns64(struct qdig_cmd *c, struct qdig_query *q, bool on, const c
 	c->printcmd = false;
 	c->opened = d;
 	return true;
+}
+
+/* +tls-ca[=FILE], +tls-hostname=NAME, +tls-certfile=FILE, +tls-keyfile=FILE: each implies
+ * +tls and the certificate check (against the system's CAs unless +tls-ca=FILE), as in dig;
+ * the +no form clears the setting. */
+static bool set_tls_field(struct qdig_query *q, char *field, size_t cap, bool on, const char *v,
+			  char *e)
+{
+	if (on && v && strlen(v) >= cap) {
+		snprintf(e, 256, "%.64s: too long", v);
+		return false;
+	}
+	snprintf(field, cap, "%s", on && v ? v : "");
+	q->tls = q->tls || on;
+	q->tls_verify = q->tls_verify || on; /* as dig: any of them turns the check on */
+	return true;
+}
+
+static bool set_tls_ca(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c;
+	q->tls_verify = on;
+	return set_tls_field(q, q->tls_ca, sizeof(q->tls_ca), on, v, e);
+}
+
+static bool set_tls_host(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			 char *e)
+{
+	(void)c;
+	return set_tls_field(q, q->tls_host, sizeof(q->tls_host), on, v, e);
+}
+
+static bool set_tls_cert(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			 char *e)
+{
+	(void)c;
+	return set_tls_field(q, q->tls_cert, sizeof(q->tls_cert), on, v, e);
+}
+
+static bool set_tls_key(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c;
+	return set_tls_field(q, q->tls_key, sizeof(q->tls_key), on, v, e);
 }
 
 static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)

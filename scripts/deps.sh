@@ -11,7 +11,7 @@
 set -eu
 
 build="gcc make libyaml-dev libssl-dev libidn2-dev pkg-config"
-test="$build clang libclang-rt-14-dev bind9-dnsutils knot-dnsutils nsd unbound python3 python3-dnspython valgrind iproute2 util-linux ldnsutils bind9-utils"
+test="$build clang libclang-rt-14-dev bind9-dnsutils knot-dnsutils nsd unbound python3 python3-dnspython valgrind iproute2 util-linux ldnsutils bind9-utils openssl"
 bench="$test dnsperf linux-perf"
 
 case "${1:-build}" in

@@ -38,6 +38,25 @@ mkdir -p "$T_TMP/nsdk"
 start_bg "$T_TMP/nsdk/stdout.log" nsd -d -c "$T_TMP/nsdk/nsd.conf"
 wait_dns "$KEYNSD" 53 10 || { not_ok "NSD with TSIG keys starts"; done_testing; }
 printf 'key "qdig-key" {\n\talgorithm hmac-sha256;\n\tsecret "%s";\n};\n' "$SECRET" >"$T_TMP/key.conf"
+
+# NSD serving DNS over TLS (RFC 7858) with a certificate made here, for +tls and +tls-*.
+TLSNSD=127.53.203.1
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+	-keyout "$T_TMP/tls.key" -out "$T_TMP/tls.pem" -subj "/CN=ns.types.example" \
+	-addext "subjectAltName=DNS:ns.types.example,IP:$TLSNSD" >/dev/null 2>&1 ||
+	{ not_ok "a TLS certificate for NSD"; done_testing; }
+mkdir -p "$T_TMP/nsdt"
+{
+	printf 'server:\n  ip-address: %s@53\n  ip-address: %s@853\n  tls-port: 853\n' "$TLSNSD" "$TLSNSD"
+	printf '  tls-service-key: "%s"\n  tls-service-pem: "%s"\n' "$T_TMP/tls.key" "$T_TMP/tls.pem"
+	printf '  username: ""\n  database: ""\n  pidfile: "%s/nsd.pid"\n' "$T_TMP/nsdt"
+	printf '  xfrdfile: "%s/xfrd.state"\n  zonelistfile: "%s/zone.list"\n' "$T_TMP/nsdt" "$T_TMP/nsdt"
+	printf '  logfile: "%s/nsd.log"\n  rrl-ratelimit: 0\n  server-count: 1\n' "$T_TMP/nsdt"
+	printf 'remote-control:\n  control-enable: no\n'
+	printf 'zone:\n  name: types.example\n  zonefile: "%s"\n' "$TOP/tests/system/data/types.example.zone"
+} >"$T_TMP/nsdt/nsd.conf"
+start_bg "$T_TMP/nsdt/stdout.log" nsd -d -c "$T_TMP/nsdt/nsd.conf"
+wait_dns "$TLSNSD" 53 10 || { not_ok "NSD with TLS starts"; done_testing; }
 EX=127.53.10.1 # example.com's server
 
 norm() {
@@ -262,6 +281,22 @@ d=$(kdig @$EX example.com MX +json +edns 2>&1 | kn)
 q=$("$QDIG" @$EX example.com MX +json=rfc8427 +nocookie +noadflag 2>&1 | kn)
 check "+json=rfc8427 is kdig's +json, with the OPT record" eval '[ -n "$d" ] && [ "$d" = "$q" ]'
 
+# DNS over TLS: unchecked, checked against our certificate (by address, by name, a wrong
+# name), against the system's CAs (which do not know it), with a client certificate, and a
+# server that refuses the connection.
+for o in "" "+tls-ca=$T_TMP/tls.pem +short" "+tls-ca=$T_TMP/tls.pem +tls-hostname=ns.types.example" \
+	"+tls-ca=$T_TMP/tls.pem +tls-hostname=wrong.example" "+tls-ca +short" "-p 853 +qr" \
+	"+tls-certfile=$T_TMP/tls.pem +tls-keyfile=$T_TMP/tls.key +noall +answer +stats" \
+	"+tls-certfile=$T_TMP/tls.pem +tls-keyfile=$T_TMP/tls.key +tls-ca=$T_TMP/tls.pem +short" \
+	"+tls-hostname=ns.types.example +short" "+tls-keyfile=$T_TMP/tls.key"; do
+	# shellcheck disable=SC2086
+	same @$TLSNSD +norec a.types.example +tls $o
+done
+same @$TLSNSD +norec big.types.example TXT +tls +noall +answer +stats
+same @$TLSNSD +norec a.types.example +tls-ca="$T_TMP/tls.pem"
+same @127.0.0.1 -p 9 a.example +tls +tries=2
+same @127.0.0.1 -p 9 a.example +tcp +tries=2
+
 # +nssearch: one line per name server address, in the order the replies come: sorted here.
 for args in "+nssearch example.com" "-4 +nssearch example.com" "@$EX +nssearch example.com" \
 	"@127.53.1.1 +nssearch example.com" "+nssearch example.com +tcp"; do
@@ -317,8 +352,9 @@ check "+json +short is a usage error (exit $rc), named" \
 
 # The README's table: "same" rows are used above; "not supported" rows are refused.
 # +trace is compared with dig +trace in trace_vs_dig.sh; +nssearch, +fuzztime, -f, -r, -h, -v,
-# -k, -y below; the options in qdig_edns.py's lists there.
+# -k, -y, +tls and +tls-* below; the options in qdig_edns.py's lists there.
 used=$(printf '%s\n' "$CASES" "+trace +nssearch +fuzztime -f -r -h -v -k -y" \
+	"+tls +tls-ca +tls-hostname +tls-certfile +tls-keyfile" \
 	"$(grep -o '\["+[a-z0-9=]*"\]' "$TOP/tests/system/qdig_edns.py" | tr -d '[]"')" | tr ' ' '\n' | sed -E 's/^\+no/+/; s/=.*//' |
 	sort -u)
 rows=$(sed -n '/^<!-- qdig-option-table -->/,/^<!-- end -->/p' "$TOP/README.md" |
