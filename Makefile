@@ -21,6 +21,7 @@ CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(RES_INC) -Iclient
 LIB_WARN = -Wconversion
 LDLIBS_ALL = -lyaml -lpthread -lcrypto
 LDLIBS_RESOLVERD = -lmicrohttpd -lsystemd
+LDLIBS_QDIG = -lidn2 -lssl # qdig's code: resolverd-ctl prints traces with it too
 FUZZ_SECONDS ?= 300
 
 LIB_SRC := $(wildcard lib/*.c)
@@ -75,7 +76,7 @@ $(BUILD)/libresolver.a: $(RES_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/qdig: $(CLI_OBJ) $(BUILD)/libresolver.a $(BUILD)/libdns.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(LDLIBS_QDIG)
 
 $(BUILD)/resolverd: $(BUILD)/resolver/server/main.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(LDLIBS_RESOLVERD)
@@ -83,7 +84,7 @@ $(BUILD)/resolverd: $(BUILD)/resolver/server/main.o $(BUILD)/libresolver.a $(BUI
 # resolverd-ctl: the control tool (ctl/), printing traces with qdig's code (client/).
 $(BUILD)/resolverd-ctl: $(CTL_OBJ) $(filter-out $(BUILD)/client/main.o,$(CLI_OBJ)) \
 		$(BUILD)/libresolver.a $(BUILD)/libdns.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(LDLIBS_QDIG)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libresolver.a $(BUILD)/libdns.a
 	@mkdir -p $(@D)

@@ -4,6 +4,8 @@
 #include "json.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "dns.h"
 #include "print.h"
@@ -171,4 +173,122 @@ void json_message(struct json *j, const char *key, const struct wire_msg *m)
 	json_records(j, "authority", m->rr[WIRE_AUTHORITY], m->n[WIRE_AUTHORITY]);
 	json_records(j, "additional", m->rr[WIRE_ADDITIONAL], m->n[WIRE_ADDITIONAL]);
 	json_close(j, '}');
+}
+
+/* ---- RFC 8427, as kdig +json writes it ---- */
+
+static void kv_num(FILE *f, const char *key, unsigned long long v, bool comma)
+{
+	fprintf(f, "%s\n  \"%s\": %llu", comma ? "," : "", key, v);
+}
+
+/* One record (RFC 8427 §2.3), at the indentation kdig uses inside a section array. */
+static void rfc8427_rr(FILE *f, const struct wire_rr *rr, bool first, char *text)
+{
+	struct buf_out out;
+	char type[32], cls[32];
+	buf_out_init(&out, type, sizeof(type));
+	rdata_type_to_text(rr->type, &out);
+	buf_out_init(&out, cls, sizeof(cls));
+	rdata_class_to_text(rr->rclass, &out);
+	buf_out_init(&out, text, RDATA_TEXT_MAX);
+	name_to_text(rr->owner, &out);
+	fprintf(f, "%s\n    {\n      \"NAME\": ", first ? "" : ",");
+	string(f, text);
+	fprintf(f, ",\n      \"TYPE\": %u,\n      \"TYPEname\": \"%s\",\n      \"CLASS\": %u,\n"
+		   "      \"CLASSname\": \"%s\",\n      \"TTL\": %u,",
+		rr->type, type, rr->rclass, cls, rr->ttl);
+	if (rdata_type_known(rr->type)) { /* kdig: keys and digests whole, CAA with a space */
+		static const struct qdig_display kdig = { .crypto = true, .split_set = true };
+		buf_out_init(&out, text, RDATA_TEXT_MAX - 1);
+		print_rdata(&out, rr, &kdig);
+		if (rr->type == DNS_TYPE_CAA)
+			buf_puts(&out, " ");
+		text[out.len] = 0;
+		fprintf(f, "\n      \"rdata%s\": ", type);
+		string(f, text);
+		fputc(',', f);
+	}
+	fprintf(f, "\n      \"RDLENGTH\": %u,\n      \"RDATAHEX\": \"", rr->rdlen);
+	for (uint16_t i = 0; i < rr->rdlen; i++)
+		fprintf(f, "%02X", rr->rdata[i]);
+	fputs("\"\n    }", f);
+}
+
+/* The OPT record as kdig shows it: class the UDP size, TTL the extended rcode, version and
+ * flags, the options as hex. */
+static void rfc8427_opt(FILE *f, const struct wire_msg *m, bool first)
+{
+	const struct wire_edns *e = &m->edns;
+	uint32_t ttl = (uint32_t)(m->rcode >> 4) << 24 | (uint32_t)e->version << 16 | e->flags;
+	fprintf(f, "%s\n    {\n      \"NAME\": \".\",\n      \"TYPE\": 41,\n      \"TYPEname\": \"OPT\","
+		   "\n      \"CLASS\": %u,\n      \"TTL\": %u,\n      \"RDLENGTH\": %u",
+		first ? "" : ",", e->udp_size, ttl, e->opts_len);
+	if (e->opts_len) {
+		fputs(",\n      \"RDATAHEX\": \"", f);
+		for (uint16_t i = 0; i < e->opts_len; i++)
+			fprintf(f, "%02X", e->opts[i]);
+		fputc('"', f);
+	}
+	fputs("\n    }", f);
+}
+
+void json_rfc8427(FILE *f, const struct wire_msg *m, size_t size)
+{
+	static const char *const keys[] = { "answerRRs", "authorityRRs", "additionalRRs" };
+	static const struct {
+		const char *name;
+		uint16_t bit;
+	} bits[] = { { "QR", DNS_FLAG_QR }, { "Opcode", 0 },	    { "AA", DNS_FLAG_AA },
+		     { "TC", DNS_FLAG_TC }, { "RD", DNS_FLAG_RD }, { "RA", DNS_FLAG_RA },
+		     { "AD", DNS_FLAG_AD }, { "CD", DNS_FLAG_CD } };
+	char *text = malloc(RDATA_TEXT_MAX), date[64];
+	if (!text) {
+		fputs("{}\n", f);
+		return;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", &tm);
+	fprintf(f, "{\n  \"dateString\": \"%s\"", date);
+	kv_num(f, "dateSeconds", (unsigned long long)now, true);
+	kv_num(f, "msgLength", size, true);
+	kv_num(f, "ID", m->id, true);
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		kv_num(f, bits[i].name, bits[i].bit ? !!(m->flags & bits[i].bit) : DNS_OPCODE(m->flags),
+		       true);
+	kv_num(f, "RCODE", m->rcode & 0xF, true);
+	kv_num(f, "QDCOUNT", m->has_question, true);
+	kv_num(f, "ANCOUNT", m->n[WIRE_ANSWER], true);
+	kv_num(f, "NSCOUNT", m->n[WIRE_AUTHORITY], true);
+	kv_num(f, "ARCOUNT", m->n[WIRE_ADDITIONAL] + m->edns.present, true);
+	if (m->has_question) {
+		struct buf_out out;
+		char type[32], cls[32];
+		buf_out_init(&out, text, RDATA_TEXT_MAX);
+		name_to_text(m->q.name, &out);
+		fputs(",\n  \"QNAME\": ", f);
+		string(f, text);
+		buf_out_init(&out, type, sizeof(type));
+		rdata_type_to_text(m->q.type, &out);
+		buf_out_init(&out, cls, sizeof(cls));
+		rdata_class_to_text(m->q.rclass, &out);
+		fprintf(f, ",\n  \"QTYPE\": %u,\n  \"QTYPEname\": \"%s\",\n  \"QCLASS\": %u,\n"
+			   "  \"QCLASSname\": \"%s\"",
+			m->q.type, type, m->q.rclass, cls);
+	}
+	for (int s = 0; s < 3; s++) {
+		bool opt = s == WIRE_ADDITIONAL && m->edns.present;
+		if (m->n[s] == 0 && !opt)
+			continue;
+		fprintf(f, ",\n  \"%s\": [", keys[s]);
+		for (uint16_t i = 0; i < m->n[s]; i++)
+			rfc8427_rr(f, &m->rr[s][i], i == 0, text);
+		if (opt)
+			rfc8427_opt(f, m, m->n[s] == 0);
+		fputs("\n  ]", f);
+	}
+	fputs("\n}\n", f);
+	free(text);
 }

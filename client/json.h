@@ -44,4 +44,8 @@ void json_message(struct json *j, const char *key, const struct wire_msg *m);
 /* Records as an array of record objects. */
 void json_records(struct json *j, const char *key, const struct wire_rr *rr, size_t n);
 
+/* The message in RFC 8427's layout as kdig +json writes it (pretty, kdig's keys and order:
+ * the header bits, the question, the sections with each record's rdata text and hex). */
+void json_rfc8427(FILE *f, const struct wire_msg *m, size_t size);
+
 #endif

@@ -6,6 +6,8 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <sys/time.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -21,25 +23,45 @@ static void set_text(struct query_server *s)
 	inet_ntop(s->addr.ss_family, a, s->text, sizeof(s->text));
 }
 
-bool query_server_set(struct query_server *s, const char *host, uint16_t port,
+unsigned query_server_all(struct query_server *out, unsigned max, const char *host,
+			  uint16_t port, int family, char err[static 256])
+{
+	struct addrinfo hints = { .ai_family = family == 4   ? AF_INET
+					       : family == 6 ? AF_INET6
+							     : AF_UNSPEC,
+				  .ai_socktype = SOCK_DGRAM },
+			*res;
+	uint8_t lit[16];
+	bool v4 = inet_pton(AF_INET, host, lit) == 1, v6 = inet_pton(AF_INET6, host, lit) == 1;
+	int rc = (v4 && family == 6) || (v6 && family == 4) ? EAI_ADDRFAMILY
+							    : getaddrinfo(host, NULL, &hints, &res);
+	if (rc != 0) { /* dig's words for each (BIND's result texts) */
+		snprintf(err, 256, "couldn't get address for '%.190s': %s", host,
+			 rc == EAI_ADDRFAMILY || rc == EAI_FAMILY ? "address family not supported"
+			 : rc == EAI_NONAME			  ? "not found"
+								  : "failure");
+		return 0;
+	}
+	unsigned n = 0;
+	for (struct addrinfo *a = res; a && n < max; a = a->ai_next) {
+		memset(&out[n], 0, sizeof(out[n]));
+		memcpy(&out[n].addr, a->ai_addr, a->ai_addrlen);
+		out[n].port = port;
+		set_text(&out[n]);
+		n++;
+	}
+	freeaddrinfo(res);
+	return n;
+}
+
+bool query_server_set(struct query_server *s, const char *host, uint16_t port, int family,
 		      char err[static 256])
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM }, *res;
-	memset(s, 0, sizeof(*s));
-	int rc = getaddrinfo(host, NULL, &hints, &res);
-	if (rc != 0) {
-		snprintf(err, 256, "cannot find server '%s': %s", host, gai_strerror(rc));
-		return false;
-	}
-	memcpy(&s->addr, res->ai_addr, res->ai_addrlen);
-	freeaddrinfo(res);
-	s->port = port;
-	set_text(s);
-	return true;
+	return query_server_all(s, 1, host, port, family, err) == 1;
 }
 
 bool query_server_default(struct query_server *s, const char *resolv_conf, uint16_t port,
-			  char err[static 256])
+			  int family, char err[static 256])
 {
 	char line[512], addr[256] = "127.0.0.1";
 	FILE *f = fopen(resolv_conf, "r");
@@ -49,7 +71,36 @@ bool query_server_default(struct query_server *s, const char *resolv_conf, uint1
 	}
 	if (f)
 		fclose(f);
-	return query_server_set(s, addr, port, err);
+	return query_server_set(s, addr, port, family, err);
+}
+
+void query_search_read(struct query_search *s, const char *resolv_conf)
+{
+	char line[1024];
+	memset(s, 0, sizeof(*s));
+	s->ndots = 1;
+	FILE *f = fopen(resolv_conf, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *save, *w = strtok_r(line, " \t\r\n", &save);
+		if (!w)
+			continue;
+		bool search = strcmp(w, "search") == 0, domain = strcmp(w, "domain") == 0;
+		if (search || domain)
+			s->n = 0;
+		while ((search || domain) && s->n < QUERY_SEARCH_MAX &&
+		       (w = strtok_r(NULL, " \t\r\n", &save)) && strlen(w) < sizeof(s->domain[0])) {
+			strcpy(s->domain[s->n++], w);
+			if (domain)
+				break;
+		}
+		unsigned nd;
+		if (strcmp(w ? w : "", "options") == 0)
+			while ((w = strtok_r(NULL, " \t\r\n", &save)))
+				if (sscanf(w, "ndots:%u", &nd) == 1)
+					s->ndots = nd > 15 ? 15 : nd; /* glibc's cap */
+	}
+	if (f)
+		fclose(f);
 }
 
 struct waiter {
@@ -86,6 +137,10 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 	r->status = QUERY_FAILED;
 	r->len = 0;
 	r->error[0] = 0;
+	r->failures = 0;
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	r->sent_s = (double)tv.tv_sec + tv.tv_usec / 1e6;
 	struct loop *l = loop_new();
 	struct upstream *u = l ? upstream_new(l, true) : NULL;
 	if (!u) {
@@ -93,9 +148,10 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 		loop_free(l);
 		return false;
 	}
-	uint64_t start = loop_clock_ms();
-	/* Each try is a new query with its own port; TCP is tried once (RFC 7766 §6.2.1). */
-	for (unsigned i = 0; i < (tries ? tries : 1) && (i == 0 || !tcp); i++) {
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Each try is a new query with its own port (over TCP a new connection), as dig's. */
+	for (unsigned i = 0; i < (tries ? tries : 1) && i < QUERY_TRIES_MAX; i++) {
 		struct waiter w = { .l = l, .r = r };
 		if (!upstream_send(u, (struct sockaddr *)&to, pkt, len, tcp ? UPSTREAM_TCP : 0,
 				   timeout_ms, on_result, &w)) {
@@ -106,10 +162,12 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 		}
 		while (!w.done)
 			loop_run(l);
-		if (!w.timed_out)
+		if (r->status == QUERY_OK)
 			break;
+		r->timed_out[r->failures++] = w.timed_out;
 	}
-	r->ms = (double)(loop_clock_ms() - start);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	upstream_free(u);
 	loop_free(l);
 	return true;

@@ -30,26 +30,50 @@ enum query_status {
 	QUERY_FAILED,    /* connection refused, network unreachable, ...: see error */
 };
 
+#define QUERY_TRIES_MAX 100 /* tries of one query (+tries); bounds the wait */
+
 struct query_result {
 	enum query_status status;
 	uint8_t reply[DNS_MSG_MAX];
 	size_t len;
-	double ms;       /* from sending to the reply or the give-up */
+	double ms;       /* from sending to the reply or the give-up, to the microsecond */
+	double sent_s;   /* when the query was sent, seconds since the epoch */
+	unsigned failures; /* tries that failed, in order, each a timeout or not in timed_out */
+	bool timed_out[QUERY_TRIES_MAX];
 	char error[128]; /* for QUERY_FAILED and QUERY_TIMEOUT, one line */
 };
 
-/* Fills s from an address literal or a host name (looked up with getaddrinfo) and a port.
- * false with a message in err when it cannot. */
-bool query_server_set(struct query_server *s, const char *host, uint16_t port,
+/* Fills s from an address literal or a host name (looked up with getaddrinfo) and a port,
+ * of family 4 or 6 only when family says so (0: either). false with a message in err when
+ * it cannot. */
+bool query_server_set(struct query_server *s, const char *host, uint16_t port, int family,
 		      char err[static 256]);
+
+/* Every address of host (of family 4 or 6 only when family says so), up to max, into out;
+ * returns how many (0 with a message in err). */
+unsigned query_server_all(struct query_server *out, unsigned max, const char *host,
+			  uint16_t port, int family, char err[static 256]);
 
 /* The first "nameserver" of resolv_conf (normally /etc/resolv.conf), or 127.0.0.1 when
  * there is none, as the C library does. */
 bool query_server_default(struct query_server *s, const char *resolv_conf, uint16_t port,
-			  char err[static 256]);
+			  int family, char err[static 256]);
+
+#define QUERY_SEARCH_MAX 8 /* search domains read from resolv.conf, as glibc's MAXDNSRCH (6) and more */
+
+/* The search list of resolv_conf ("search" or "domain", the last one given, as the C
+ * library) and its "options ndots:N" (1 when absent). */
+struct query_search {
+	char domain[QUERY_SEARCH_MAX][256];
+	unsigned n;
+	unsigned ndots;
+};
+
+void query_search_read(struct query_search *s, const char *resolv_conf);
 
 /* Sends the query pkt (len bytes, its ID as given) to s over UDP, or TCP when tcp is
- * set, with tries attempts of timeout_ms each, and waits. r->status says what happened.
+ * set, with tries attempts (at most QUERY_TRIES_MAX) of timeout_ms each, and waits; as dig,
+ * any try that fails (timeout, refused) is followed by the next. r->status says what happened.
  * Returns false only on an internal error (no loop or memory), with r->error set. */
 bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bool tcp,
 		unsigned timeout_ms, unsigned tries, struct query_result *r);

@@ -33,7 +33,7 @@
 #define SHORT_RDATA_MAX 3 /* +short: answer rdata shown per step; a long RRset is counted */
 
 struct tracer {
-	const struct qdig_opts *o;
+	const struct qdig_query *o;
 	FILE *out;
 	struct json j;
 	struct arena *a;
@@ -106,8 +106,9 @@ static void print_records(struct tracer *t, const struct wire_msg *m, const char
 	FILE *mem = open_memstream(&text, &len);
 	if (!mem)
 		return;
-	print_section(mem, m, WIRE_ANSWER);
-	print_section(mem, m, WIRE_AUTHORITY);
+	for (int s = WIRE_ANSWER; s <= WIRE_AUTHORITY; s++)
+		for (uint16_t i = 0; i < m->n[s]; i++)
+			print_rr_line(mem, &m->rr[s][i]);
 	fclose(mem);
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
 		fprintf(t->out, "%s%s\n", indent, line);
@@ -222,7 +223,7 @@ static void print_short_rdata(struct tracer *t, const struct wire_msg *m)
 	FILE *mem = open_memstream(&text, &len);
 	if (!mem)
 		return;
-	print_short(mem, m);
+	print_short(mem, m, &t->o->d, "");
 	fclose(mem);
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), n++)
 		if (n < SHORT_RDATA_MAX)
@@ -327,9 +328,9 @@ static void print_steps(struct tracer *t, const struct iter_step *steps, size_t 
 		bool begins = s->depth > pd || (s->depth > 0 && s->depth == pd && prev &&
 						ends_question(prev->kind));
 		const char *indent = spaces + sizeof(spaces) - 1 - (s->depth > 7 ? 14 : 2 * s->depth);
-		if (t->o->json) {
+		if (t->o->d.json) {
 			print_step_json(t, s);
-		} else if (t->o->short_form) {
+		} else if (t->o->d.short_form) {
 			print_step_short(t, s, indent);
 		} else {
 			if (begins)
@@ -356,7 +357,7 @@ static bool ask(struct tracer *t, const struct query_server *server, const uint8
 	struct wire_builder b;
 	wire_build_init(&b, q, sizeof(q), rand_u16(), DNS_FLAG_RD);
 	wire_build_question(&b, name, type, DNS_CLASS_IN);
-	if (t->o->edns)
+	if (t->o->edns >= 0)
 		wire_build_edns(&b, (uint16_t)t->o->bufsize, 0, 0, NULL, 0);
 	size_t len = wire_build_finish(&b);
 	if (!query_send(server, q, len, t->o->tcp, t->o->timeout_s * 1000, t->o->tries, r) ||
@@ -458,7 +459,7 @@ static void walk(struct tracer *t, struct iter *it, struct iter_action *act)
 	print_new_steps(t, it);
 }
 
-static bool setup(struct tracer *t, const struct qdig_opts *o, FILE *out)
+static bool setup(struct tracer *t, const struct qdig_query *o, FILE *out)
 {
 	struct cache_limits l;
 	cache_limits_default(&l);
@@ -537,9 +538,9 @@ static void print_roots(struct tracer *t)
 {
 	const struct query_server *s = t->roots_server;
 	const char *proto = t->o->tcp ? "TCP" : "UDP";
-	if (t->o->json) {
+	if (t->o->d.json) {
 		print_roots_json(t);
-	} else if (s && t->o->short_form) {
+	} else if (s && t->o->d.short_form) {
 		fprintf(t->out, "roots . NS from %s(%s#%u) %s %.0f ms", s->text, s->text, s->port,
 			proto, t->roots_r->ms);
 		print_short_rdata(t, &t->roots);
@@ -571,7 +572,7 @@ static void print_result(struct tracer *t, unsigned rcode, const struct wire_rr 
 			 size_t n_an, const struct wire_rr *ns, size_t n_ns)
 {
 	char rc[16];
-	if (!t->o->json) {
+	if (!t->o->d.json) {
 		if (rcode == DNS_RCODE_SERVFAIL)
 			fprintf(t->out, ";; The walk failed: SERVFAIL (the steps above say why)\n");
 		return;
@@ -597,7 +598,7 @@ static bool get_roots(struct tracer *t, const struct query_server *server)
 	return false;
 }
 
-int trace_run(const struct qdig_opts *o, const struct query_server *server, FILE *out)
+int trace_run(const struct qdig_query *o, const struct query_server *server, FILE *out)
 {
 	static struct tracer t;
 	int rc = 10;
@@ -614,10 +615,10 @@ int trace_run(const struct qdig_opts *o, const struct query_server *server, FILE
 				    (uint32_t)time(NULL));
 	if (!it)
 		goto done;
-	if (o->json)
+	if (o->d.json)
 		print_question_json(&t);
 	print_roots(&t);
-	if (o->json)
+	if (o->d.json)
 		json_open(&t.j, "steps", '[');
 	struct iter_action act;
 	iter_start(it, loop_clock_ms(), &act);
@@ -632,7 +633,7 @@ done:
 	return rc;
 }
 
-int trace_print_steps(const struct qdig_opts *o, const struct iter_step *steps, size_t n,
+int trace_print_steps(const struct qdig_query *o, const struct iter_step *steps, size_t n,
 		      unsigned rcode, FILE *out)
 {
 	static struct tracer t;
@@ -642,7 +643,7 @@ int trace_print_steps(const struct qdig_opts *o, const struct iter_step *steps, 
 	t.a = arena_new();
 	if (!t.a)
 		return 10;
-	if (o->json) {
+	if (o->d.json) {
 		print_question_json(&t);
 		json_open(&t.j, "steps", '[');
 	}

@@ -23,12 +23,12 @@
  * server is where ". NS" is asked when o has no root hints file. Returns the exit status: 0
  * when the walk ended with a reply (whatever its rcode), 9 when it failed without one, 10 on
  * an internal error. */
-int trace_run(const struct qdig_opts *o, const struct query_server *server, FILE *out);
+int trace_run(const struct qdig_query *o, const struct query_server *server, FILE *out);
 
 /* Prints steps of a walk made elsewhere (resolverd-ctl trace: by the daemon) as trace_run
- * prints its own, in o's layout (text, o->short_form, o->json with o's question), and the
- * walk's rcode at the end (in JSON without the records). Returns 0, or 9 for SERVFAIL. */
-int trace_print_steps(const struct qdig_opts *o, const struct iter_step *steps, size_t n,
+ * prints its own, in o's layout (text, o->d.short_form, o->d.json with o's question), and
+ * the walk's rcode at the end (in JSON without the records). Returns 0, or 9 for SERVFAIL. */
+int trace_print_steps(const struct qdig_query *o, const struct iter_step *steps, size_t n,
 		      unsigned rcode, FILE *out);
 
 #endif

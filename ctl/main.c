@@ -162,12 +162,14 @@ static bool exchange(const char *path, const char *line, size_t len, char **buf,
 /* A trace's step lines, printed as qdig +trace prints its walk. */
 static int print_trace(const struct ctl_cmd *cmd, const char *body, size_t len)
 {
-	struct qdig_opts o;
-	memset(&o, 0, sizeof(o));
+	static struct qdig_cmd defaults; /* qdig's: the display of a plain qdig +trace */
+	opts_init(&defaults);
+	struct qdig_query o = defaults.global;
 	memcpy(o.qname, cmd->name, name_len(cmd->name));
 	o.qtype = cmd->type;
 	o.qclass = DNS_CLASS_IN;
-	o.json = cmd->json;
+	o.trace = true;
+	o.d.json = cmd->json;
 	struct arena *a = arena_new();
 	struct iter_step *steps;
 	size_t n;
@@ -178,7 +180,7 @@ static int print_trace(const struct ctl_cmd *cmd, const char *body, size_t len)
 		return 1;
 	}
 	int rc = trace_print_steps(&o, steps, n, rcode, stdout);
-	if (o.json)
+	if (o.d.json)
 		fputc('\n', stdout);
 	arena_free(a);
 	return rc == 0 ? 0 : 1;

@@ -2,8 +2,9 @@
 # scripts/deps.sh: install the Debian packages a target needs, only those missing.
 #
 # Usage: scripts/deps.sh build|test|bench
-#   build  compiler, libyaml, libssl-dev (libcrypto: DNSSEC signatures, NSEC3 hashes) and
-#          libsystemd-dev (sd_notify) and libmicrohttpd-dev (the metrics endpoint)
+#   build  compiler, libyaml, libssl-dev (libcrypto: DNSSEC signatures, NSEC3 hashes, qdig's
+#          TSIG), libsystemd-dev (sd_notify), libmicrohttpd-dev (the metrics endpoint) and
+#          libidn2 (qdig's +idnin/+idnout)
 #   test   build + the peers and tools the tests use (dig, NSD, Unbound, dnspython, clang's
 #          fuzzer runtime, valgrind, the signer ldns-signzone and dnssec-verify, dnsdist,
 #          strace, systemd-analyze and man)
@@ -11,8 +12,8 @@
 # Says what it installs; prints nothing when all is there. Needs root (or sudo) only to install.
 set -eu
 
-build="gcc make libyaml-dev libssl-dev libsystemd-dev libmicrohttpd-dev pkg-config"
-test="$build clang libclang-rt-14-dev bind9-dnsutils knot-dnsutils nsd unbound python3 python3-dnspython valgrind iproute2 util-linux ldnsutils bind9-utils dnsdist strace systemd man-db"
+build="gcc make libyaml-dev libssl-dev libsystemd-dev libmicrohttpd-dev libidn2-dev pkg-config"
+test="$build clang libclang-rt-14-dev bind9-dnsutils knot-dnsutils nsd unbound python3 python3-dnspython valgrind iproute2 util-linux ldnsutils bind9-utils dnsdist strace systemd man-db openssl"
 bench="$test dnsperf linux-perf"
 
 case "${1:-build}" in

@@ -45,8 +45,8 @@ out=$("$QDIG" -p "$PORT" "@$ADDR" big.types.example TXT)
 check "qdig says it retries over TCP after TC=1" grep -q "Truncated, retrying in TCP mode" <<<"$out"
 check "qdig's footer names TCP for the retried query" grep -q "(TCP)" <<<"$out"
 check "the TCP reply holds all 30 records" test "$(grep -Ec '^big.*IN[[:space:]]+TXT' <<<"$out")" = 30
-out=$("$QDIG" -p "$PORT" "@$ADDR" big.types.example TXT +ignoretc)
-check "+ignoretc prints the truncated reply" grep -q "flags: qr aa tc" <<<"$out"
+out=$("$QDIG" -p "$PORT" "@$ADDR" big.types.example TXT +ignore)
+check "+ignore prints the truncated reply" grep -q "flags: qr aa tc" <<<"$out"
 out=$("$QDIG" +tcp -p "$PORT" "@$ADDR" a.types.example)
 check "+tcp asks over TCP from the start" grep -q "(TCP)" <<<"$out"
 
@@ -77,10 +77,10 @@ check "-x, an address with no name: NXDOMAIN, exit 0 ($rc)" \
 # Exit statuses as dig's.
 DEAD=$(free_port)
 start=$(date +%s%N)
-"$QDIG" +timeout=1 +tries=1 -p "$DEAD" @127.53.201.2 a.types.example >/dev/null 2>"$T_TMP/err"
+"$QDIG" +timeout=1 +tries=1 -p "$DEAD" @127.53.201.2 a.types.example >"$T_TMP/err" 2>&1
 rc=$? el=$((($(date +%s%N) - start) / 1000000))
 check "no server: exit 9" test "$rc" = 9
-check "no server: one clear line on stderr" grep -q "^qdig: no reply from 127.53.201.2#$DEAD" "$T_TMP/err"
+check "no server: dig's words" grep -q "no servers could be reached$" "$T_TMP/err"
 check "no server: gives up after the timeout ($el ms)" test "$el" -lt 3000
 "$QDIG" +frobnicate a.example >/dev/null 2>"$T_TMP/err"
 check "unknown option: exit 1" test $? = 1

@@ -54,6 +54,10 @@
 #     "pad_to": BYTES,                     add TXT records at the qname until the whole
 #                                          message is exactly BYTES long (up to 65,535)
 #     "pad_section": "answer",             where padding goes (answer, authority, additional)
+#     "edns_options": [[15, "0016"], ...], EDNS options sent as given (code, hex value)
+#     "server_cookie": "HEX",              the query's client cookie echoed, then this
+#     "badcookie": true,                   with server_cookie: BADCOOKIE (empty) to a query
+#                                          that has no server cookie yet
 #     "case": "lower",                     overrides the scenario's "case" for this reply
 #     "truncate": "auto"                   UDP: "auto" sends TC=1 with empty sections when
 #                                          the reply exceeds the client's size (512, or its
@@ -118,6 +122,7 @@ import struct
 import sys
 import time
 
+import dns.edns
 import dns.exception
 import dns.flags
 import dns.message
@@ -131,6 +136,27 @@ import dns.rrset
 MAX_TCP_CONN = 200  # connections kept at once; bounds a flood against the tool itself
 MAX_PAD_ROUNDS = 400  # records added by pad_to; 400 x 255 bytes > 65,535
 
+
+
+def add_edns_options(r, query, spec):
+    """REPLY keys "edns_options": [[code, "hex"], ...] (sent as given) and "server_cookie":
+    "hex" (RFC 7873: the query's client cookie echoed, then this server cookie), when the
+    query has EDNS."""
+    if query.edns < 0:
+        return
+    opts = [dns.edns.GenericOption(int(c), bytes.fromhex(h))
+            for c, h in spec.get("edns_options", [])]
+    if "server_cookie" in spec:
+        for o in query.options:
+            if o.otype == 10 and len(o.data) >= 8:
+                data = o.data[:8] + bytes.fromhex(spec["server_cookie"])
+                opts.append(dns.edns.GenericOption(10, data))
+                if spec.get("badcookie") and len(o.data) == 8:
+                    for sec in (r.answer, r.authority, r.additional):
+                        del sec[:]
+                    r.set_rcode(23)  # RFC 7873 §5.2.3: BADCOOKIE, with our cookie to retry
+    if opts:
+        r.use_edns(r.edns, r.ednsflags, r.payload, options=opts)
 
 class Rule:
     def __init__(self, spec, index):
@@ -332,6 +358,7 @@ class FakeAuth:
             pad_sec.append(rs)
         if "pad_to" in spec:
             pad_to(r, pad_sec, owner, int(spec["pad_to"]))
+        add_edns_options(r, query, spec)
         if spec.get("no_question"):
             r.question = []
         return r

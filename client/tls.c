@@ -1,0 +1,151 @@
+/* client/tls.c: one DNS exchange over TLS with OpenSSL.
+ * SPDX-License-Identifier: MIT
+ */
+#include "tls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns.h"
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* A TCP connection to s within timeout_ms, with that timeout on every later read and write;
+ * -1 with the reason in r->error. */
+static int connect_to(const struct query_server *s, unsigned timeout_ms, struct query_result *r)
+{
+	struct sockaddr_storage to = s->addr;
+	socklen_t tlen = to.ss_family == AF_INET ? sizeof(struct sockaddr_in)
+						  : sizeof(struct sockaddr_in6);
+	if (to.ss_family == AF_INET)
+		((struct sockaddr_in *)&to)->sin_port = htons(s->port);
+	else
+		((struct sockaddr_in6 *)&to)->sin6_port = htons(s->port);
+	int fd = socket(to.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		snprintf(r->error, sizeof(r->error), "%s", strerror(errno));
+		return -1;
+	}
+	int err = 0;
+	socklen_t elen = sizeof(err);
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	if (connect(fd, (struct sockaddr *)&to, tlen) < 0 &&
+	    (errno != EINPROGRESS || poll(&p, 1, (int)timeout_ms) != 1 ||
+	     getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err)) {
+		r->status = err || errno != EINPROGRESS ? QUERY_FAILED : QUERY_TIMEOUT;
+		snprintf(r->error, sizeof(r->error), "%s",
+			 err == ECONNREFUSED ? "connection refused" : err ? strerror(err) : "timed out");
+		close(fd);
+		return -1;
+	}
+	struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* Reads exactly n bytes; false on an error, a timeout or the end of the connection. */
+static bool read_all(SSL *ssl, uint8_t *p, size_t n)
+{
+	for (size_t got = 0; got < n;) {
+		int k = SSL_read(ssl, p + got, (int)(n - got));
+		if (k <= 0)
+			return false;
+		got += (size_t)k;
+	}
+	return true;
+}
+
+static SSL_CTX *context(const struct tls_opts *o, struct query_result *r)
+{
+	static const unsigned char alpn[] = { 3, 'd', 'o', 't' }; /* RFC 7858 §3.2 */
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	if (!ctx)
+		return NULL;
+	SSL_CTX_set_alpn_protos(ctx, alpn, sizeof(alpn));
+	bool ok = true;
+	if (o->verify) {
+		ok = o->ca_file ? SSL_CTX_load_verify_locations(ctx, o->ca_file, NULL)
+				: SSL_CTX_set_default_verify_paths(ctx);
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	}
+	if (ok && o->cert_file)
+		ok = SSL_CTX_use_certificate_chain_file(ctx, o->cert_file) == 1;
+	if (ok && o->key_file)
+		ok = SSL_CTX_use_PrivateKey_file(ctx, o->key_file, SSL_FILETYPE_PEM) == 1;
+	if (!ok) {
+		snprintf(r->error, sizeof(r->error), "cannot load the TLS files (CA, certificate, key)");
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void tls_send(const struct query_server *s, const uint8_t *pkt, size_t len,
+	      const struct tls_opts *o, unsigned timeout_ms, struct query_result *r,
+	      bool *cert_failed)
+{
+	double start = now_ms();
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	r->sent_s = (double)tv.tv_sec + tv.tv_usec / 1e6;
+	r->status = QUERY_FAILED;
+	r->len = 0;
+	r->failures = 0;
+	*cert_failed = false;
+	SSL_CTX *ctx = context(o, r);
+	int fd = ctx ? connect_to(s, timeout_ms, r) : -1;
+	SSL *ssl = fd >= 0 ? SSL_new(ctx) : NULL;
+	uint8_t head[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+	if (ssl) {
+		SSL_set_fd(ssl, fd);
+		if (o->hostname) {
+			SSL_set_tlsext_host_name(ssl, o->hostname);
+			SSL_set1_host(ssl, o->hostname);
+		} else if (o->verify) {
+			X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), s->text);
+		}
+		if (SSL_connect(ssl) != 1) {
+			long v = SSL_get_verify_result(ssl);
+			*cert_failed = o->verify && v != X509_V_OK;
+			snprintf(r->error, sizeof(r->error), "%s",
+				 *cert_failed ? X509_verify_cert_error_string(v) : "TLS handshake failed");
+		} else if (SSL_write(ssl, head, 2) != 2 || SSL_write(ssl, pkt, (int)len) != (int)len ||
+			   !read_all(ssl, head, 2) ||
+			   !read_all(ssl, r->reply, (size_t)(head[0] << 8 | head[1]))) {
+			r->status = errno == EAGAIN ? QUERY_TIMEOUT : QUERY_FAILED;
+			snprintf(r->error, sizeof(r->error), "%s",
+				 errno == EAGAIN ? "timed out" : "connection closed");
+		} else if ((head[0] << 8 | head[1]) < 2 || memcmp(r->reply, pkt, 2) != 0) {
+			snprintf(r->error, sizeof(r->error), "a reply with another ID");
+		} else {
+			r->len = (size_t)(head[0] << 8 | head[1]);
+			r->status = QUERY_OK;
+		}
+		SSL_shutdown(ssl);
+		SSL_free(ssl);
+	}
+	if (fd >= 0)
+		close(fd);
+	SSL_CTX_free(ctx);
+	r->ms = now_ms() - start;
+	if (r->status != QUERY_OK && r->failures < QUERY_TRIES_MAX)
+		r->timed_out[r->failures++] = r->status == QUERY_TIMEOUT;
+}
