@@ -116,6 +116,11 @@ def table(data):
     rows.append(["100k fill: SERVFAIL / lost (worst round)"]
                 + [counts(data, p, "fill_", names[1:]) for p in PROGS] + [""] * len(PEERS))
     rows[0] = ["measure"] + rows[0]
+    print_rows(rows)
+
+
+def print_rows(rows):
+    """A Markdown table: the head, then the rows."""
     print("| " + " | ".join(rows[0]) + " |")
     print("|" + "---|" * len(rows[0]))
     for row in rows[1:]:
@@ -185,10 +190,7 @@ def val_table(data):
     rows.append(["AD=1 on 3 names checked after the cold run (worst round)", "",
                  counts(data, "rval", "cold_", [("ad", min)]), "",
                  counts(data, "uval", "cold_", [("ad", min)])] + [""] * 3)
-    print("| " + " | ".join(rows[0]) + " |")
-    print("|" + "---|" * len(rows[0]))
-    for row in rows[1:]:
-        print("| " + " | ".join(row) + " |")
+    print_rows(rows)
     print("\nValidating targets (median of the per-round ratios):")
     for key, how in (("full_cpu_us", "loadgen"), ("dnsperf_cpu_us", "dnsperf")):
         verdict("CPU per cached answer (%s), resolverd validating/not" % how,

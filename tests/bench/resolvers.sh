@@ -7,9 +7,19 @@
 # instances serve it on port 53, one per level, so no instance answers from a deeper zone and
 # the walk really goes root -> TLD -> SLD: the root on 127.54.0.1, the TLDs on 127.54.1.1-4, the
 # SLDs on 127.54.2.1-20 (127.54/16: zones/map.yaml has 127.53/16). Rate limiting is off.
-# resolverd and Unbound get the same settings: one thread, no DNSSEC, no QNAME minimisation
-# (resolverd has none), 64 MiB of cache, root hints to the bench root, loopback upstreams
-# allowed. The resolver runs on CPU 0; the load clients and NSD run on CPU 1.
+# resolverd and Unbound get the same settings: one thread, no DNSSEC validation, no QNAME
+# minimisation (resolverd has none), 64 MiB of cache, root hints to the bench root, loopback
+# upstreams allowed. The resolver runs on CPU 0; the load clients and NSD run on CPU 1.
+#
+# A signed copy of the hierarchy (issue 12) is made at each run with fresh keys
+# (ldns-keygen, ldns-signzone, ldns-key2ds; nothing is committed): RSASHA256 (2048 bits) and
+# NSEC at the root, ECDSA P-256 and NSEC3 (no salt, no extra iterations) in the TLDs, ECDSA
+# P-256 and NSEC in the SLDs, a KSK and a ZSK in each zone, the DS records in the parents,
+# signatures valid from a day ago for 30 days. Three more NSD instances serve it on
+# 127.54.10.1, 127.54.11.1-4 and 127.54.12.1-20. Two more programs validate it from the
+# root KSK's DS (the same anchor file for both): rval (resolverd, dnssec.trust-anchor-file)
+# and uval (Unbound, module-config "validator iterator", trust-anchor-file); the other
+# programs ask the unsigned hierarchy, resolverd with dnssec.validate: false.
 #
 # Each round (ROUNDS, default 3; the order of the programs turns each round) starts every
 # resolver afresh and measures, in this order:
@@ -23,6 +33,9 @@
 #   threads2 a fresh resolver with 2 threads on both CPUs (the client shares CPU 1 with it):
 #            cached QPS and CPU per answer, beside the 1-thread figure of the same round
 # The pre-built server (tests/tools/udp_prebuilt.c) has only dnsperf, loadgen and paced.
+# rval and uval have cold (on the signed names, then a check that 3 answers have AD=1),
+# dnsperf and loadgen. The upstream queries of each cold run are counted at NSD (its
+# control socket's num.queries, from the resolver's start to the end of the run).
 # RESOLVERD_BASE=PATH adds a fourth program, "base": another resolverd binary (an older
 # commit, say) with the same configuration and every measurement, interleaved with the others
 # in each round, so that the table has the ratio resolverd/base of the same run.
@@ -30,17 +43,21 @@
 #
 #   tests/bench/resolvers.sh        (as root: NSD binds port 53)
 #   ROUNDS=1 LOAD_SECONDS=2 tests/bench/resolvers.sh     a quick look
+#   PROGS="rval uval" tests/bench/resolvers.sh     only those programs (of resolverd, unbound,
+#            prebuilt, rval, uval, base)
 #   RESOLVERD_BASE=/path/to/old/resolverd tests/bench/resolvers.sh     before / after
 #   PERF=1 tests/bench/resolvers.sh     then profiles resolverd and Unbound (perf record -g,
 #            in runs of their own after the rounds, so that the table is not slowed): the
 #            cached load (hit) and the cold names plus the 100k fill (miss); the reports, a
 #            flat profile and the share of each system call, go to $BUILD/bench/perf-*.txt
 #   CALLGRIND=1 tests/bench/resolvers.sh     then counts the instructions (user space only,
-#            valgrind --tool=callgrind, repeatable run to run) of resolverd (and base) for
-#            CALLGRIND_QUERIES (20,000) cached answers after a warm-up, in runs of their own;
-#            the per-function counts go to $BUILD/bench/callgrind-*-hit.txt (the raw data
-#            beside them, callgrind-*-hit.out; tests/bench/callgrind_cmp.py reads them), and
-#            with RESOLVERD_BASE the two side by side to stdout. ROUNDS=0 CALLGRIND=1: only that.
+#            valgrind --tool=callgrind, repeatable run to run) of resolverd, rval (and base):
+#            start-up and the cold names, then CALLGRIND_QUERIES (20,000) cached answers, in
+#            runs of their own; the per-function counts of the cached answers go to
+#            $BUILD/bench/callgrind-*-hit.txt (the raw data beside them, callgrind-*-hit.out
+#            and callgrind-*-miss.out; tests/bench/callgrind_cmp.py reads them), and rval
+#            beside resolverd (and resolverd beside base) to stdout. ROUNDS=0 CALLGRIND=1:
+#            only that.
 #
 # Every wait and every run is bounded; a trap stops every process started here and removes
 # the temporary directory, whatever happens. Only 127.0.0.0/8 addresses are used.
@@ -562,23 +579,30 @@ profile() {
 
 # ---- instruction counts (CALLGRIND=1) ----
 
-# callgrind PROG: a fresh resolverd under callgrind; the cold names once (not counted), then
-# CALLGRIND_QUERIES cached answers (counted: the counters are zeroed before, dumped after).
+# callgrind PROG: a fresh resolverd under callgrind; the cold names once (counted with the
+# start-up: dump 1), then CALLGRIND_QUERIES cached answers (dump 2; each dump zeroes).
 callgrind() {
-	local pid out n f ir
+	local pid out cold n f ir
 	n=${CALLGRIND_QUERIES:-20000}
 	mkdir -p "$BUILD/bench"
 	UNDER=(valgrind -q --tool=callgrind --compress-strings=no --callgrind-out-file="$TMP/cg-$1.%p")
 	start_prog "$1" 1 0
 	UNDER=()
 	pid=$PROG_PID
-	loadgen "$1" "$pid" -d "$TMP/cold.txt" -1 -w 20 -T 10000 -t 120 >/dev/null
-	callgrind_control -z "$pid" >/dev/null 2>&1
+	cold=$(loadgen "$1" "$pid" -d "$TMP/cold.txt" -1 -w 20 -T 10000 -t 300)
+	callgrind_control -d "$pid" >/dev/null 2>&1 # dump 1 (and zero): start-up and cold names
 	out=$(loadgen "$1" "$pid" -d "$TMP/cold.txt" -n "$n" -w 20 -T 10000 -t 120)
-	callgrind_control -d "$pid" >/dev/null 2>&1
+	callgrind_control -d "$pid" >/dev/null 2>&1 # dump 2: the cached answers
 	stop_pid "$pid"
 	f=$(ls "$TMP"/cg-"$1".*.1 2>/dev/null | head -1)
 	[ -n "$f" ] || { say "callgrind of $1: no dump"; return; }
+	cp "$f" "$BUILD/bench/callgrind-$1-miss.out"
+	ir=$(sed -n 's/^summary: //p' "$f")
+	echo "callgrind $1: $ir instructions (user space) for start-up and $(pick answered "$cold")" \
+		"cold names: $(awk -v i="$ir" -v a="$(pick answered "$cold")" \
+			'BEGIN { printf "%.0f", i / a }') per name"
+	f=${f%.1}.2
+	[ -s "$f" ] || { say "callgrind of $1: no second dump"; return; }
 	cp "$f" "$BUILD/bench/callgrind-$1-hit.out"
 	CG_ANSWERS[$1]=$(pick answered "$out")
 	/usr/bin/python3 "$TOP/tests/bench/callgrind_cmp.py" "$f" "${CG_ANSWERS[$1]}" \
@@ -632,6 +656,7 @@ main() {
 	start_nsd signed "$TMP/szones" 10
 	local progs=(resolverd unbound prebuilt rval uval) r i p
 	[ -z "$RESOLVERD_BASE" ] || progs=(resolverd base unbound prebuilt rval uval)
+	[ -z "${PROGS:-}" ] || read -ra progs <<<"$PROGS"
 	for ((r = 1; r <= ROUNDS; r++)); do
 		for ((i = 0; i < ${#progs[@]}; i++)); do
 			p=${progs[$(((i + r - 1) % ${#progs[@]}))]}
