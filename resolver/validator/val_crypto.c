@@ -2,12 +2,15 @@
  *
  * Public keys are built from DNSKEY rdata (RSA per RFC 3110, ECDSA per RFC 6605, EdDSA per
  * RFC 8080) and signatures checked with EVP_DigestVerify; digests for DS (RFC 4509, RFC 6605)
- * and NSEC3 (RFC 5155 §5) with EVP_Digest*. Nothing here knows DNS records.
+ * and NSEC3 (RFC 5155 §5) with EVP_Digest*. Nothing here knows DNS records. The keys built
+ * are kept per thread (key_get), since one key verifies many signatures.
  *
  * SPDX-License-Identifier: MIT
  */
 #include "val_priv.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -117,6 +120,83 @@ static EVP_PKEY *dnskey_pkey(uint8_t alg, const uint8_t *k, size_t len)
 	}
 }
 
+/* ---- the keys built, kept per thread ----
+ *
+ * A zone's key verifies many signatures (a TLD's key signs the DS set of every child), and
+ * building an EVP_PKEY from the rdata costs about a quarter of a verification. So each thread
+ * keeps the keys it built last, direct-mapped by a hash of algorithm and key bytes and
+ * compared in full: only the same bytes get the same key. */
+#define KEY_SLOTS 64     /* keys kept per thread: bounds the memory (about 100 KiB of RSA) */
+#define KEY_SLOT_MAX 520 /* longest key field kept: RSA 4096 bits and a 3-byte exponent */
+
+struct key_slot {
+	EVP_PKEY *pkey; /* NULL: the slot is empty */
+	uint8_t alg;
+	uint16_t len;
+	uint8_t key[KEY_SLOT_MAX];
+};
+
+static pthread_key_t slots_key;
+static bool slots_ok; /* slots_key was made: without it, keys are not kept */
+static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
+static _Thread_local struct key_slot *slots;
+
+static void slots_free(void *p)
+{
+	struct key_slot *s = p;
+	for (size_t i = 0; i < KEY_SLOTS; i++)
+		EVP_PKEY_free(s[i].pkey);
+	free(s);
+}
+
+static void slots_init(void)
+{
+	slots_ok = pthread_key_create(&slots_key, slots_free) == 0;
+}
+
+/* The thread's slot for the key, or NULL when keys cannot be kept. */
+static struct key_slot *key_slot(uint8_t alg, const uint8_t *k, size_t len)
+{
+	if (len > KEY_SLOT_MAX)
+		return NULL;
+	if (!slots) {
+		pthread_once(&slots_once, slots_init);
+		if (!slots_ok)
+			return NULL;
+		slots = calloc(KEY_SLOTS, sizeof(*slots));
+		if (!slots || pthread_setspecific(slots_key, slots) != 0) {
+			free(slots);
+			slots = NULL;
+			return NULL;
+		}
+	}
+	uint32_t h = 2166136261u ^ alg; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ k[i]) * 16777619u;
+	return &slots[h % KEY_SLOTS];
+}
+
+/* The key for the DNSKEY public key field k of algorithm alg: the thread's kept one when it has
+ * these bytes, else built (and kept). *owned says whether the caller must free it. */
+static EVP_PKEY *key_get(uint8_t alg, const uint8_t *k, size_t len, bool *owned)
+{
+	struct key_slot *s = key_slot(alg, k, len);
+	*owned = s == NULL;
+	if (s && s->pkey && s->alg == alg && s->len == len && memcmp(s->key, k, len) == 0)
+		return s->pkey;
+	EVP_PKEY *pkey = dnskey_pkey(alg, k, len);
+	if (s && pkey) {
+		EVP_PKEY_free(s->pkey);
+		s->pkey = pkey;
+		s->alg = alg;
+		s->len = (uint16_t)len;
+		memcpy(s->key, k, len);
+	} else if (pkey) {
+		*owned = true;
+	}
+	return pkey;
+}
+
 /* RFC 6605 §4: the signature is r | s, each the size of a coordinate; libcrypto verifies
  * DER. Returns the DER length in *der_len, or false. */
 static bool ecdsa_der(const uint8_t *sig, size_t len, size_t coord, uint8_t *der, size_t cap,
@@ -154,7 +234,8 @@ enum val_reason crypto_verify(uint8_t alg, const uint8_t *key, size_t key_len, c
 		sig = der;
 		sig_len = der_len;
 	}
-	EVP_PKEY *pkey = dnskey_pkey(alg, key, key_len);
+	bool owned;
+	EVP_PKEY *pkey = key_get(alg, key, key_len, &owned);
 	if (!pkey)
 		return VAL_R_SIG_INVALID;
 	enum val_reason r = VAL_R_NOMEM;
@@ -165,7 +246,8 @@ enum val_reason crypto_verify(uint8_t alg, const uint8_t *key, size_t key_len, c
 	else if (ctx)
 		r = VAL_R_SIG_INVALID;
 	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(pkey);
+	if (owned)
+		EVP_PKEY_free(pkey);
 	return r;
 }
 

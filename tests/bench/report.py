@@ -7,6 +7,8 @@ apart, the rounds further apart), and the cell is the median of those ratios wit
 Then each target of issue 7 is checked against the median ratio. With a "base" program (another
 resolverd binary: RESOLVERD_BASE in resolvers.sh) the table has its column and the ratio
 resolverd/base, and issue 11's bound on CPU per cached answer (at most 5% more) is checked too.
+With the validating runs (programs rval and uval) a second table has them beside the same
+programs not validating, and issue 12's targets are checked.
 
 SPDX-License-Identifier: MIT
 """
@@ -42,6 +44,7 @@ ROWS = [
     ("paced_max_ms", "latency max ms, paced 10k q/s", "1"),
     ("paced_cpu_us", "CPU us per answer, paced 10k q/s", "2"),
     ("cold_s", "cold: 2,000 names, wall s", "3"),
+    ("cold_upq", "cold: upstream queries per name (at NSD)", "2"),
     ("rss_mb", "RSS MB after 100k cached names", "1"),
     ("fill_s", "100k names from cold, wall s", "2"),
     ("threads2_qps", "cached QPS, 2 threads (loadgen)", "k"),
@@ -113,6 +116,11 @@ def table(data):
     rows.append(["100k fill: SERVFAIL / lost (worst round)"]
                 + [counts(data, p, "fill_", names[1:]) for p in PROGS] + [""] * len(PEERS))
     rows[0] = ["measure"] + rows[0]
+    print_rows(rows)
+
+
+def print_rows(rows):
+    """A Markdown table: the head, then the rows."""
     print("| " + " | ".join(rows[0]) + " |")
     print("|" + "---|" * len(rows[0]))
     for row in rows[1:]:
@@ -153,10 +161,55 @@ def targets(data):
                   "shares the second CPU)" % (p, statistics.median(v)))
 
 
+# The validating runs (issue 12): rval is resolverd and uval Unbound, both validating a signed
+# copy of the hierarchy; their columns sit beside the same programs not validating.
+VAL_PROGS = ["resolverd", "rval", "unbound", "uval"]
+VAL_HEAD = ["measure", "resolverd", "resolverd validating", "Unbound", "Unbound validating",
+            "resolverd validating/not", "Unbound validating/not", "validating resolverd/Unbound"]
+VAL_ROWS = [
+    ("full_cpu_us", "CPU us per cached answer, loadgen", "2"),
+    ("dnsperf_cpu_us", "CPU us per cached answer, dnsperf", "2"),
+    ("full_qps", "cached QPS, loadgen (batched)", "k"),
+    ("dnsperf_qps", "cached QPS, dnsperf", "k"),
+    ("cold_s", "cold: 2,000 names, wall s", "3"),
+    ("cold_upq", "cold: upstream queries per name (at NSD)", "2"),
+]
+
+
+def val_table(data):
+    print("\nValidating (the signed copy of the hierarchy; not validating: the table above):")
+    rows = [VAL_HEAD]
+    for key, label, how in VAL_ROWS:
+        row = [label] + [cell(list(data.get((p, key), {}).values()), how) for p in VAL_PROGS]
+        row += [cell(ratios(data, key, a, b), "2")
+                for a, b in (("rval", "resolverd"), ("uval", "unbound"), ("rval", "uval"))]
+        rows.append(row)
+    names = [("noerror", min), ("servfail", max), ("lost", max)]
+    rows.append(["cold: NOERROR / SERVFAIL / lost (worst round)"]
+                + [counts(data, p, "cold_", names) for p in VAL_PROGS] + [""] * 3)
+    rows.append(["AD=1 on 3 names checked after the cold run (worst round)", "",
+                 counts(data, "rval", "cold_", [("ad", min)]), "",
+                 counts(data, "uval", "cold_", [("ad", min)])] + [""] * 3)
+    print_rows(rows)
+    print("\nValidating targets (median of the per-round ratios):")
+    for key, how in (("full_cpu_us", "loadgen"), ("dnsperf_cpu_us", "dnsperf")):
+        verdict("CPU per cached answer (%s), resolverd validating/not" % how,
+                ratios(data, key, "rval", "resolverd"), 1.05)
+    bad = sum(data.get(("rval", "cold_" + k), {}).get(r, 0)
+              for k in ("servfail", "lost") for r in data.get(("rval", "cold_s"), {}))
+    unproven = sum(3 - v for v in data.get(("rval", "cold_ad"), {}).values())
+    verdict("cold 2,000 signed names wall time, validating resolverd/Unbound",
+            ratios(data, "cold_s", "rval", "uval"), 0.8, bad == 0 and unproven == 0,
+            ", SERVFAIL+lost over all rounds %d, answers without AD %d (target 0)"
+            % (bad, unproven))
+
+
 def main():
     data = load(sys.argv[1])
     table(data)
     targets(data)
+    if any(prog == "rval" for prog, _ in data):
+        val_table(data)
 
 
 if __name__ == "__main__":

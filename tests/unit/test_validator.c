@@ -396,6 +396,16 @@ static enum val_state check_one(const struct wire_rr *set, size_t n, const struc
 	return val_verify_rrset(set, n, sig, 1, keys, nk, N("example."), now, &budget, info);
 }
 
+/* A fresh ECDSA P-256 zone key of example. in k and key, and the RRSIG by it over the one
+ * record set (mkrr'd before: the pool is not emptied here) served as owner. */
+static struct wire_rr p256_signed(struct tkey *k, struct wire_rr *key, const struct tsig *t,
+                                  const char *owner, const struct wire_rr *set)
+{
+	tkey_new(k, 13, 256, "example.");
+	*key = tkey_rr(k);
+	return tsign(k, t, owner, set, 1);
+}
+
 static void test_generated(void)
 {
 	static const uint8_t algs[] = {15, 13, 8};
@@ -429,6 +439,39 @@ static void test_generated(void)
 		      info.reason == VAL_R_SIG_INVALID);
 		EVP_PKEY_free(k.pk);
 	}
+}
+
+/* The keys built are kept per thread (val_crypto.c): a key of another DNSKEY with the same
+ * tag, algorithm and length never stands in for it, whatever slot it lands in. Two bytes of
+ * the key moved by +1 and -1 in the same half of their 16-bit words keep the tag (RFC 4034
+ * Appendix B); the point is then off the curve, so such a key verifies nothing. */
+static void test_kept_keys(void)
+{
+	struct tkey k;
+	struct val_info info;
+	pool_used = 0;
+	struct wire_rr key, set = mkrr("www.example.", DNS_TYPE_A, 300, "192.0.2.1");
+	struct wire_rr sig = p256_signed(&k, &key, &sig_a, "www.example.", &set);
+	uint8_t owner[NAME_MAX_WIRE]; /* kept: N's buffers turn over within the loop */
+	memcpy(owner, set.owner, name_len(set.owner));
+	set.owner = sig.owner = owner;
+	uint16_t tag = val_key_tag(k.rdata, k.rdlen);
+	size_t tried = 0; /* 256 keys: one at least shares the kept key's slot (of 64) */
+	for (size_t p = 4; p < k.rdlen && tried < 256; p += 2)
+		for (size_t q = p + 2; q < k.rdlen && tried < 256; q += 2) {
+			if (k.rdata[p] == 255 || k.rdata[q] == 0)
+				continue;
+			struct wire_rr other = with_byte(&key, p, (uint8_t)(k.rdata[p] + 1));
+			((uint8_t *)other.rdata)[q]--;
+			CHECK(val_key_tag(other.rdata, other.rdlen) == tag);
+			CHECKF(check_one(&set, 1, &sig, &key, 1, NOW, &info) == VAL_SECURE,
+			       "bytes %zu %zu", p, q);
+			CHECKF(check_one(&set, 1, &sig, &other, 1, NOW, &info) == VAL_BOGUS,
+			       "bytes %zu %zu", p, q);
+			tried++;
+		}
+	CHECK(tried == 256);
+	EVP_PKEY_free(k.pk);
 }
 
 /* Times: within, before, after; the TTL cap; serial arithmetic across the 2106 wrap. */
@@ -547,11 +590,9 @@ static void test_wildcard(void)
 	struct tkey k;
 	struct val_info info;
 	pool_used = 0;
-	tkey_new(&k, 13, 256, "example.");
-	struct wire_rr key = tkey_rr(&k);
-	struct wire_rr set = mkrr("a.b.example.", DNS_TYPE_TXT, 3600, "\"wild\"");
+	struct wire_rr key, set = mkrr("a.b.example.", DNS_TYPE_TXT, 3600, "\"wild\"");
 	struct tsig t = {DNS_TYPE_TXT, 1, 3600, NOW - 10, NOW + 86400, "example.", "*.example."};
-	struct wire_rr sig = tsign(&k, &t, "a.b.example.", &set, 1);
+	struct wire_rr sig = p256_signed(&k, &key, &t, "a.b.example.", &set);
 	CHECK(check_one(&set, 1, &sig, &key, 1, NOW, &info) == VAL_SECURE);
 	CHECK(info.wildcard && name_equal(info.source, N("*.example.")));
 	/* the wildcard's own RRset, asked for by name, is no expansion */
@@ -744,6 +785,7 @@ int main(void)
 	RUN(test_ds_digests);
 	RUN(test_rfc_signatures);
 	RUN(test_generated);
+	RUN(test_kept_keys);
 	RUN(test_times);
 	RUN(test_rrsig_fields);
 	RUN(test_wildcard);
