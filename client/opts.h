@@ -106,6 +106,7 @@ struct qdig_query {
 	bool nssearch;         /* +[no]nssearch: the zone's SOA at each of its name servers */
 	bool dns64prefix;      /* +dns64prefix: this query is ipv4only.arpa AAAA, prefixes shown */
 	char root_hints[256];  /* +root-hints=FILE for +trace, instead of asking for ". NS" */
+	char trust_anchor[256]; /* +trust-anchor=FILE: +trace validates from these DS records */
 	struct qdig_display d;
 };
 

@@ -71,6 +71,7 @@ static bool set_tls_cert(struct qdig_cmd *c, struct qdig_query *q, bool on, cons
 			 char *e);
 static bool set_tls_key(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_anchor(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 
 #define SW(n, field, help) { n, O_SWITCH, V_NONE, F(field), 0, 0, NULL, false, help }
 #define NUM(n, field, lo, hi, help) { n, O_NUM, V_NEEDED, F(field), lo, hi, NULL, false, help }
@@ -165,6 +166,8 @@ static const struct opt_def pluses[] = {
 	  "colour on a terminal (default: when stdout is one)" },
 	{ "root-hints", O_FUNC, V_NEEDED, 0, 0, 0, set_hints, true,
 	  "root servers for +trace from FILE" },
+	{ "trust-anchor", O_FUNC, V_NEEDED, 0, 0, 0, set_anchor, true,
+	  "+trace validates DNSSEC from the DS records in FILE, showing the chain of trust" },
 	/* Options dig 9.18 keeps only to say they do nothing; qdig says the same. */
 	OLD("dscp", V_OPTIONAL, ";; +dscp option is obsolete and has no effect"),
 	OLD("mapped", V_NONE, ";; +mapped option is deprecated"),
@@ -371,15 +374,27 @@ static bool set_tls_key(struct qdig_cmd *c, struct qdig_query *q, bool on, const
 	return set_tls_field(q, q->tls_key, sizeof(q->tls_key), on, v, e);
 }
 
+/* A file name option's value into out (cap bytes); what says what kind of file it is. */
+static bool set_file(char *out, size_t cap, const char *what, bool on, const char *v, char *e)
+{
+	if (!on || !v[0] || strlen(v) >= cap) {
+		snprintf(e, 256, "invalid %s file '%s'", what, v ? v : "");
+		return false;
+	}
+	strcpy(out, v);
+	return true;
+}
+
 static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
 {
 	(void)c;
-	if (!on || !v[0] || strlen(v) >= sizeof(q->root_hints)) {
-		snprintf(e, 256, "invalid root hints file '%s'", v ? v : "");
-		return false;
-	}
-	strcpy(q->root_hints, v);
-	return true;
+	return set_file(q->root_hints, sizeof(q->root_hints), "root hints", on, v, e);
+}
+
+static bool set_anchor(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c;
+	return set_file(q->trust_anchor, sizeof(q->trust_anchor), "trust anchor", on, v, e);
 }
 
 /* A number as dig reads one: "invalid WHAT 'V': not a valid number" or "out of range". */

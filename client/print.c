@@ -274,7 +274,7 @@ static unsigned key_tag(const uint8_t *rd, size_t n)
 	return ac & 0xFFFF;
 }
 
-static const char *alg_name(unsigned alg)
+const char *print_alg_name(unsigned alg)
 {
 	switch (alg) {
 	case 1: return "RSAMD5";
@@ -387,7 +387,7 @@ static void blob_rdata(struct buf_out *out, const struct wire_rr *rr, const char
 	if (d->multiline)
 		buf_puts(out, key && comments ? "\n\t\t\t\t)" : " )");
 	if (key && comments && rr->rdlen >= 4) {
-		const char *alg = alg_name(rr->rdata[3]);
+		const char *alg = print_alg_name(rr->rdata[3]);
 		buf_printf(out, "%s ; %s; alg = ", d->multiline ? "" : " ",
 			   rr->rdata[1] & 1 ? "KSK" : "ZSK");
 		if (alg)

@@ -61,4 +61,7 @@ void print_edns_options(FILE *f, const char *lead, const struct wire_edns *e,
 /* An EDE code's name (RFC 8914 §5.2), NULL past the list. */
 const char *print_ede_name(unsigned code);
 
+/* The mnemonic of DNSSEC algorithm alg (RFC 8624's table: "ECDSAP256SHA256"), or NULL. */
+const char *print_alg_name(unsigned alg);
+
 #endif

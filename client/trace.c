@@ -27,6 +27,7 @@
 #include "rand.h"
 #include "rdata.h"
 #include "upstream.h"
+#include "val_anchor.h"
 
 #define TRACE_CACHE_SIZE (8u << 20)
 #define TRACE_TIMEOUT_MAX_MS 2000 /* first timeout per server: a dead one costs this much */
@@ -43,6 +44,8 @@ struct tracer {
 	struct infra *infra;
 	struct hints hints;
 	struct iter_env env;
+	struct iter_dnssec dnssec; /* +trust-anchor: env.dnssec points here */
+	struct val_anchors anchors;
 	size_t printed;          /* steps printed so far */
 	const struct query_server *roots_server; /* where ". NS" was asked, or NULL (hints) */
 	const struct query_result *roots_r;      /* and its reply, parsed into roots */
@@ -178,9 +181,37 @@ static void print_outcome(struct tracer *t, const struct iter_step *s, const cha
 		fprintf(t->out, "%s;; Bad reply: %s%s\n", indent, s->note ? s->note : "?",
 			what_next(s->kind));
 		break;
+	case ITER_STEP_KEYS:
+	case ITER_STEP_BOGUS:
+		fprintf(t->out, "%s;; DNSSEC: %s\n", indent, s->note);
+		break;
 	default:
 		break;
 	}
+}
+
+static const char *security_name(enum val_state st)
+{
+	static const char *const names[] = { "unchecked", "secure", "insecure", "bogus" };
+	return (unsigned)st < 4 ? names[st] : "?";
+}
+
+/* A verdict of validation, one line: what was judged, by whose keys, and why. */
+static void print_verdict(struct tracer *t, const struct iter_step *s, const char *indent)
+{
+	char q[NAME_MAX_TEXT], z[NAME_MAX_TEXT], type[16];
+	const char *alg = print_alg_name(s->algorithm);
+	fprintf(t->out, "%s;; DNSSEC %s: %s%s %s", indent, security_name(s->security),
+		s->denial ? "no " : "", name_text(s->qname, q, sizeof(q)),
+		type_text(s->qtype, type));
+	if (s->security == VAL_SECURE)
+		fprintf(t->out, ", %s by %s", s->denial ? "proven" : "signed",
+			name_text(s->zone, z, sizeof(z)));
+	else
+		fprintf(t->out, ", in %s: %s", name_text(s->zone, z, sizeof(z)), s->note);
+	if (s->key_tag)
+		fprintf(t->out, " (key %u, %s)", s->key_tag, alg ? alg : "?");
+	fputc('\n', t->out);
 }
 
 static void print_step_text(struct tracer *t, const struct iter_step *s, const char *indent)
@@ -191,6 +222,9 @@ static void print_step_text(struct tracer *t, const struct iter_step *s, const c
 	addr_text(&s->addr, addr, sizeof(addr));
 	const char *proto = s->tcp ? "TCP" : "UDP";
 	switch (s->kind) {
+	case ITER_STEP_VERDICT:
+		print_verdict(t, s, indent);
+		return; /* no blank line: verdicts follow their reply */
 	case ITER_STEP_TIMEOUT:
 	case ITER_STEP_FAILED:
 		fprintf(t->out, "%s;; No reply from %s(%s) over %s in %u ms: %s%s\n", indent, addr,
@@ -287,6 +321,14 @@ static void print_step_json(struct tracer *t, const struct iter_step *s)
 		json_str(&t->j, "target", name_text(s->target, b, sizeof(b)));
 	if (s->note)
 		json_str(&t->j, "note", s->note);
+	if (s->kind == ITER_STEP_VERDICT) {
+		json_str(&t->j, "security", security_name(s->security));
+		json_bool(&t->j, "denial", s->denial);
+		if (s->key_tag) {
+			json_num(&t->j, "key_tag", s->key_tag);
+			json_num(&t->j, "algorithm", s->algorithm);
+		}
+	}
 	if (s->reply)
 		json_num(&t->j, "size", (double)s->reply_len);
 	if (step_reply(t, s, &m)) {
@@ -309,8 +351,9 @@ static void print_sub_question(struct tracer *t, const struct iter_step *s, cons
 {
 	char q[NAME_MAX_TEXT], type[16];
 	fprintf(t->out, "%s;; %s %s %s\n\n", indent,
-		s->qtype == DNS_TYPE_NS && s->qname[0] == 0
-			? "Priming the root name servers:"
+		s->qtype == DNS_TYPE_NS && s->qname[0] == 0 ? "Priming the root name servers:"
+		: s->qtype == DNS_TYPE_DS || s->qtype == DNS_TYPE_DNSKEY
+			? "The chain of trust needs:"
 			: "Looking up a name server that came without glue:",
 		name_text(s->qname, q, sizeof(q)), type_text(s->qtype, type));
 }
@@ -323,10 +366,15 @@ static void print_steps(struct tracer *t, const struct iter_step *steps, size_t 
 	static const char spaces[] = "                ";
 	for (; t->printed < n; t->printed++) {
 		const struct iter_step *s = &steps[t->printed];
-		const struct iter_step *prev = t->printed ? &steps[t->printed - 1] : NULL;
+		/* The step before, past the verdicts: those follow a reply, they begin nothing. */
+		const struct iter_step *prev = NULL;
+		for (size_t k = t->printed; k-- > 0 && !prev;)
+			if (steps[k].kind != ITER_STEP_VERDICT)
+				prev = &steps[k];
 		unsigned pd = prev ? prev->depth : 0;
-		bool begins = s->depth > pd || (s->depth > 0 && s->depth == pd && prev &&
-						ends_question(prev->kind));
+		bool begins = s->kind != ITER_STEP_VERDICT &&
+			      (s->depth > pd || (s->depth > 0 && s->depth == pd && prev &&
+						 ends_question(prev->kind)));
 		const char *indent = spaces + sizeof(spaces) - 1 - (s->depth > 7 ? 14 : 2 * s->depth);
 		if (t->o->d.json) {
 			print_step_json(t, s);
@@ -488,6 +536,23 @@ static bool setup(struct tracer *t, const struct qdig_query *o, FILE *out)
 	return t->a && t->up && t->cache && t->infra;
 }
 
+/* +trust-anchor=FILE: the walk validates, from the anchors of FILE. */
+static bool setup_dnssec(struct tracer *t)
+{
+	char err[256];
+	if (!t->o->trust_anchor[0])
+		return true;
+	if (!val_anchors_load(&t->anchors, t->o->trust_anchor, err)) {
+		fprintf(stderr, "qdig: %s\n", err);
+		return false;
+	}
+	t->dnssec.anchors = &t->anchors;
+	val_limits_default(&t->dnssec.limits);
+	t->dnssec.bogus_ttl_s = 60;
+	t->env.dnssec = &t->dnssec;
+	return true;
+}
+
 static void teardown(struct tracer *t)
 {
 	upstream_free(t->up);
@@ -495,6 +560,7 @@ static void teardown(struct tracer *t)
 	cache_free(t->cache);
 	infra_free(t->infra);
 	arena_free(t->a);
+	val_anchors_fini(&t->anchors);
 }
 
 /* ---- the root servers and the result, printed ---- */
@@ -569,17 +635,34 @@ static void print_question_json(struct tracer *t)
 /* The end of the walk: in JSON the result object closes the document; in text a failure
  * gets a line of its own (an answer, a referral or a denial shows in the last step). */
 static void print_result(struct tracer *t, unsigned rcode, const struct wire_rr *an,
-			 size_t n_an, const struct wire_rr *ns, size_t n_ns)
+			 size_t n_an, const struct wire_rr *ns, size_t n_ns, const struct iter *it)
 {
-	char rc[16];
+	char rc[16], z[NAME_MAX_TEXT];
+	enum val_reason reason = VAL_R_OK;
+	const uint8_t *zone = NULL;
+	enum val_state sec = it && t->env.dnssec ? iter_security(it, &reason, &zone)
+						 : VAL_INDETERMINATE;
+	bool verdict = it && t->env.dnssec && rcode != DNS_RCODE_SERVFAIL;
 	if (!t->o->d.json) {
 		if (rcode == DNS_RCODE_SERVFAIL)
 			fprintf(t->out, ";; The walk failed: SERVFAIL (the steps above say why)\n");
+		if (verdict && sec == VAL_SECURE)
+			fprintf(t->out, ";; Verdict: secure\n");
+		else if (verdict)
+			fprintf(t->out, ";; Verdict: %s%s%s%s%s\n", security_name(sec),
+				zone ? ": " : "", zone ? name_text(zone, z, sizeof(z)) : "",
+				reason != VAL_R_OK ? ": " : "",
+				reason != VAL_R_OK ? val_reason_str(reason) : "");
 		return;
 	}
 	json_close(&t->j, ']');
 	json_open(&t->j, "result", '{');
 	json_str(&t->j, "rcode", print_rcode_name(rcode, rc));
+	if (verdict) {
+		json_str(&t->j, "security", security_name(sec));
+		if (sec != VAL_SECURE && reason != VAL_R_OK)
+			json_str(&t->j, "reason", val_reason_str(reason));
+	}
 	json_records(&t->j, "answer", an, n_an);
 	json_records(&t->j, "authority", ns, n_ns);
 	json_close(&t->j, '}');
@@ -607,6 +690,10 @@ int trace_run(const struct qdig_query *o, const struct query_server *server, FIL
 		fprintf(stderr, "qdig: out of memory\n");
 		goto done;
 	}
+	if (!setup_dnssec(&t)) {
+		rc = 1;
+		goto done;
+	}
 	if (!get_roots(&t, server)) {
 		rc = 9;
 		goto done;
@@ -626,7 +713,7 @@ int trace_run(const struct qdig_query *o, const struct query_server *server, FIL
 	const struct wire_rr *an, *ns;
 	size_t n_an, n_ns;
 	unsigned rcode = iter_result(it, &an, &n_an, &ns, &n_ns);
-	print_result(&t, rcode, an, n_an, ns, n_ns);
+	print_result(&t, rcode, an, n_an, ns, n_ns, it);
 	rc = rcode == DNS_RCODE_SERVFAIL ? 9 : 0;
 done:
 	teardown(&t);
@@ -648,7 +735,7 @@ int trace_print_steps(const struct qdig_query *o, const struct iter_step *steps,
 		json_open(&t.j, "steps", '[');
 	}
 	print_steps(&t, steps, n);
-	print_result(&t, rcode, NULL, 0, NULL, 0);
+	print_result(&t, rcode, NULL, 0, NULL, 0, NULL);
 	arena_free(t.a);
 	return rcode == DNS_RCODE_SERVFAIL ? 9 : 0;
 }

@@ -12,7 +12,7 @@
 # and the reason of a bogus answer.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
-CHECKS=43 # the file's checks, counted as skipped when it cannot run
+CHECKS=62 # the file's checks, counted as skipped when it cannot run
 
 [ -x "$RESOLVERD" ] || skip_all $CHECKS "resolverd is not built"
 command -v unbound >/dev/null || skip_all $CHECKS "unbound is not installed"
@@ -75,6 +75,15 @@ verdict() {
 		not_ok "$what: $name $type is $sec${ede:+ (EDE $ede)}"
 		sed 's/^/    /' <<<"$out" | head -20
 	fi
+	# qdig walks it itself, validating from the same anchor, and ends with the same verdict.
+	local qv
+	qv=$("$QDIG" +trace +root-hints="$TOP/conf/toy-root.hints" \
+		+trust-anchor="$TOP/conf/toy-root.anchor" "$name" "$type" 2>&1)
+	if grep -qx ";; Verdict: $sec.*" <<<"$qv"; then
+		ok "$what: qdig +trace +trust-anchor says $sec"
+	else
+		not_ok "$what: qdig +trace +trust-anchor says $sec: $(grep Verdict <<<"$qv")"
+	fi
 	ub=$(ask "$UB" "$UBPORT" +dnssec "$name" "$type")
 	if [ "$(status_of "$ub")" = "$(status_of "$out")" ] && { has_ad "$ub" && echo 1 || echo 0; } |
 		grep -qx "${ub_ad:-$got_ad}"; then
@@ -133,6 +142,31 @@ check "DO=1 wildcard: the NSEC proof in the authority section" \
 	grep -qE '\sNSEC\s' <<<"$(awk '/AUTHORITY SECTION/,/^$/' <<<"$out")"
 out=$(ask 127.0.0.1 53 +dnssec nx.secure.optout A)
 check "DO=1 NSEC3 denial: the NSEC3 records" grep -qE '\sNSEC3\s' <<<"$out"
+
+# qdig's chain of trust: each set proven on the way, with its key; +json carries the same.
+out=$("$QDIG" +trace +root-hints="$TOP/conf/toy-root.hints" \
+	+trust-anchor="$TOP/conf/toy-root.anchor" www.ed25519.dnssec A 2>&1)
+check "qdig +trace shows the chain: the root's keys, the DS and DNSKEY of each zone, the answer" \
+	bash -c 'for l in "DNSSEC secure: \. DNSKEY, signed by \. \(key [0-9]+, RSASHA256\)" \
+		"DNSSEC secure: dnssec\. DS, signed by \." \
+		"DNSSEC secure: dnssec\. DNSKEY, signed by dnssec\. \(key [0-9]+, ECDSAP256SHA256\)" \
+		"DNSSEC secure: ed25519\.dnssec\. DS, signed by dnssec\." \
+		"DNSSEC secure: ed25519\.dnssec\. DNSKEY, signed by ed25519\.dnssec\. \(key [0-9]+, ED25519\)" \
+		"DNSSEC secure: www\.ed25519\.dnssec\. A, signed by ed25519\.dnssec\."; do
+		grep -qE "$l" <<<"$1" || { echo "missing: $l"; exit 1; }; done' _ "$out"
+out=$("$QDIG" +trace +json +root-hints="$TOP/conf/toy-root.hints" \
+	+trust-anchor="$TOP/conf/toy-root.anchor" www.expired.dnssec A 2>&1)
+check "qdig +trace +json: verdict steps and the result's security" /usr/bin/python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+v = [s for s in d["steps"] if s["kind"] == "dnssec"]
+assert any(s["security"] == "bogus" and s["note"] == "signature expired" for s in v), v
+assert all("key_tag" in s for s in v if s["security"] == "secure" and not s["denial"]), v
+assert d["result"]["security"] == "bogus" and d["result"]["reason"] == "signature expired"
+' "$out"
+check "qdig +trust-anchor with a file that does not read: exit 1, file:line" \
+	bash -c '! "$1" +trace +trust-anchor="$2" example.com 2>/tmp/qa.$$ && grep -q "cannot read" /tmp/qa.$$; r=$?; rm -f /tmp/qa.$$; exit $r' \
+	_ "$QDIG" "$T_TMP/none.anchor"
 
 # The log names the zone and the reason of a bogus answer.
 check "the log says why www.badsig.dnssec is bogus" \
