@@ -1,9 +1,9 @@
 /* resolver/ctl/ctl_cmd.c: resolverd-ctl's commands on the daemon's side (see ctl_cmd.h).
  *
  * Cache listings (dump-cache, lookup) read entries through cache_walk and cache_get, lay each
- * out as a zone-file line with its TTL left and trust (a denial as a comment line naming the
- * SOA that proves it), or as a JSON object, and sort them by name so that a dump reads like a
- * zone. Flushes go through cache_flush.
+ * out as a zone-file line with its TTL left, trust and DNSSEC verdict (a denial as a comment
+ * line naming the SOA that proves it), or as a JSON object, and sort them by name so that a
+ * dump reads like a zone. Flushes go through cache_flush.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -51,6 +51,18 @@ static const char *trust_name(unsigned t)
 	return t >= CACHE_TRUST_GLUE && t <= CACHE_TRUST_ANSWER_AUTH ? names[t] : "?";
 }
 
+/* The DNSSEC verdict stored with an entry (enum cache_security). */
+static const char *security_name(unsigned s)
+{
+	static const char *const names[] = {
+		[CACHE_SEC_UNCHECKED] = "unchecked",
+		[CACHE_SEC_SECURE] = "secure",
+		[CACHE_SEC_INSECURE] = "insecure",
+		[CACHE_SEC_BOGUS] = "bogus",
+	};
+	return s <= CACHE_SEC_BOGUS ? names[s] : "?";
+}
+
 /* Text of a name, a type, an rdata: into fixed buffers, always terminated. */
 static const char *name_str(const uint8_t *name, char *buf, size_t cap)
 {
@@ -96,7 +108,8 @@ static void print_item(FILE *out, bool json, const struct cache_item *it)
 	if (json) {
 		fprintf(out, "{\"name\":");
 		ctl_json_str(out, name);
-		fprintf(out, ",\"ttl\":%u,\"trust\":\"%s\"", set->ttl_s, trust_name(set->trust));
+		fprintf(out, ",\"ttl\":%u,\"trust\":\"%s\",\"dnssec\":\"%s\"", set->ttl_s,
+			trust_name(set->trust), security_name(set->security));
 		if (it->kind != CACHE_NXDOMAIN) {
 			fprintf(out, ",\"type\":");
 			ctl_json_str(out, type_str(it->type, type));
@@ -121,18 +134,19 @@ static void print_item(FILE *out, bool json, const struct cache_item *it)
 	}
 	if (kind) {
 		char *rd = rdata_str(&set->rr[0]);
-		fprintf(out, "; %s %s%s%s %u trust=%s proof: %s %u IN SOA %s\n", kind, name,
-			it->kind == CACHE_NODATA ? " " : "",
+		fprintf(out, "; %s %s%s%s %u trust=%s dnssec=%s proof: %s %u IN SOA %s\n", kind,
+			name, it->kind == CACHE_NODATA ? " " : "",
 			it->kind == CACHE_NODATA ? type_str(it->type, type) : "", set->ttl_s,
-			trust_name(set->trust), name_str(set->rr[0].owner, zone, sizeof(zone)),
-			set->ttl_s, rd ? rd : "");
+			trust_name(set->trust), security_name(set->security),
+			name_str(set->rr[0].owner, zone, sizeof(zone)), set->ttl_s, rd ? rd : "");
 		free(rd);
 		return;
 	}
 	for (unsigned i = 0; i < set->count; i++) {
 		char *rd = rdata_str(&set->rr[i]);
-		fprintf(out, "%s\t%u\tIN\t%s\t%s\t; trust=%s\n", name, set->ttl_s,
-			type_str(it->type, type), rd ? rd : "", trust_name(set->trust));
+		fprintf(out, "%s\t%u\tIN\t%s\t%s\t; trust=%s dnssec=%s\n", name, set->ttl_s,
+			type_str(it->type, type), rd ? rd : "", trust_name(set->trust),
+			security_name(set->security));
 		free(rd);
 	}
 }

@@ -40,7 +40,7 @@ const char ctl_usage[] =
 	"  flush-zone NAME        drop NAME and every name below it\n"
 	"  flush-all              empty the cache\n"
 	"  flush-negative         drop every NXDOMAIN and NODATA entry\n"
-	"  dump-cache             the cache in zone-file layout, with TTL left and trust\n"
+	"  dump-cache             the cache in zone-file layout: TTL left, trust, DNSSEC\n"
 	"  lookup NAME            what the cache holds for NAME and the delegations above it\n"
 	"  trace NAME [TYPE]      resolve NAME now, past the cache, showing every step\n"
 	"  log-level LEVEL        error, warn, info or debug from now on (until a reload)\n"

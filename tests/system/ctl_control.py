@@ -321,8 +321,8 @@ def listings(sock, port):
           out[:300])
     rc, out, _ = ctl(sock, "dump-cache")
     check("dump-cache: zone-file lines with the TTL left and trust",
-          rc == 0 and re.search(r"^www\.example\.com\.\t\d+\tIN\tA\t192\.0\.2\.10\t; trust=answer-auth$", out, re.M)
-          and re.search(r"^; NXDOMAIN nowhere\.example\.com\. \d+ trust=authority-auth proof: example\.com\. ", out, re.M)
+          rc == 0 and re.search(r"^www\.example\.com\.\t\d+\tIN\tA\t192\.0\.2\.10\t; trust=answer-auth dnssec=\w+$", out, re.M)
+          and re.search(r"^; NXDOMAIN nowhere\.example\.com\. \d+ trust=authority-auth dnssec=\w+ proof: example\.com\. ", out, re.M)
           and re.search(r"^example\.com\.\t\d+\tIN\tNS\tns1\.example\.com\.\t; trust=", out, re.M), out[:600])
     rc, d = ctl_json(sock, "dump-cache")
     check("dump-cache --json: every entry", rc == 0 and d.get("count", 0) > 10 and
