@@ -28,7 +28,7 @@
 #include "trace.h"
 #include "tsig.h"
 #include "wire.h"
-#include "yaml.h"
+#include "print_yaml.h"
 
 #define QDIG_VERSION "0.2"
 

@@ -211,6 +211,16 @@ static void print_verdict(struct tracer *t, const struct iter_step *s, const cha
 		fprintf(t->out, ", in %s: %s", name_text(s->zone, z, sizeof(z)), s->note);
 	if (s->key_tag)
 		fprintf(t->out, " (key %u, %s)", s->key_tag, alg ? alg : "?");
+	if (s->sig_time) {
+		/* RFC 4034 §3.1.5: the serial time nearest to now */
+		time_t now = time(NULL);
+		time_t when = now + (int32_t)(s->sig_time - (uint32_t)now);
+		struct tm tm;
+		char date[32];
+		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&when, &tm));
+		bool expired = s->note && strcmp(s->note, val_reason_str(VAL_R_SIG_EXPIRED)) == 0;
+		fprintf(t->out, ": RRSIG %s %s", expired ? "expired on" : "valid from", date);
+	}
 	fputc('\n', t->out);
 }
 
@@ -323,6 +333,8 @@ static void print_step_json(struct tracer *t, const struct iter_step *s)
 		json_str(&t->j, "note", s->note);
 	if (s->kind == ITER_STEP_VERDICT) {
 		json_str(&t->j, "security", security_name(s->security));
+		if (s->sig_time)
+			json_num(&t->j, "rrsig_time", s->sig_time);
 		json_bool(&t->j, "denial", s->denial);
 		if (s->key_tag) {
 			json_num(&t->j, "key_tag", s->key_tag);

@@ -1,9 +1,10 @@
 /* resolver/ctl/ctl_trace.c: resolverd-ctl trace on the daemon's side, and the step lines both
  * sides share (see ctl_trace.h).
  *
- * A step line is "step" and nineteen fields separated by spaces: kind, depth, qname, qtype,
+ * A step line is "step" and twenty fields separated by spaces: kind, depth, qname, qtype,
  * zone, server name, address, port, tcp (0/1), rtt ms, rcode, reply length, target, note (hex),
- * the reply (hex), and a DNSSEC verdict's security, key tag, algorithm and denial (0/1). Names are in presentation form, which escapes spaces; "-" stands for
+ * the reply (hex), and a DNSSEC verdict's security, key tag, algorithm, denial (0/1) and
+ * signature time. Names are in presentation form, which escapes spaces; "-" stands for
  * an absent name, note or reply.
  *
  * SPDX-License-Identifier: MIT
@@ -22,7 +23,7 @@
 #include "text.h"
 
 #define TRACE_CACHE_BYTES (8u << 20) /* the trace's own cache: a walk's records fit easily */
-#define STEP_FIELDS 20
+#define STEP_FIELDS 21
 #define STEPS_MAX 4096 /* steps read back: more than limits.upstream-queries allows */
 
 struct ctl_trace {
@@ -167,7 +168,8 @@ void ctl_trace_write(const struct ctl_trace *t, FILE *out)
 		put_name(out, s->target);
 		put_hex(out, s->note, s->note ? strlen(s->note) : 0);
 		put_hex(out, s->reply, s->reply_len);
-		fprintf(out, " %d %u %u %d\n", (int)s->security, s->key_tag, s->algorithm, s->denial);
+		fprintf(out, " %d %u %u %d %u\n", (int)s->security, s->key_tag, s->algorithm,
+			s->denial, s->sig_time);
 	}
 	const struct wire_rr *an, *ns;
 	size_t n_an, n_ns;
@@ -217,7 +219,7 @@ static bool get_u32(const char *f, uint32_t max, uint32_t *v)
 /* One step line's fields (after "step") into s. */
 static bool read_step(struct arena *a, char **f, struct iter_step *s)
 {
-	uint32_t kind, depth, qtype, port, tcp, rtt, rcode, len, sec, tag, alg, denial;
+	uint32_t kind, depth, qtype, port, tcp, rtt, rcode, len, sec, tag, alg, denial, sig_time;
 	const uint8_t *note;
 	size_t note_len, reply_len;
 	memset(s, 0, sizeof(*s));
@@ -230,7 +232,8 @@ static bool read_step(struct arena *a, char **f, struct iter_step *s)
 	    !get_u32(f[11], 65535, &len) || !get_name(a, f[12], &s->target) ||
 	    !get_hex(a, f[13], &note, &note_len) || !get_hex(a, f[14], &s->reply, &reply_len) ||
 	    !get_u32(f[15], VAL_BOGUS, &sec) || !get_u32(f[16], 65535, &tag) ||
-	    !get_u32(f[17], 255, &alg) || !get_u32(f[18], 1, &denial))
+	    !get_u32(f[17], 255, &alg) || !get_u32(f[18], 1, &denial) ||
+	    !get_u32(f[19], UINT32_MAX, &sig_time))
 		return false;
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&s->addr;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&s->addr;
@@ -253,6 +256,7 @@ static bool read_step(struct arena *a, char **f, struct iter_step *s)
 	s->key_tag = (uint16_t)tag;
 	s->algorithm = (uint8_t)alg;
 	s->denial = denial;
+	s->sig_time = sig_time;
 	return true;
 }
 

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 
 #include "iterator.h"
+#include "val_sig.h"
 
 #define ITER_MAX_NS 16    /* NS names considered per zone; more are ignored */
 #define ITER_MAX_SRV 32   /* server addresses considered per zone: 13 dual-stack servers (the
@@ -164,7 +165,7 @@ struct iter_target *iter_push(struct iter *it, const uint8_t *name, uint16_t typ
 /* Records a verdict of validation in the trace (ITER_STEP_VERDICT). */
 void iter_trace_verdict(struct iter *it, const uint8_t *owner, uint16_t type, bool denial,
 			const uint8_t *zone, enum val_state st, enum val_reason reason,
-			uint16_t key_tag, uint8_t algorithm);
+			const struct val_info *info);
 
 /* A copy in the arena of n records (owners and rdata too), e.g. out of the scratch buffer;
  * NULL when memory is short. */

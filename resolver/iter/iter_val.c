@@ -346,10 +346,10 @@ static void note_ds(struct iter *it, const struct wire_rr *set, size_t n, enum v
 /* A verdict into the trace, unless there is none to give (no anchor covers the zone). */
 static void trace_verdict(struct iter *it, const uint8_t *owner, uint16_t type, bool denial,
 			  const uint8_t *zone, enum val_state st, enum val_reason reason,
-			  uint16_t key_tag, uint8_t algorithm)
+			  const struct val_info *info)
 {
 	if (st != VAL_INDETERMINATE || reason != VAL_R_OK)
-		iter_trace_verdict(it, owner, type, denial, zone, st, reason, key_tag, algorithm);
+		iter_trace_verdict(it, owner, type, denial, zone, st, reason, info);
 }
 
 /* What was found of one RRset. */
@@ -454,8 +454,7 @@ bool iter_val_rrset(struct iter *it, struct iter_target *t, const struct wire_ms
 	if (!judge(it, t, m, set, n, out, &cap, &j))
 		return false;
 	verdict(it, out, j.st, j.reason, j.info.ttl_s);
-	trace_verdict(it, set[0].owner, set[0].type, false, j.zone, j.st, j.reason,
-		      j.info.key_tag, j.info.algorithm);
+	trace_verdict(it, set[0].owner, set[0].type, false, j.zone, j.st, j.reason, &j.info);
 	if (ds)
 		note_ds(it, set, n, j.st, j.reason);
 	return true;
@@ -512,7 +511,7 @@ bool iter_val_denial(struct iter *it, struct iter_target *t, const struct wire_m
 		}
 	}
 	verdict(it, out, st, reason, 0);
-	trace_verdict(it, t->qname, t->qtype, true, zone, st, reason, 0, 0);
+	trace_verdict(it, t->qname, t->qtype, true, zone, st, reason, NULL);
 	if (t->qtype == DNS_TYPE_DS && validating(it, t)) {
 		struct iter_zone_keys *c = zkeys(it, t->qname);
 		if (c && c->ds_state == VAL_INDETERMINATE) {
@@ -561,7 +560,7 @@ void iter_val_referral(struct iter *it, struct iter_target *t, const struct wire
 	if (st != VAL_BOGUS) {
 		c->ds_state = VAL_INSECURE;
 		c->reason = VAL_R_NO_DS;
-		iter_trace_verdict(it, child, DNS_TYPE_DS, true, t->zone, st, reason, 0, 0);
+		iter_trace_verdict(it, child, DNS_TYPE_DS, true, t->zone, st, reason, NULL);
 	}
 }
 

@@ -16,6 +16,7 @@
 #include "dns.h"
 #include "iter_priv.h"
 #include "rand.h"
+#include "val_sig.h"
 
 #define SCRATCH_FIRST 2048 /* cache copies; grows to what an entry needs */
 
@@ -57,7 +58,7 @@ static struct iter_step *add_step(struct iter *it, enum iter_step_kind kind, con
 
 void iter_trace_verdict(struct iter *it, const uint8_t *owner, uint16_t type, bool denial,
 			const uint8_t *zone, enum val_state st, enum val_reason reason,
-			uint16_t key_tag, uint8_t algorithm)
+			const struct val_info *info)
 {
 	struct iter_step *s = add_step(it, ITER_STEP_VERDICT, val_reason_str(reason));
 	if (!s)
@@ -66,9 +67,14 @@ void iter_trace_verdict(struct iter *it, const uint8_t *owner, uint16_t type, bo
 	s->qtype = type;
 	s->zone = arena_dup(it->a, zone, name_len(zone));
 	s->security = st;
-	s->key_tag = key_tag;
-	s->algorithm = algorithm;
 	s->denial = denial;
+	if (!info)
+		return;
+	s->key_tag = info->key_tag;
+	s->algorithm = info->algorithm;
+	s->sig_time = reason == VAL_R_SIG_EXPIRED   ? info->expiration
+		      : reason == VAL_R_SIG_NOT_YET ? info->inception
+						    : 0;
 }
 
 /* Fills a step with the server of the query in flight. */
@@ -673,8 +679,9 @@ static void undo_save(const struct iter *it, const struct iter_target *t, struct
  * again too (a forger must win the race once more). */
 static bool bogus_retry(struct iter *it, struct iter_target *t, const struct undo *u)
 {
+	/* Only a reply can be forged: when the zone's keys are bogus, asking again is no use. */
 	if (t != it->stack[0] || it->sec != VAL_BOGUS || u->sec == VAL_BOGUS ||
-	    it->n_bogus >= ITER_BOGUS_RETRIES)
+	    it->n_bogus >= ITER_BOGUS_RETRIES || iter_val_zone_security(it, t) != CACHE_SEC_SECURE)
 		return false;
 	it->n_bogus++;
 	it->answer.n = u->n_answer;

@@ -125,6 +125,8 @@ struct iter_step {
 	enum val_state security;
 	uint16_t key_tag;            /* of the RRSIG that verified or got furthest; 0: none */
 	uint8_t algorithm;
+	uint32_t sig_time;           /* for an expired RRSIG its expiration, for one not yet
+					valid its inception (RFC 4034 §3.1.5 serial time); else 0 */
 	bool denial;                 /* a denial of (qname, qtype), else its RRset */
 };
 

@@ -12,7 +12,7 @@
 # and the reason of a bogus answer.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
-CHECKS=62 # the file's checks, counted as skipped when it cannot run
+CHECKS=63 # the file's checks, counted as skipped when it cannot run
 
 [ -x "$RESOLVERD" ] || skip_all $CHECKS "resolverd is not built"
 command -v unbound >/dev/null || skip_all $CHECKS "unbound is not installed"
@@ -162,8 +162,13 @@ d = json.loads(sys.argv[1])
 v = [s for s in d["steps"] if s["kind"] == "dnssec"]
 assert any(s["security"] == "bogus" and s["note"] == "signature expired" for s in v), v
 assert all("key_tag" in s for s in v if s["security"] == "secure" and not s["denial"]), v
+assert any(s.get("rrsig_time") for s in v), v  # the expired RRSIG says when it expired
 assert d["result"]["security"] == "bogus" and d["result"]["reason"] == "signature expired"
 ' "$out"
+out=$("$QDIG" +trace +root-hints="$TOP/conf/toy-root.hints" \
+	+trust-anchor="$TOP/conf/toy-root.anchor" www.expired.dnssec A 2>&1)
+check "qdig +trace: an expired signature says when it expired" \
+	grep -qE 'DNSSEC bogus: expired\.dnssec\. DNSKEY, .*: RRSIG expired on 20[0-9-]+ ' <<<"$out"
 check "qdig +trust-anchor with a file that does not read: exit 1, file:line" \
 	bash -c '! "$1" +trace +trust-anchor="$2" example.com 2>/tmp/qa.$$ && grep -q "cannot read" /tmp/qa.$$; r=$?; rm -f /tmp/qa.$$; exit $r' \
 	_ "$QDIG" "$T_TMP/none.anchor"

@@ -187,9 +187,9 @@ static void trace_lines_read_back(void)
 {
 	const char *text =
 		"step 2 0 www.example.com. 1 example.com. ns1.example.com. 127.53.10.1 53 0 3 0 0 "
-		"- 6C616D653A206E6F204141 - 0 0 0 0\n"
-		"step 0 1 ns1.example.com. 28 . - ::1 5300 1 0 0 2 - - ABCD 0 0 0 0\n"
-		"step 14 0 www.example.com. 1 example.com. - - 0 0 0 0 0 - - - 1 55151 15 0\n"
+		"- 6C616D653A206E6F204141 - 0 0 0 0 0\n"
+		"step 0 1 ns1.example.com. 28 . - ::1 5300 1 0 0 2 - - ABCD 0 0 0 0 0\n"
+		"step 14 0 www.example.com. 1 example.com. - - 0 0 0 0 0 - - - 1 55151 15 0 0\n"
 		"result 2\n";
 	struct arena *a = arena_new();
 	struct iter_step *s;
@@ -207,10 +207,10 @@ static void trace_lines_read_back(void)
 	CHECK(s[2].key_tag == 55151 && s[2].algorithm == 15 && !s[2].denial);
 	const char *bad[] = {
 		"step 2 0 www.example.com. 1\nresult 0\n",     /* too few fields */
-		"step 99 0 a. 1 . - - 0 0 0 0 0 - - - 0 0 0 0\nresult 0\n", /* no such kind */
-		"step 0 0 a. 1 . - - 0 0 0 0 0 - - XYZ 0 0 0 0\nresult 0\n", /* not hex */
-		"step 0 0 a. 1 . - - 0 0 0 0 0 - - - 0 0 0 0\n",          /* no result line */
-		"step 0 0 a. 1 . - - 0 0 0 0 0 - - - 4 0 0 0\nresult 0\n", /* no such security */
+		"step 99 0 a. 1 . - - 0 0 0 0 0 - - - 0 0 0 0 0\nresult 0\n", /* no such kind */
+		"step 0 0 a. 1 . - - 0 0 0 0 0 - - XYZ 0 0 0 0 0\nresult 0\n", /* not hex */
+		"step 0 0 a. 1 . - - 0 0 0 0 0 - - - 0 0 0 0 0\n",          /* no result line */
+		"step 0 0 a. 1 . - - 0 0 0 0 0 - - - 4 0 0 0 0\nresult 0\n", /* no such security */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECKF(!ctl_trace_read(bad[i], strlen(bad[i]), a, &s, &n, &rcode), "%zu", i);

@@ -1,11 +1,11 @@
-/* client/yaml.h: +yaml, a reply in dig 9.18's YAML layout (one "- type: MESSAGE" document
+/* client/print_yaml.h: +yaml, a reply in dig 9.18's YAML layout (one "- type: MESSAGE" document
  * per reply, its keys and order as dig writes them; the sections shown follow the display
  * switches, as in dig).
  *
  * SPDX-License-Identifier: MIT
  */
-#ifndef CLIENT_YAML_H
-#define CLIENT_YAML_H
+#ifndef CLIENT_PRINT_YAML_H
+#define CLIENT_PRINT_YAML_H
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
-/* client/yaml.c: dig's YAML layout for a reply.
+/* client/print_yaml.c: dig's YAML layout for a reply.
  * SPDX-License-Identifier: MIT
  */
-#include "yaml.h"
+#include "print_yaml.h"
 
 #include <stdlib.h>
 #include <string.h>
