@@ -62,6 +62,7 @@ static const struct key keys[] = {
 	{ "cache", "max-ttl", K_TTL, AT(cache.max_ttl_s), 0, TTL_MAX },
 	{ "cache", "min-ttl", K_TTL, AT(cache.min_ttl_s), 0, TTL_MAX },
 	{ "cache", "max-negative-ttl", K_TTL, AT(cache.max_neg_ttl_s), 0, TTL_MAX },
+	{ "cache", "nodata-no-soa-ttl", K_TTL, AT(cache.nodata_no_soa_ttl_s), 0, 3600 },
 	{ "resolver", "root-hints", K_PATH, AT(resolver.root_hints), 0, 0 },
 	{ "resolver", "upstream-port", K_NUM, AT(resolver.upstream_port), 1, 65535 },
 	{ "resolver", "query-special-addresses", K_BOOL, AT(resolver.query_special_addresses), 0,
@@ -69,6 +70,9 @@ static const struct key keys[] = {
 	{ "resolver", "first-timeout-ms", K_NUM, AT(resolver.first_timeout_ms), 50, 10000 },
 	{ "resolver", "edns-size", K_NUM, AT(resolver.edns_size), 512, 4096 },
 	{ "resolver", "use-0x20", K_BOOL, AT(resolver.use_0x20), 0, 0 },
+	{ "resolver", "qname-minimisation", K_BOOL, AT(resolver.qname_minimisation), 0, 0 },
+	{ "resolver", "qname-minimisation-strict", K_BOOL, AT(resolver.qname_minimisation_strict),
+	  0, 0 },
 	{ "limits", "referrals", K_NUM, AT(limits.referrals), 1, 100 },
 	{ "limits", "cname-chain", K_NUM, AT(limits.cname_chain), 1, 100 },
 	{ "limits", "upstream-queries", K_NUM, AT(limits.upstream), 1, 1000 },
@@ -476,6 +480,7 @@ static void defaults(struct config *c)
 	c->resolver.first_timeout_ms = 400;
 	c->resolver.edns_size = 1232;
 	c->resolver.use_0x20 = true;
+	c->resolver.qname_minimisation = true; /* as Unbound, BIND and Knot Resolver */
 	c->limits = (struct iter_limits){
 		.referrals = ITER_REFERRALS_DEFAULT,
 		.cname_chain = ITER_CNAME_CHAIN_DEFAULT,

@@ -79,6 +79,8 @@ struct config {
 		uint32_t first_timeout_ms;        /* first upstream timeout, before back-off */
 		uint16_t edns_size;               /* EDNS payload size sent upstream */
 		bool use_0x20;                    /* random case in upstream query names */
+		bool qname_minimisation;          /* RFC 9156: one label more per zone */
+		bool qname_minimisation_strict;   /* type NS and no fallback to the full name */
 	} resolver;
 	struct iter_limits limits;
 	struct {

@@ -35,6 +35,16 @@ static void add_all(struct iter *it, struct rr_list *l, const struct wire_rr *rr
 		iter_list_add(it, l, &rr[i]);
 }
 
+/* Whether set[0..n) holds a record with rr's rdata: an RRset is a set (RFC 2181 §5), so a
+ * record repeated is kept once. Quadratic, but in the count of one section of one reply. */
+static bool in_set(const struct wire_rr *set, size_t n, const struct wire_rr *rr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i].rdlen == rr->rdlen && memcmp(set[i].rdata, rr->rdata, rr->rdlen) == 0)
+			return true;
+	return false;
+}
+
 bool iter_cache_rrset(struct iter *it, struct iter_target *t, const struct wire_msg *m,
 		      enum wire_section s, const struct wire_rr *rr, enum cache_trust trust,
 		      bool answer, uint64_t now_ms, enum cache_security *sec)
@@ -44,7 +54,7 @@ bool iter_cache_rrset(struct iter *it, struct iter_target *t, const struct wire_
 	size_t n = 0;
 	*sec = CACHE_SEC_UNCHECKED;
 	for (uint16_t i = 0; set && i < m->n[s]; i++)
-		if (same_set(&m->rr[s][i], rr))
+		if (same_set(&m->rr[s][i], rr) && !in_set(set, n, &m->rr[s][i]))
 			set[n++] = m->rr[s][i];
 	if (!n)
 		return true;
@@ -240,11 +250,19 @@ static enum iter_reply_kind denial(struct iter *it, struct iter_target *t,
 			add_all(it, &it->authority, v.extra, v.n_extra);
 			iter_val_fold(it, v.sec.security, v.sec.reason, t->zone);
 		}
-	} else if (t == it->stack[0]) {
-		/* No SOA: nothing to cache, and in a signed zone nothing proven. */
+	} else {
+		/* No SOA: in a signed zone nothing is proven. A NODATA outside one is cached for
+		 * a short while (cache.nodata-no-soa-ttl), as Unbound does, so that a server that
+		 * sends no SOA is not asked again for every client; an NXDOMAIN is not. */
 		enum cache_security z = iter_val_zone_security(it, t);
-		iter_val_fold(it, z == CACHE_SEC_SECURE ? CACHE_SEC_BOGUS : z, VAL_R_NSEC_MISSING,
-			      t->zone);
+		struct cache_key k = { t->qname, t->qtype, it->qclass };
+		struct cache_sec cs = { .security = z, .reason = VAL_R_NSEC_MISSING };
+		if (!nxdomain && z != CACHE_SEC_SECURE)
+			cache_put_nodata(it->env->cache, &k, &cs, CACHE_TRUST_AUTHORITY_AUTH,
+					 (uint32_t)(now_ms / 1000));
+		if (t == it->stack[0])
+			iter_val_fold(it, z == CACHE_SEC_SECURE ? CACHE_SEC_BOGUS : z,
+				      VAL_R_NSEC_MISSING, t->zone);
 	}
 	return nxdomain ? REPLY_NXDOMAIN : REPLY_NODATA;
 }
@@ -298,6 +316,32 @@ static const struct wire_rr *authority_ns(const struct wire_msg *m, uint16_t rcl
 	return first;
 }
 
+/* The referral in m's authority section, as Unbound reads one: an NS RRset strictly below
+ * the zone asked and at or above the name is a referral (cached, with its glue and DS:
+ * REFERRAL, *ns_set and *n_ns set); one upwards or sideways, or the zone's own NS set
+ * without AA or SOA (a referral to the zone asked), is LAME; no NS set at all, or the
+ * zone's own with AA or SOA, is the zone's data (NODATA: nothing done). */
+static enum iter_reply_kind referral(struct iter *it, struct iter_target *t,
+				     const struct wire_msg *m, uint64_t now_ms,
+				     const struct wire_rr **ns_set, size_t *n_ns)
+{
+	size_t n;
+	const struct wire_rr *ns = authority_ns(m, it->qclass, &n);
+	if (!ns)
+		return REPLY_NODATA;
+	if (name_equal(ns->owner, t->zone))
+		return (m->flags & DNS_FLAG_AA) || denial_soa(t, m) ? REPLY_NODATA : REPLY_LAME;
+	if (!in_zone(ns->owner, t->zone) || !in_zone(t->qname, ns->owner))
+		return REPLY_LAME; /* a referral upwards or sideways */
+	enum cache_security sec;
+	iter_cache_rrset(it, t, m, WIRE_AUTHORITY, ns, CACHE_TRUST_AUTHORITY, false, now_ms, &sec);
+	cache_ns_addresses(it, t, m, WIRE_AUTHORITY, ns, t->zone, CACHE_TRUST_GLUE, now_ms);
+	iter_val_referral(it, t, m, ns->owner, now_ms);
+	*ns_set = ns;
+	*n_ns = n;
+	return REPLY_REFERRAL;
+}
+
 enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 					 const struct wire_msg *m, uint64_t now_ms,
 					 const struct wire_rr **ns_set, size_t *n_ns)
@@ -314,23 +358,32 @@ enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 				   CACHE_TRUST_ADDITIONAL, now_ms);
 	if (k != REPLY_LAME)
 		return k; /* an answer, an alias to restart at, or a limit */
+	/* A denial is one with or without AA (Unbound reads replies so): the zone's server said
+	 * it; what the answer section held of other names or types is dropped. */
 	if (m->rcode == DNS_RCODE_NXDOMAIN)
-		return aa ? denial(it, t, m, true, now_ms) : REPLY_LAME;
-	size_t n;
-	const struct wire_rr *ns = authority_ns(m, it->qclass, &n);
-	if (ns && !name_equal(ns->owner, t->zone)) {
-		if (!in_zone(ns->owner, t->zone) || !in_zone(t->qname, ns->owner))
-			return REPLY_LAME; /* a referral upwards or sideways */
-		enum cache_security sec;
-		iter_cache_rrset(it, t, m, WIRE_AUTHORITY, ns, CACHE_TRUST_AUTHORITY, false, now_ms,
-				 &sec);
-		cache_ns_addresses(it, t, m, WIRE_AUTHORITY, ns, t->zone, CACHE_TRUST_GLUE, now_ms);
-		iter_val_referral(it, t, m, ns->owner, now_ms);
-		*ns_set = ns;
-		*n_ns = n;
-		return REPLY_REFERRAL;
+		return denial(it, t, m, true, now_ms);
+	k = referral(it, t, m, now_ms, ns_set, n_ns);
+	return k == REPLY_NODATA ? denial(it, t, m, false, now_ms) : k;
+}
+
+enum iter_reply_kind iter_reply_minimised(struct iter *it, struct iter_target *t,
+					  const struct wire_msg *m, uint64_t now_ms,
+					  const struct wire_rr **ns_set, size_t *n_ns)
+{
+	if (m->rcode == DNS_RCODE_NXDOMAIN) {
+		if (it->env->qmin != ITER_QMIN_STRICT)
+			return REPLY_NXDOMAIN;
+		/* The denial is of the name asked: judged, cached and given as that. */
+		uint8_t qname[NAME_MAX_WIRE];
+		uint16_t qtype = t->qtype;
+		memcpy(qname, t->qname, name_len(t->qname));
+		memcpy(t->qname, it->asked, name_len(it->asked));
+		t->qtype = it->asked_type;
+		enum iter_reply_kind k = denial(it, t, m, true, now_ms);
+		memcpy(t->qname, qname, name_len(qname));
+		t->qtype = qtype;
+		return k;
 	}
-	if (aa && m->n[WIRE_ANSWER] == 0)
-		return denial(it, t, m, false, now_ms);
-	return REPLY_LAME; /* no AA where an answer was due, or an answer we cannot use */
+	enum iter_reply_kind k = referral(it, t, m, now_ms, ns_set, n_ns);
+	return k == REPLY_NODATA ? REPLY_NO_CUT : k;
 }

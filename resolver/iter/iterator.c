@@ -78,6 +78,8 @@ static void step_server(struct iter *it, struct iter_step *s)
 	if (!s || it->cur < 0)
 		return;
 	const struct iter_srv *v = &t->srv[it->cur];
+	s->qname = arena_dup(it->a, it->asked, name_len(it->asked));
+	s->qtype = it->asked_type;
 	s->server_name = t->ns[v->ns].name;
 	memcpy(&s->addr, &v->addr, sizeof(v->addr));
 	s->tcp = it->cur_tcp;
@@ -444,6 +446,49 @@ static bool usable(struct iter *it, const struct iter_target *t, const struct ca
 	return !val_anchor_find(d->anchors, t->qname) || val_anchor_negative(d->anchors, t->qname);
 }
 
+/* t's name changed (an alias): minimisation starts again from its zone. */
+static void qmin_reset(struct iter_target *t)
+{
+	t->qmin_labels = 0;
+	t->qmin_steps = 0;
+	t->qmin_off = false;
+}
+
+/* Chooses the next name to ask of t's zone, from base labels on (RFC 9156 §2.3): one label
+ * more for the first ITER_QMIN_ONE_LAB names, then as many as reach the full name within
+ * ITER_QMIN_MAX_COUNT; the full question when minimisation is off or given up. */
+static void qmin_grow(const struct iter *it, struct iter_target *t, unsigned base)
+{
+	unsigned full = name_labels(t->qname);
+	if (it->env->qmin == ITER_QMIN_OFF || t->qmin_off || base + 1 >= full ||
+	    t->qmin_steps >= ITER_QMIN_MAX_COUNT) {
+		t->qmin_labels = full;
+		return;
+	}
+	unsigned add = 1;
+	if (++t->qmin_steps > ITER_QMIN_ONE_LAB) {
+		unsigned left = ITER_QMIN_MAX_COUNT - t->qmin_steps + 1;
+		add = (full - base + left - 1) / left;
+	}
+	t->qmin_labels = base + add < full ? base + add : full;
+}
+
+/* The question to send to t's zone: t's own, or its name cut to t->qmin_labels labels with
+ * type A (NS in strict mode), chosen anew when t's zone has moved past the last one. */
+static void qmin_question(struct iter *it, struct iter_target *t)
+{
+	unsigned zl = name_labels(t->zone), full = name_labels(t->qname);
+	if (t->qmin_labels <= zl)
+		qmin_grow(it, t, zl);
+	const uint8_t *name = t->qname;
+	for (unsigned k = t->qmin_labels; k < full; k++)
+		name = name_parent(name);
+	it->cur_min = t->qmin_labels < full;
+	memcpy(it->asked, name, name_len(name));
+	it->asked_type = !it->cur_min ? t->qtype
+		       : it->env->qmin == ITER_QMIN_STRICT ? DNS_TYPE_NS : DNS_TYPE_A;
+}
+
 /* Answers the top target from the cache when it can: the RRset or a denial (done), or a
  * CNAME to restart at. Returns true when the target was moved along. */
 static bool from_cache(struct iter *it, struct iter_target *t, uint64_t now_ms)
@@ -492,6 +537,7 @@ static bool from_cache(struct iter *it, struct iter_target *t, uint64_t now_ms)
 		iter_val_fold(it, set->security, set->reason, NULL);
 	}
 	memcpy(t->qname, rr.rdata, rr.rdlen);
+	qmin_reset(t);
 	return true;
 }
 
@@ -526,17 +572,18 @@ static void send_query(struct iter *it, struct iter_target *t, int srv, bool tcp
 {
 	struct wire_builder b;
 	const struct sockaddr *sa = (const struct sockaddr *)&t->srv[srv].addr;
-	size_t qlen = name_len(t->qname);
+	qmin_question(it, t);
+	size_t qlen = name_len(it->asked);
 	it->cur = srv;
 	it->cur_tcp = tcp;
 	it->n_upstream++;
 	/* 0x20 only over UDP: TCP cannot be forged by a blind attacker anyway. */
 	it->cur_0x20 = !tcp && it->env->use_0x20 && infra_keeps_case(it->env->infra, sa);
-	memcpy(it->sent_qname, t->qname, qlen);
+	memcpy(it->sent_qname, it->asked, qlen);
 	if (it->cur_0x20)
 		name_randomize_case(it->sent_qname);
 	wire_build_init(&b, act->query, sizeof(act->query), rand_u16(), 0);
-	wire_build_question(&b, it->sent_qname, t->qtype, it->qclass);
+	wire_build_question(&b, it->sent_qname, it->asked_type, it->qclass);
 	wire_build_edns(&b, it->env->edns_size, 0, it->env->dnssec ? DNS_EDNS_FLAG_DO : 0, NULL, 0);
 	act->query_len = wire_build_finish(&b);
 	act->kind = ITER_SEND;
@@ -642,11 +689,11 @@ void iter_start(struct iter *it, uint64_t now_ms, struct iter_action *act)
 }
 
 /* The question in the reply must be the one asked (the transport checks too; this is cheap). */
-static bool matches(const struct iter_target *t, uint16_t qclass, const struct wire_msg *m)
+static bool matches(const struct iter *it, const struct wire_msg *m)
 {
 	return m->has_question && (m->flags & DNS_FLAG_QR) &&
-	       DNS_OPCODE(m->flags) == DNS_OPCODE_QUERY && m->q.type == t->qtype &&
-	       m->q.rclass == qclass && name_equal(m->q.name, t->qname);
+	       DNS_OPCODE(m->flags) == DNS_OPCODE_QUERY && m->q.type == it->asked_type &&
+	       m->q.rclass == it->qclass && name_equal(m->q.name, it->asked);
 }
 
 static const char *const lame_note = "lame: referral up or sideways, or no AA";
@@ -688,6 +735,16 @@ static bool bogus_retry(struct iter *it, struct iter_target *t, const struct und
 	return true;
 }
 
+/* The relaxed fallback, as Unbound's: a server that answers a minimised query with an error or
+ * NXDOMAIN may be one that mishandles empty non-terminals (RFC 9156 §3 leaves such servers to
+ * the resolver), so the same server is asked the full question, once. */
+static void qmin_fallback(struct iter *it, struct iter_target *t)
+{
+	t->qmin_off = true;
+	t->qmin_labels = name_labels(t->qname);
+	t->srv[it->cur].done = false;
+}
+
 /* Handles a parsed reply of the query in flight; true when act holds a query to send now. */
 static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *s,
 		   uint64_t now_ms, struct iter_action *act)
@@ -697,6 +754,13 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 	if ((m->flags & DNS_FLAG_TC) && !it->cur_tcp) {
 		s->kind = ITER_STEP_TRUNCATED;
 		return ask(it, t, it->cur, true, now_ms, act);
+	}
+	if (m->rcode != DNS_RCODE_NOERROR && m->rcode != DNS_RCODE_NXDOMAIN && it->cur_min &&
+	    it->env->qmin == ITER_QMIN_RELAXED) {
+		s->kind = ITER_STEP_RCODE;
+		s->note = "an error to a minimised query: the full question asked";
+		qmin_fallback(it, t);
+		return false;
 	}
 	if (m->rcode != DNS_RCODE_NOERROR && m->rcode != DNS_RCODE_NXDOMAIN) {
 		/* REFUSED: the server does not serve the zone (NSD and Knot answer so), lame for
@@ -712,7 +776,8 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 	size_t n_ns, si = (size_t)(s - it->steps);
 	struct undo u;
 	undo_save(it, t, &u);
-	enum iter_reply_kind k = iter_reply_classify(it, t, m, now_ms, &ns_rr, &n_ns);
+	enum iter_reply_kind k = it->cur_min ? iter_reply_minimised(it, t, m, now_ms, &ns_rr, &n_ns)
+				 : iter_reply_classify(it, t, m, now_ms, &ns_rr, &n_ns);
 	s = &it->steps[si]; /* validation may have added steps: the array may have moved */
 	if (k != REPLY_RETRY && bogus_retry(it, t, &u)) {
 		s->kind = ITER_STEP_BOGUS;
@@ -728,6 +793,13 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 		s->kind = ITER_STEP_CNAME;
 		s->target = arena_dup(it->a, t->qname, name_len(t->qname));
 		t->state = T_FIND_CUT;
+		qmin_reset(t);
+		break;
+	case REPLY_NO_CUT:
+		s->kind = ITER_STEP_NODATA;
+		s->note = "no zone cut at the minimised name: one label more";
+		t->srv[it->cur].done = false;
+		qmin_grow(it, t, t->qmin_labels);
 		break;
 	case REPLY_REFERRAL:
 		s->kind = ITER_STEP_REFERRAL;
@@ -739,6 +811,13 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 		load_referral(it, t, m, ns_rr, now_ms);
 		break;
 	case REPLY_NXDOMAIN:
+		if (it->cur_min && it->env->qmin == ITER_QMIN_RELAXED) {
+			s->kind = ITER_STEP_NXDOMAIN;
+			s->note = "NXDOMAIN to a minimised query: the full question asked";
+			qmin_fallback(it, t);
+			break;
+		}
+		/* fall through */
 	case REPLY_NODATA:
 		s->kind = k == REPLY_NXDOMAIN ? ITER_STEP_NXDOMAIN : ITER_STEP_NODATA;
 		pop(it, k == REPLY_NXDOMAIN ? DNS_RCODE_NXDOMAIN : DNS_RCODE_NOERROR, now_ms);
@@ -778,7 +857,7 @@ void iter_reply(struct iter *it, const uint8_t *reply, size_t len, uint32_t rtt_
 	if (e == ERR_OK && s)
 		s->rcode = m.rcode;
 	if (e == ERR_OK && it->cur_0x20)
-		iter_reply_restore_case(&m, it->sent_qname, t->qname);
+		iter_reply_restore_case(&m, it->sent_qname, it->asked);
 	/* TC=1 over UDP goes to TCP even when the rest is cut short or the question is left out
 	 * (the transport matched its ID): only the full reply over TCP is judged. */
 	bool tc = !it->cur_tcp && len >= DNS_HEADER_SIZE && (m.flags & DNS_FLAG_TC) &&
@@ -786,7 +865,7 @@ void iter_reply(struct iter *it, const uint8_t *reply, size_t len, uint32_t rtt_
 	/* A reply ends the server's part in this target, whatever it says; after TC=1 the TCP
 	 * query carries on this try (a TCP timeout counts as one of its timeouts). */
 	t->srv[it->cur].done = !tc;
-	if (!tc && (e != ERR_OK || !matches(t, it->qclass, &m))) {
+	if (!tc && (e != ERR_OK || !matches(it, &m))) {
 		if (s)
 			s->note = e != ERR_OK ? err_str(e) : "reply does not match the question";
 	} else if (s && handle(it, &m, s, now_ms, act)) {

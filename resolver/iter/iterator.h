@@ -63,6 +63,21 @@ struct iter_dnssec {
 	uint32_t bogus_ttl_s;              /* how long bogus data is kept (and refused) */
 };
 
+/* QNAME minimisation (RFC 9156): what the servers above the zone of a name learn of it. */
+enum iter_qmin {
+	ITER_QMIN_OFF,     /* every server is asked the full question */
+	ITER_QMIN_RELAXED, /* one label more at each zone, type A; a server that answers such a
+			      query with NXDOMAIN, REFUSED, SERVFAIL, FORMERR or NOTIMP (a broken
+			      empty non-terminal) is asked the full question (Unbound's default) */
+	ITER_QMIN_STRICT,  /* type NS, and no fallback: an NXDOMAIN ends the question (RFC 8020) */
+};
+
+#define ITER_QMIN_MAX_COUNT 10 /* RFC 9156 §2.3 MAX_MINIMISE_COUNT: minimised names asked for
+			     one target; stops a name of 100 labels costing 100 queries */
+#define ITER_QMIN_ONE_LAB 4   /* RFC 9156 §2.3 MINIMISE_ONE_LAB: the first minimised names
+			     grow by one label each, the later ones by as many as it takes
+			     to reach the full name within ITER_QMIN_MAX_COUNT */
+
 /* What a resolution may use; borrowed for its whole life. */
 struct iter_env {
 	struct cache *cache;
@@ -79,6 +94,7 @@ struct iter_env {
 	bool use_0x20;            /* random case in UDP query names, unless a server is known
 				     not to repeat it (infra_keeps_case) */
 	const struct iter_dnssec *dnssec; /* NULL: no validation, nothing is asked DO=1 */
+	enum iter_qmin qmin;      /* QNAME minimisation; OFF when zeroed */
 };
 
 enum iter_step_kind {
