@@ -32,7 +32,8 @@ enum kind {
 	K_LOG,      /* a log level name */
 	K_LISTEN,   /* a list of addresses: server.listen */
 	K_PREFIXES, /* a list of address prefixes: struct config_prefix_list */
-	K_NAMES,    /* a list of domain names: dnssec.negative-trust-anchors */
+	K_NAMES,    /* a list of domain names into a uint8_t [N][NAME_MAX_WIRE] field; the key's
+		       max is the offset of the size_t that gets the count */
 };
 
 struct key {
@@ -80,13 +81,16 @@ static const struct key keys[] = {
 	{ "limits", "budget-ms", K_NUM, AT(limits.budget_ms), 100, 600000 },
 	{ "dnssec", "validate", K_BOOL, AT(dnssec.validate), 0, 0 },
 	{ "dnssec", "trust-anchor-file", K_PATH, AT(dnssec.trust_anchor_file), 0, 0 },
-	{ "dnssec", "negative-trust-anchors", K_NAMES, AT(dnssec.negative), 0, 0 },
+	{ "dnssec", "negative-trust-anchors", K_NAMES, AT(dnssec.negative), 0,
+	  offsetof(struct config, dnssec.n_negative) },
 	{ "dnssec", "bogus-ttl", K_TTL, AT(dnssec.bogus_ttl_s), 0, 86400 },
 	{ "dnssec", "max-keys-per-tag", K_NUM, AT(dnssec.limits.keys_per_tag), 1, 64 },
 	{ "dnssec", "max-rrsigs-per-rrset", K_NUM, AT(dnssec.limits.rrsigs_per_rrset), 1, 64 },
 	{ "dnssec", "max-signature-checks", K_NUM, AT(dnssec.limits.sig_checks), 1, 10000 },
 	{ "dnssec", "max-nsec3-hashes", K_NUM, AT(dnssec.limits.nsec3_hashes), 1, 100000 },
 	{ "dnssec", "max-nsec3-iterations", K_NUM, AT(dnssec.limits.nsec3_iterations), 0, 2500 },
+	{ "local-zones", "off", K_NAMES, AT(local_zones_off), 0,
+	  offsetof(struct config, n_local_zones_off) },
 	{ "log", "level", K_LOG, AT(log_level), 0, 0 },
 	{ "toy-internet", "map", K_PATH, AT(toy.map), 0, 0 },
 	{ "toy-internet", "port", K_NUM, AT(toy.port), 1, 65535 },
@@ -96,6 +100,7 @@ static const struct key keys[] = {
 
 static const char *const sections[] = {
 	"server", "access", "cache", "resolver", "limits", "dnssec", "log", "toy-internet",
+	"local-zones",
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -360,11 +365,11 @@ static bool set_prefixes(struct load *l, const struct key *k, const yaml_node_t 
 	return true;
 }
 
-static bool set_names(struct load *l, const yaml_node_t *v)
+static bool set_names(struct load *l, const struct key *k, const yaml_node_t *v)
 {
-	struct config *c = l->c;
+	uint8_t(*names)[NAME_MAX_WIRE] = (void *)((char *)l->c + k->off);
 	size_t n;
-	if (!sequence(l, v, "domain names", VAL_ANCHOR_MAX, &n))
+	if (!sequence(l, v, "domain names", k->size / NAME_MAX_WIRE, &n))
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		const yaml_node_t *item = config_yaml_node(&l->y, v->data.sequence.items.start[i]);
@@ -372,12 +377,12 @@ static bool set_names(struct load *l, const yaml_node_t *v)
 		size_t len;
 		if (!config_yaml_scalar(&l->y, item, l->key, "a domain name", &s))
 			return false;
-		enum err e = name_from_text(s, strlen(s), NULL, c->dnssec.negative[i], &len);
+		enum err e = name_from_text(s, strlen(s), NULL, names[i], &len);
 		if (e != ERR_OK)
 			return config_yaml_fail(&l->y, item, l->key,
 						"not a domain name: \"%.64s\" (%s)", s, err_str(e));
 	}
-	c->dnssec.n_negative = n;
+	memcpy((char *)l->c + k->max, &n, sizeof(n));
 	return true;
 }
 
@@ -392,7 +397,7 @@ static bool set_value(struct load *l, const struct key *k, const yaml_node_t *v)
 	case K_LOG: return set_log(l, v);
 	case K_LISTEN: return set_listen(l, v);
 	case K_PREFIXES: return set_prefixes(l, k, v);
-	case K_NAMES: return set_names(l, v);
+	case K_NAMES: return set_names(l, k, v);
 	}
 	return false;
 }

@@ -39,6 +39,7 @@
 #define CONFIG_MAP_MAX_ZONES 4096 /* zones in the toy-internet map */
 #define CONFIG_MAP_MAX_SERVERS 32 /* servers of one zone in the map */
 #define CONFIG_FILE_MAX (1u << 20) /* bytes of a configuration or map file: memory, time */
+#define CONFIG_MAX_LOCAL_OFF 64   /* local-zones.off names: each is compared at start only */
 #define CONFIG_NEST_MAX 64        /* YAML collections open at once: libyaml is quadratic in it */
 
 /* An address prefix of access.allow or access.refuse. IPv4 prefixes hold their 4 bytes at the
@@ -92,6 +93,9 @@ struct config {
 		uint32_t bogus_ttl_s;               /* bogus data kept and refused this long */
 		struct val_limits limits;           /* KeyTrap and NSEC3 bounds */
 	} dnssec;
+	uint8_t local_zones_off[CONFIG_MAX_LOCAL_OFF][NAME_MAX_WIRE]; /* locally served zones
+							  (local.h) switched off */
+	size_t n_local_zones_off;
 	enum log_level log_level;
 	struct {
 		char map[CONFIG_PATH_MAX]; /* the map file, usable from the current directory;

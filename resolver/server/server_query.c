@@ -512,6 +512,10 @@ size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt
 		return auth_answer(w->s->auth, (const struct sockaddr *)&c->lis->local, &q, pkt,
 				   len, req.max_size, out, cap);
 	atomic_fetch_add_explicit(&w->st.queries, 1, memory_order_relaxed);
+	struct local_answer la;
+	if (local_answer(&snap->local, req.q.name, req.q.type, &la))
+		return answer_build(out, cap, &req, la.rcode, DNS_FLAG_AA, la.an, la.n_an, &la.soa,
+				    1);
 	uint32_t now_s = (uint32_t)(loop_now_ms(w->loop) / 1000);
 	n = from_cache(w, snap, &req, now_s, out, cap);
 	if (n)

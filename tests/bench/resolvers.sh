@@ -7,14 +7,15 @@
 # instances serve it on port 53, one per level, so no instance answers from a deeper zone and
 # the walk really goes root -> TLD -> SLD: the root on 127.54.0.1, the TLDs on 127.54.1.1-4, the
 # SLDs on 127.54.2.1-20 (127.54/16: zones/map.yaml has 127.53/16). Rate limiting is off.
-# resolverd and Unbound get the same settings: one thread, no DNSSEC, no QNAME minimisation
-# (resolverd has none), 64 MiB of cache, root hints to the bench root, loopback upstreams
+# resolverd and Unbound get the same settings: one thread, no DNSSEC, QNAME minimisation on
+# (both defaults: relaxed), 64 MiB of cache, root hints to the bench root, loopback upstreams
 # allowed. The resolver runs on CPU 0; the load clients and NSD run on CPU 1.
 #
 # Each round (ROUNDS, default 3; the order of the programs turns each round) starts every
 # resolver afresh and measures, in this order:
 #   cold     2,000 distinct names (www and mail of each zone) from an empty cache, 100 in
-#            flight: wall time, NOERROR / SERVFAIL / lost
+#            flight: wall time, NOERROR / SERVFAIL / lost, and the queries the three NSD
+#            instances received meanwhile per name (nsd-control stats over a unix socket)
 #   dnsperf  the same names, now cached: QPS, latency, resolver CPU per answer
 #   loadgen  the same with the batched client (tests/tools/loadgen.c), 100 in flight (200
 #            already overflows now and then the resolvers' default 208 KiB socket buffers)
@@ -193,7 +194,7 @@ nsd_conf() {
 		printf '  zonelistfile: "%s/zone.list"\n  logfile: "%s/nsd.log"\n' "$d" "$d"
 		printf '  zonesdir: "%s"\n  server-count: 1\n  verbosity: 0\n' "$TMP/zones"
 		printf '  rrl-ratelimit: 0\n  rrl-whitelist-ratelimit: 0\n  hide-version: yes\n'
-		printf 'remote-control:\n  control-enable: no\n'
+		printf 'remote-control:\n  control-enable: yes\n  control-interface: %s/ctl.sock\n' "$d"
 		for z in $3; do
 			if [ "$z" = . ]; then
 				printf 'zone:\n  name: "."\n  zonefile: "root.zone"\n'
@@ -255,7 +256,7 @@ unbound_conf() { # THREADS
 	  access-control: 127.0.0.0/8 allow
 	  do-not-query-localhost: no
 	  module-config: "iterator"
-	  qname-minimisation: no
+	  qname-minimisation: yes
 	  root-hints: "$TMP/root.hints"
 	  msg-cache-size: 32m
 	  rrset-cache-size: 32m
@@ -304,12 +305,27 @@ loadgen() {
 # pick KEY LINE: the value of KEY in a loadgen line.
 pick() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
 
+# nsd_queries: the queries the three NSD instances have received so far, summed.
+nsd_queries() {
+	local n total=0 level
+	for level in root tld sld; do
+		n=$(timeout -k 2 10 nsd-control -c "$TMP/nsd-$level/nsd.conf" stats_noreset 2>/dev/null |
+			sed -n 's/^num.queries=//p')
+		total=$((total + ${n:-0}))
+	done
+	echo "$total"
+}
+
 m_cold() { # PROG ROUND PID
-	local out
+	local out q0 q1 names
+	q0=$(nsd_queries)
 	out=$(loadgen "$1" "$3" -d "$TMP/cold.txt" -1 -w 100 -T 5000 -t 60)
-	say "  $1 cold: $out"
+	q1=$(nsd_queries)
+	names=$(wc -l <"$TMP/cold.txt")
+	say "  $1 cold: $out upstream_queries=$((q1 - q0))"
 	record "$1" "$2" cold_s="$(pick wall_s "$out")" cold_noerror="$(pick noerror "$out")" \
-		cold_servfail="$(pick servfail "$out")" cold_lost="$(pick lost "$out")"
+		cold_servfail="$(pick servfail "$out")" cold_lost="$(pick lost "$out")" \
+		cold_upstream="$(awk -v q=$((q1 - q0)) -v n="$names" 'BEGIN { printf "%.3f", q / n }')"
 }
 
 m_dnsperf() { # PROG ROUND PID
