@@ -119,6 +119,8 @@ struct iter {
 	enum val_reason sec_reason;
 	const uint8_t *sec_zone;
 	/* the result */
+	uint16_t fail_code;          /* SERVFAIL: its EDE (iter_failure), when fail_text is set */
+	const char *fail_text;
 	bool done;
 	unsigned rcode;
 	struct rr_list answer, authority;

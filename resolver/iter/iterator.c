@@ -103,6 +103,8 @@ static void finish(struct iter *it, unsigned rcode)
 static void fail_limit(struct iter *it, const char *which)
 {
 	add_step(it, ITER_STEP_LIMIT, which);
+	it->fail_code = ITER_EDE_OTHER;
+	it->fail_text = which;
 	it->answer.n = it->authority.n = 0;
 	finish(it, DNS_RCODE_SERVFAIL);
 }
@@ -616,6 +618,36 @@ static bool ask(struct iter *it, struct iter_target *t, int srv, bool tcp, uint6
 	return true;
 }
 
+/* Why t's zone had no server left, for the EDE of the SERVFAIL (the first such failure, the
+ * deepest cause, is kept: a parent target failing after its sub-question says the same). */
+static void no_server_failure(struct iter *it, const struct iter_target *t)
+{
+	if (it->fail_text)
+		return;
+	bool sent = false, replied = false;
+	for (size_t i = it->n_steps; i-- > 0 && !replied;) {
+		const struct iter_step *s = &it->steps[i];
+		if (s->depth != it->sp - 1 || !name_equal(s->zone, t->zone) ||
+		    s->kind == ITER_STEP_NO_SERVER || s->kind == ITER_STEP_VERDICT)
+			continue;
+		if (s->kind == ITER_STEP_FAILED)
+			sent = true;
+		else
+			replied = true; /* a reply or a timeout: the network carried the query */
+	}
+	it->fail_code = sent && !replied ? ITER_EDE_NETWORK_ERROR : ITER_EDE_NO_REACHABLE;
+	char *text = arena_alloc(it->a, NAME_MAX_TEXT + 48);
+	if (!text)
+		return;
+	struct buf_out b;
+	buf_out_init(&b, (uint8_t *)text, NAME_MAX_TEXT + 47);
+	buf_puts(&b, t->n_srv ? "no server of " : "no address for a server of ");
+	name_to_text(t->zone, &b);
+	buf_puts(&b, t->n_srv ? " answered" : "");
+	text[b.len] = 0;
+	it->fail_text = text;
+}
+
 /* One step of the top target; true when act holds a query to send. */
 static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *act)
 {
@@ -642,6 +674,7 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 		return false;
 	it->cur = -1;
 	add_step(it, ITER_STEP_NO_SERVER, "no server of the zone left to ask");
+	no_server_failure(it, t);
 	pop(it, DNS_RCODE_SERVFAIL, now_ms);
 	return false;
 }
@@ -919,6 +952,12 @@ void iter_case_mismatch(struct iter *it, uint32_t rtt_ms, uint64_t now_ms,
 	infra_set_no_0x20(it->env->infra, (struct sockaddr *)&t->srv[it->cur].addr);
 	if (!ask(it, t, it->cur, false, now_ms, act))
 		act->kind = ITER_DONE;
+}
+
+const char *iter_failure(const struct iter *it, uint16_t *code)
+{
+	*code = it->fail_code;
+	return it->rcode == DNS_RCODE_SERVFAIL ? it->fail_text : NULL;
 }
 
 enum val_state iter_security(const struct iter *it, enum val_reason *reason,

@@ -195,6 +195,16 @@ unsigned iter_result(const struct iter *it, const struct wire_rr **answer, size_
 enum val_state iter_security(const struct iter *it, enum val_reason *reason,
 			     const uint8_t **zone);
 
+/* Extended DNS Error codes (RFC 8914 §4) the iterator gives for a SERVFAIL. */
+#define ITER_EDE_OTHER 0            /* a limit of struct iter_limits was hit */
+#define ITER_EDE_NO_REACHABLE 22    /* No Reachable Authority: every server of a zone failed */
+#define ITER_EDE_NETWORK_ERROR 23   /* Network Error: they could not even be sent to */
+
+/* After ITER_DONE with SERVFAIL: why, as an EDE INFO-CODE in *code and a static-lifetime or
+ * arena text (the step that failed and the zone, or the limit hit); NULL when the failure was
+ * not the iterator's own (a bogus answer: iter_security says it). */
+const char *iter_failure(const struct iter *it, uint16_t *code);
+
 /* The records that travel with an RRset (struct cache_sec's extra, as iter_result gives them
  * too) are its RRSIGs first, then for a wildcard expansion the NSEC or NSEC3 proof of it and
  * the proof's RRSIGs: the first go in the answer section with the RRset, the proof in the

@@ -23,6 +23,9 @@
 #include "server_priv.h"
 
 #define REPLY_CAP DNS_MSG_MAX
+#define EDE_OTHER 0          /* RFC 8914 §4.1 */
+#define EDE_PROHIBITED 18    /* §4.19: an access refusal */
+#define EDE_NOT_SUPPORTED 21 /* §4.22 */
 
 static struct snapshot *snapshot(const struct worker *w)
 {
@@ -137,8 +140,9 @@ static size_t cache_only(struct worker *w, const struct answer_req *req, uint32_
 {
 	enum cache_res r = cache_read(w, req, true, now_s);
 	const struct cache_rrset *set = (const struct cache_rrset *)w->scratch;
+	static const struct answer_ede not_cached = { EDE_OTHER, "RD=0 and nothing cached" };
 	if (r != CACHE_HIT)
-		return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, NULL);
+		return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, &not_cached);
 	return answer_build(out, cap, req, DNS_RCODE_NOERROR, 0, NULL, 0, set->rr, set->count);
 }
 
@@ -252,6 +256,7 @@ struct outcome {
 	enum val_state sec;
 	enum val_reason reason;
 	const uint8_t *zone;
+	struct answer_ede ede; /* for SERVFAIL: why (RFC 8914); text NULL: none known */
 };
 
 /* The reply of one waiting client into out. */
@@ -259,9 +264,10 @@ static size_t outcome_reply(struct flight *f, struct outcome *o, const struct an
 			    uint8_t *out, size_t cap)
 {
 	if (o->rcode == DNS_RCODE_SERVFAIL)
-		return answer_error(out, cap, req, true, o->rcode, NULL);
+		return answer_error(out, cap, req, true, o->rcode, o->ede.text ? &o->ede : NULL);
 	if (o->sec == VAL_BOGUS && !bogus_passes(req))
 		return bogus_reply(out, cap, req, o->reason, o->zone);
+	static const struct answer_ede oom = { EDE_OTHER, "out of memory" };
 	uint16_t flags = ad_flag(req, o->sec == VAL_SECURE);
 	if (req->dnssec_ok)
 		return answer_build(out, cap, req, o->rcode, flags, o->an, o->n_an, o->ns, o->n_ns);
@@ -269,7 +275,7 @@ static size_t outcome_reply(struct flight *f, struct outcome *o, const struct an
 		o->an_plain = arena_alloc(f->a, (o->n_an + 1) * sizeof(struct wire_rr));
 		o->ns_plain = arena_alloc(f->a, (o->n_ns + 1) * sizeof(struct wire_rr));
 		if (!o->an_plain || !o->ns_plain)
-			return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, NULL);
+			return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, &oom);
 		o->n_an_plain = iter_strip_dnssec(o->an, o->n_an, req->q.type, true, o->an_plain);
 		o->n_ns_plain = iter_strip_dnssec(o->ns, o->n_ns, req->q.type, false, o->ns_plain);
 	}
@@ -316,6 +322,7 @@ static void flight_complete(struct flight *f)
 	struct outcome o = { 0 };
 	o.rcode = iter_result(f->it, &o.an, &o.n_an, &o.ns, &o.n_ns);
 	o.sec = iter_security(f->it, &o.reason, &o.zone);
+	o.ede.text = iter_failure(f->it, &o.ede.code);
 	if (o.rcode == DNS_RCODE_SERVFAIL)
 		log_limit(f);
 	else if (o.sec == VAL_BOGUS)
@@ -389,7 +396,8 @@ static bool jostle(struct worker *w)
 	if (f->uq)
 		upstream_cancel(w->up, f->uq);
 	f->uq = NULL;
-	struct outcome o = { .rcode = DNS_RCODE_SERVFAIL };
+	struct outcome o = { .rcode = DNS_RCODE_SERVFAIL,
+			     .ede = { EDE_OTHER, "given up for newer questions: too many in flight" } };
 	flight_answer(f, &o); /* given up */
 	return true;
 }
@@ -464,7 +472,8 @@ static size_t refuse(struct worker *w, const struct wire_query *q, enum err e,
 	atomic_fetch_add_explicit(&w->st.refused, 1, memory_order_relaxed);
 	if (e != ERR_OK || !q->has_question || DNS_OPCODE(q->flags) != DNS_OPCODE_QUERY)
 		return 0;
-	return answer_error(out, cap, req, true, DNS_RCODE_REFUSED, NULL);
+	static const struct answer_ede prohibited = { EDE_PROHIBITED, "not in access.allow" };
+	return answer_error(out, cap, req, true, DNS_RCODE_REFUSED, &prohibited);
 }
 
 /* The checks before any answer; returns an error reply's length, or 0 to go on. */
@@ -486,9 +495,13 @@ static size_t check(struct worker *w, const struct client *c,
 	else if (q->q.rclass != DNS_CLASS_IN || q->q.type == DNS_TYPE_AXFR ||
 		 q->q.type == DNS_TYPE_IXFR || q->q.type == DNS_TYPE_OPT)
 		rcode = DNS_RCODE_REFUSED;
+	static const struct answer_ede unsupported = { EDE_NOT_SUPPORTED,
+						       "only class IN, and no zone transfers" };
 	if (rcode == DNS_RCODE_REFUSED)
 		atomic_fetch_add_explicit(&w->st.refused, 1, memory_order_relaxed);
-	return rcode ? answer_error(out, cap, req, true, rcode, NULL) : 0;
+	return rcode ? answer_error(out, cap, req, true, rcode,
+				    rcode == DNS_RCODE_REFUSED ? &unsupported : NULL)
+		     : 0;
 }
 
 size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt, size_t len,
@@ -524,6 +537,7 @@ size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt
 		return cache_only(w, &req, now_s, out, cap);
 	if (resolve(w, snap, c, &req))
 		return 0;
+	static const struct answer_ede busy = { EDE_OTHER, "too many resolutions in flight" };
 	atomic_fetch_add_explicit(&w->st.servfail, 1, memory_order_relaxed);
-	return answer_error(out, cap, &req, true, DNS_RCODE_SERVFAIL, NULL);
+	return answer_error(out, cap, &req, true, DNS_RCODE_SERVFAIL, &busy);
 }

@@ -892,8 +892,39 @@ static void test_nodata_without_soa(void)
 	CHECK(w.n_sent == 1);
 }
 
+/* 31. A SERVFAIL says why, for the client's EDE (RFC 8914): the zone whose servers all failed
+ * (22 No Reachable Authority after replies or timeouts, 23 Network Error when none could be
+ * sent to), or the limit hit (0, its name). */
+static void test_failure_reason(void)
+{
+	struct rule rules[] = {
+		{ EXS, "www.example.com.", .play = TIMEOUT },
+	};
+	uint16_t code = 99;
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	const char *why = iter_failure(w.it, &code);
+	CHECKF(why && strcmp(why, "no server of example.com. answered") == 0, "%s", why);
+	CHECK(code == ITER_EDE_NO_REACHABLE);
+	rules[0].play = FAIL;
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	why = iter_failure(w.it, &code);
+	CHECK(why && code == ITER_EDE_NETWORK_ERROR);
+	START(rules);
+	w.env.limits.upstream = 2;
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	why = iter_failure(w.it, &code);
+	CHECKF(why && strcmp(why, "too many upstream queries") == 0 && code == ITER_EDE_OTHER, "%s",
+	       why);
+	start(NULL, 0);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(iter_failure(w.it, &code) == NULL);
+}
+
 int main(void)
 {
+	RUN(test_failure_reason);
 	RUN(test_qmin_walk);
 	RUN(test_qmin_limit);
 	RUN(test_qmin_fallback);
