@@ -70,6 +70,8 @@ struct iter_target {
 					question */
 	unsigned qmin_steps;         /* minimised names chosen (ITER_QMIN_MAX_COUNT) */
 	bool qmin_off;               /* the full question from now on: the relaxed fallback */
+	bool zone_cached;            /* zone's servers came from the cache, not a referral */
+	bool parent_tried;           /* the parent-side fallback was taken (iterator.c) */
 };
 
 /* What the resolution knows of one zone's keys (iter_val.c), whoever asked. */

@@ -264,16 +264,13 @@ static void use_hints(struct iter *it, struct iter_target *t)
 	}
 }
 
-/* Sets t's zone to the closest cached cut above its name, with its servers. false when the
- * cache knows no cut at all (not even the root): the root must be primed first. */
-static bool find_cut(struct iter *it, struct iter_target *t, uint64_t now_ms)
+/* Sets t's zone to the closest cached cut at or above below, with its servers. false when
+ * the cache knows no cut at all (not even the root): the root must be primed first. */
+static bool find_cut(struct iter *it, struct iter_target *t, const uint8_t *below,
+		     uint64_t now_ms)
 {
 	size_t used;
 	enum cache_res r;
-	/* A DS RRset lives in the parent zone (RFC 4035 §3.1.4.1): at a zone's apex, its DS is
-	 * asked of the servers of the zone above, never of its own. */
-	const uint8_t *below = t->qtype == DNS_TYPE_DS && t->qname[0] ? name_parent(t->qname)
-								       : t->qname;
 	for (;;) {
 		r = cache_get_cut(it->env->cache, below, it->qclass, (uint32_t)(now_ms / 1000),
 				  (struct cache_rrset *)it->scratch, it->scratch_cap, &used);
@@ -302,6 +299,7 @@ static bool find_cut(struct iter *it, struct iter_target *t, uint64_t now_ms)
 	}
 	memcpy(t->zone, set->rr[0].owner, name_len(set->rr[0].owner));
 	new_zone(t);
+	t->zone_cached = true;
 	t->n_ns = t->n_srv = 0;
 	for (uint16_t i = 0; i < set->count; i++) {
 		int ns = add_ns(t, set->rr[i].rdata);
@@ -341,6 +339,7 @@ static void load_referral(struct iter *it, struct iter_target *t, const struct w
 	memcpy(bailiwick, t->zone, name_len(t->zone));
 	memcpy(t->zone, ns_rr->owner, name_len(ns_rr->owner));
 	new_zone(t);
+	t->zone_cached = false;
 	t->n_ns = t->n_srv = 0;
 	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY] && t->n_ns < ITER_MAX_NS; i++) {
 		const struct wire_rr *rr = &m->rr[WIRE_AUTHORITY][i];
@@ -648,6 +647,26 @@ static void no_server_failure(struct iter *it, const struct iter_target *t)
 	it->fail_text = text;
 }
 
+/* Unbound's parent-side fallback: every address the cache gave for the servers of t's zone
+ * failed. Those may be the child's own address records, which replace the parent's glue in
+ * the cache (higher trust) and can differ from it: so the parent is asked for the delegation
+ * again, and its glue tried. Once per target; not after a referral of this resolution, whose
+ * glue was tried already. */
+static bool parent_fallback(struct iter *it, struct iter_target *t, uint64_t now_ms)
+{
+	if (t->parent_tried || !t->zone_cached || t->zone[0] == 0)
+		return false;
+	t->parent_tried = true;
+	uint8_t child[NAME_MAX_WIRE];
+	memcpy(child, t->zone, name_len(t->zone));
+	if (!find_cut(it, t, name_parent(child), now_ms))
+		return false;
+	t->zone_cached = false; /* the parent's servers: no second fallback from there */
+	t->qmin_labels = 0;
+	add_step(it, ITER_STEP_NO_SERVER, "the child's server addresses failed: the parent asked");
+	return true;
+}
+
 /* One step of the top target; true when act holds a query to send. */
 static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *act)
 {
@@ -655,7 +674,12 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 	if (t->state == T_FIND_CUT) {
 		if (from_cache(it, t, now_ms))
 			return false;
-		if (!find_cut(it, t, now_ms)) {
+		/* A DS RRset lives in the parent zone (RFC 4035 §3.1.4.1): at a zone's apex, its
+		 * DS is asked of the servers of the zone above, never of its own. */
+		if (!find_cut(it, t,
+			      t->qtype == DNS_TYPE_DS && t->qname[0] ? name_parent(t->qname)
+								     : t->qname,
+			      now_ms)) {
 			struct iter_target *p = iter_push(it, root_name, DNS_TYPE_NS);
 			if (p)
 				p->priming = true;
@@ -671,6 +695,8 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 	if (srv >= 0)
 		return ask(it, t, srv, it->env->tcp_only, now_ms, act);
 	if (resolve_ns(it, t))
+		return false;
+	if (parent_fallback(it, t, now_ms))
 		return false;
 	it->cur = -1;
 	add_step(it, ITER_STEP_NO_SERVER, "no server of the zone left to ask");

@@ -3,8 +3,9 @@
 # Two scripted servers (tests/tools/fakeauth.py): the root on ROOT, which delegates example.
 # to CHILD, and CHILD, the server of example., whose rules give each question one shape: an
 # answer without AA, a NODATA without AA, an A in answer to an AAAA question, a duplicate
-# record, a NODATA without SOA, a server that denies an empty non-terminal, one that refuses
-# everything. resolverd runs with its defaults (QNAME minimisation on, relaxed). For each the
+# record, a NODATA without SOA, a server that denies an empty non-terminal, a child whose own
+# address for its server (dead) differs from the parent's glue, and at the end (it leaves the
+# server lame) a name whose server refuses it. resolverd runs with its defaults (QNAME minimisation on, relaxed). For each the
 # client's rcode and records are checked with dig (9.18 prints EDE itself), and where it
 # matters what the servers were asked (the fakeauth logs): the root learns only "example.",
 # a NODATA without SOA is not asked again within its 10 s, the full name follows a broken
@@ -17,6 +18,7 @@ ROOT = "127.53.93.1"
 CHILD = "127.53.93.2"
 RESOLVER = "127.53.93.3"
 STRANGER = "127.53.93.4"  # refused by access.refuse
+DEAD = "127.53.93.9"      # nothing listens: the child's own address for its server
 SOA = "example. 300 IN SOA ns.example. host.example. 1 7200 900 1209600 300"
 A = "192.0.2.9"
 
@@ -43,6 +45,8 @@ SCENARIO = {
         rule("ent.example.", "A", {"rcode": "NXDOMAIN", "authority": [SOA]}),
         rule("www.ent.example.", "A", {"answer": ["www.ent.example. 300 IN A " + A]}),
         rule("refused.example.", "*", {"rcode": "REFUSED", "aa": False}),
+        rule("ns.example.", "A", {"answer": ["ns.example. 300 IN A " + DEAD]}),
+        rule("pc.example.", "A", {"answer": ["pc.example. 300 IN A " + A]}),
         {"name": "*", "server": CHILD, "reply": {"authority": [SOA]}},
     ],
 }
@@ -105,6 +109,12 @@ def main():
     check("an empty non-terminal denied: the full name is asked (relaxed fallback)",
           answers(out) == ["www.ent.example. 300 IN A " + A] and
           len(queries(log, "www.ent.example.")) == 1, out)
+    out = dig(port, "ns.example.")
+    check("the child gives its server another address than the parent's glue",
+          answers(out) == ["ns.example. 300 IN A " + DEAD], out)
+    out = dig(port, "pc.example.")
+    check("the child's address fails: the parent's glue is tried (parent-side fallback)",
+          answers(out) == ["pc.example. 300 IN A " + A], out)
     out = dig(port, "refused.example.")
     check("every server refuses: SERVFAIL with EDE 22 naming the zone",
           "status: SERVFAIL" in out and

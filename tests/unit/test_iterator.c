@@ -922,8 +922,32 @@ static void test_failure_reason(void)
 	CHECK(iter_failure(w.it, &code) == NULL);
 }
 
+/* 32. Unbound's parent-side fallback: the child's own address for its name server (cached
+ * above the parent's glue) is dead; when it fails, com is asked for the delegation again and
+ * its glue, which works, is used. */
+static void test_parent_side_glue(void)
+{
+	const char *dead = "203.0.113.9";
+	struct rule rules[] = {
+		{ COM, "*.example.com.", .ns = "example.com. NS ns1.example.com.",
+		  .ar = "ns1.example.com. A " EX1 },
+		{ EX1, "ns1.example.com.", T_A, .flags = AA, .an = "ns1.example.com. A 203.0.113.9" },
+		{ EX1, "ns1.example.com.", T_AAAA, .flags = AA, .ns = SOA_EX },
+		{ dead, NULL, .play = TIMEOUT },
+	};
+	START(rules);
+	CHECK(resolve(&w, "ns1.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(cache_text(&w, "ns1.example.com.", T_A, CACHE_TRUST_GLUE),
+		   "ns1.example.com. A 203.0.113.9");
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECKF(asked(&w, dead) >= 1 && asked(&w, COM) == 1 && strcmp(w.sent[w.n_sent - 1].addr, EX1) == 0,
+	       "%u to the dead address, %u to com", asked(&w, dead), asked(&w, COM));
+}
+
 int main(void)
 {
+	RUN(test_parent_side_glue);
 	RUN(test_failure_reason);
 	RUN(test_qmin_walk);
 	RUN(test_qmin_limit);
