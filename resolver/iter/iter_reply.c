@@ -45,17 +45,26 @@ static bool in_set(const struct wire_rr *set, size_t n, const struct wire_rr *rr
 	return false;
 }
 
+/* The RRset of rr in section s of m, each record once, in the arena; *n is 0 when memory is
+ * short. The whole RRset or nothing: a part of one would be served as if it were all. */
+static struct wire_rr *collect_set(struct iter *it, const struct wire_msg *m,
+				   enum wire_section s, const struct wire_rr *rr, size_t *n)
+{
+	struct wire_rr *set = arena_alloc(it->a, (size_t)m->n[s] * sizeof(*set));
+	*n = 0;
+	for (uint16_t i = 0; set && i < m->n[s]; i++)
+		if (same_set(&m->rr[s][i], rr) && !in_set(set, *n, &m->rr[s][i]))
+			set[(*n)++] = m->rr[s][i];
+	return set;
+}
+
 bool iter_cache_rrset(struct iter *it, struct iter_target *t, const struct wire_msg *m,
 		      enum wire_section s, const struct wire_rr *rr, enum cache_trust trust,
 		      bool answer, uint64_t now_ms, enum cache_security *sec)
 {
-	/* The whole RRset or nothing: a part of one would be served as if it were all. */
-	struct wire_rr *set = arena_alloc(it->a, (size_t)m->n[s] * sizeof(*set));
-	size_t n = 0;
+	size_t n;
+	struct wire_rr *set = collect_set(it, m, s, rr, &n);
 	*sec = CACHE_SEC_UNCHECKED;
-	for (uint16_t i = 0; set && i < m->n[s]; i++)
-		if (same_set(&m->rr[s][i], rr) && !in_set(set, n, &m->rr[s][i]))
-			set[n++] = m->rr[s][i];
 	if (!n)
 		return true;
 	struct iter_val_out v;
@@ -221,14 +230,15 @@ static enum iter_reply_kind follow_answer(struct iter *it, struct iter_target *t
 	return *followed ? REPLY_CNAME : REPLY_LAME;
 }
 
-/* The SOA in the authority section that can prove a denial for t: in bailiwick, and an
- * ancestor of (or equal to) the name denied. */
-static const struct wire_rr *denial_soa(const struct iter_target *t, const struct wire_msg *m)
+/* The SOA in the authority section that can prove a denial of name for t: in bailiwick, and
+ * an ancestor of (or equal to) the name denied. */
+static const struct wire_rr *denial_soa(const struct iter_target *t, const uint8_t *name,
+					const struct wire_msg *m)
 {
 	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY]; i++) {
 		const struct wire_rr *rr = &m->rr[WIRE_AUTHORITY][i];
 		if (rr->type == DNS_TYPE_SOA && in_zone(rr->owner, t->zone) &&
-		    in_zone(t->qname, rr->owner))
+		    in_zone(name, rr->owner))
 			return rr;
 	}
 	return NULL;
@@ -237,7 +247,7 @@ static const struct wire_rr *denial_soa(const struct iter_target *t, const struc
 static enum iter_reply_kind denial(struct iter *it, struct iter_target *t,
 				   const struct wire_msg *m, bool nxdomain, uint64_t now_ms)
 {
-	const struct wire_rr *soa = denial_soa(t, m);
+	const struct wire_rr *soa = denial_soa(t, t->qname, m);
 	if (soa) {
 		struct iter_val_out v;
 		if (!iter_val_denial(it, t, m, soa, nxdomain, &v))
@@ -330,7 +340,8 @@ static enum iter_reply_kind referral(struct iter *it, struct iter_target *t,
 	if (!ns)
 		return REPLY_NODATA;
 	if (name_equal(ns->owner, t->zone))
-		return (m->flags & DNS_FLAG_AA) || denial_soa(t, m) ? REPLY_NODATA : REPLY_LAME;
+		return (m->flags & DNS_FLAG_AA) || denial_soa(t, t->qname, m) ? REPLY_NODATA
+									     : REPLY_LAME;
 	if (!in_zone(ns->owner, t->zone) || !in_zone(t->qname, ns->owner))
 		return REPLY_LAME; /* a referral upwards or sideways */
 	enum cache_security sec;
@@ -366,6 +377,34 @@ enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 	return k == REPLY_NODATA ? denial(it, t, m, false, now_ms) : k;
 }
 
+/* Caches what a reply to a minimised query says of the name asked, so that the next
+ * resolution below it skips the query (RFC 9156 §3 step 5): its RRset or its NODATA, unchecked
+ * (a validating resolution asks the name again before it answers a client with it). */
+static void cache_no_cut(struct iter *it, const struct iter_target *t, const struct wire_msg *m,
+			 uint64_t now_ms)
+{
+	uint32_t now_s = (uint32_t)(now_ms / 1000);
+	bool aa = m->flags & DNS_FLAG_AA;
+	struct cache_key k = { it->asked, it->asked_type, it->qclass };
+	const struct wire_rr *rr = find(m, WIRE_ANSWER, it->asked, it->asked_type, it->qclass);
+	if (rr) {
+		size_t n;
+		struct wire_rr *set = collect_set(it, m, WIRE_ANSWER, rr, &n);
+		if (n)
+			cache_put(it->env->cache, set, n, NULL,
+				  aa ? CACHE_TRUST_ANSWER_AUTH : CACHE_TRUST_ANSWER, now_s);
+		return;
+	}
+	if (m->n[WIRE_ANSWER])
+		return; /* an alias, or another type: nothing to say of this one */
+	const struct wire_rr *soa = denial_soa(t, it->asked, m);
+	if (soa)
+		cache_put_negative(it->env->cache, &k, false, soa, NULL, CACHE_TRUST_AUTHORITY_AUTH,
+				   now_s);
+	else
+		cache_put_nodata(it->env->cache, &k, NULL, CACHE_TRUST_AUTHORITY_AUTH, now_s);
+}
+
 enum iter_reply_kind iter_reply_minimised(struct iter *it, struct iter_target *t,
 					  const struct wire_msg *m, uint64_t now_ms,
 					  const struct wire_rr **ns_set, size_t *n_ns)
@@ -385,5 +424,7 @@ enum iter_reply_kind iter_reply_minimised(struct iter *it, struct iter_target *t
 		return k;
 	}
 	enum iter_reply_kind k = referral(it, t, m, now_ms, ns_set, n_ns);
+	if (k == REPLY_NODATA)
+		cache_no_cut(it, t, m, now_ms);
 	return k == REPLY_NODATA ? REPLY_NO_CUT : k;
 }

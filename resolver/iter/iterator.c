@@ -476,18 +476,29 @@ static void qmin_grow(const struct iter *it, struct iter_target *t, unsigned bas
 
 /* The question to send to t's zone: t's own, or its name cut to t->qmin_labels labels with
  * type A (NS in strict mode), chosen anew when t's zone has moved past the last one. */
-static void qmin_question(struct iter *it, struct iter_target *t)
+static void qmin_question(struct iter *it, struct iter_target *t, uint64_t now_ms)
 {
 	unsigned zl = name_labels(t->zone), full = name_labels(t->qname);
+	uint16_t type = it->env->qmin == ITER_QMIN_STRICT ? DNS_TYPE_NS : DNS_TYPE_A;
+	struct cache_rrset *set;
 	if (t->qmin_labels <= zl)
 		qmin_grow(it, t, zl);
-	const uint8_t *name = t->qname;
-	for (unsigned k = t->qmin_labels; k < full; k++)
-		name = name_parent(name);
-	it->cur_min = t->qmin_labels < full;
-	memcpy(it->asked, name, name_len(name));
-	it->asked_type = !it->cur_min ? t->qtype
-		       : it->env->qmin == ITER_QMIN_STRICT ? DNS_TYPE_NS : DNS_TYPE_A;
+	for (;;) {
+		const uint8_t *name = t->qname;
+		for (unsigned k = t->qmin_labels; k < full; k++)
+			name = name_parent(name);
+		it->cur_min = t->qmin_labels < full;
+		memcpy(it->asked, name, name_len(name));
+		it->asked_type = it->cur_min ? type : t->qtype;
+		/* RFC 9156 §3 step 5: a name the cache holds data or NODATA for, below the closest
+		 * cut, is no cut: the next label without a query. */
+		enum cache_res r = it->cur_min ? iter_lookup(it, name, type, CACHE_TRUST_ANSWER,
+							     now_ms, &set)
+					       : CACHE_MISS;
+		if (r != CACHE_HIT && r != CACHE_NODATA)
+			return;
+		qmin_grow(it, t, t->qmin_labels);
+	}
 }
 
 /* Answers the top target from the cache when it can: the RRset or a denial (done), or a
@@ -573,7 +584,7 @@ static void send_query(struct iter *it, struct iter_target *t, int srv, bool tcp
 {
 	struct wire_builder b;
 	const struct sockaddr *sa = (const struct sockaddr *)&t->srv[srv].addr;
-	qmin_question(it, t);
+	qmin_question(it, t, now_ms);
 	size_t qlen = name_len(it->asked);
 	it->cur = srv;
 	it->cur_tcp = tcp;

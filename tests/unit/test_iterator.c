@@ -762,6 +762,11 @@ static void test_qmin_walk(void)
 				  " bar.baz.example. A | " BAZ " foo.bar.baz.example. A");
 	CHECK_TEXT(answer_text(&w), FOO_A);
 	CHECK_TEXT(trace_text(&w), "answer/1 referral:example. referral:baz.example. nodata answer");
+	/* The empty non-terminal is cached as such: the next name below it skips it (RFC 9156
+	 * §3 step 5). */
+	CHECK_TEXT(cache_text(&w, "bar.baz.example.", T_A, CACHE_TRUST_ANSWER), "nodata");
+	resolve(&w, "www.bar.baz.example.", T_A);
+	CHECK_TEXT(sent_text(&w), BAZ " www.bar.baz.example. A");
 
 	start(baz_world, LEN(baz_world));
 	w.env.qmin = ITER_QMIN_STRICT;
