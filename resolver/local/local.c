@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <string.h>
+#include <strings.h>
 
 #include "dns.h"
 #include "local.h"
@@ -97,9 +98,31 @@ static void soa_rr(struct local_answer *out, const uint8_t *zone)
 				     .rdlen = (uint16_t)(sizeof(mname_rname) + sizeof(times)) };
 }
 
+/* Whether qname's top-level label is one of the local zones' (localhost, invalid, test, onion,
+ * arpa): on every query's path, this spares the others the walk over the table. */
+static bool local_tld(const uint8_t *qname)
+{
+	static const uint8_t *const tlds[] = { (const uint8_t *)"\x09localhost",
+					       (const uint8_t *)"\x07invalid",
+					       (const uint8_t *)"\x04test", (const uint8_t *)"\x05onion",
+					       (const uint8_t *)"\x04" "arpa" };
+	const uint8_t *last = qname;
+	if (!qname[0])
+		return false;
+	while (last[1 + last[0]])
+		last = name_parent(last);
+	for (size_t i = 0; i < sizeof(tlds) / sizeof(tlds[0]); i++)
+		if (last[0] == tlds[i][0] && strncasecmp((const char *)last + 1,
+							 (const char *)tlds[i] + 1, last[0]) == 0)
+			return true;
+	return false;
+}
+
 bool local_answer(const struct local_zones *z, const uint8_t *qname, uint16_t qtype,
 		  struct local_answer *out)
 {
+	if (!local_tld(qname))
+		return false;
 	size_t i = 0;
 	while (i < z->n && (z->off[i] || !name_is_subdomain(qname, z->name[i])))
 		i++;
