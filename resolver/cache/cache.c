@@ -615,6 +615,7 @@ void cache_limits_default(struct cache_limits *l)
 	l->max_ttl_s = CACHE_MAX_TTL_DEFAULT;
 	l->min_ttl_s = 0;
 	l->max_neg_ttl_s = CACHE_MAX_NEG_TTL_DEFAULT;
+	l->nodata_no_soa_ttl_s = CACHE_NODATA_NO_SOA_TTL_DEFAULT;
 	l->size_bytes = CACHE_SIZE_DEFAULT;
 }
 
@@ -792,6 +793,33 @@ enum cache_put_res cache_put_negative(struct cache *c, const struct cache_key *k
 	e->trust = (uint8_t)trust;
 	e->kind = nxdomain ? KIND_NXDOMAIN : KIND_NODATA;
 	put_record(entry_data(e), soa);
+	put_sec(e, sec);
+	return insert(c, e, now_s);
+}
+
+enum cache_put_res cache_put_nodata(struct cache *c, const struct cache_key *k,
+                                    const struct cache_sec *sec, enum cache_trust trust,
+                                    uint32_t now_s)
+{
+	size_t extra_len;
+	if (!trust_valid(trust) || !extra_check(sec, &extra_len) || k->type == TYPE_NXDOMAIN ||
+	    k->type == DNS_TYPE_OPT)
+		return CACHE_PUT_SKIPPED;
+	uint32_t ttl = ttl_limit(c->lim.nodata_no_soa_ttl_s, c->lim.min_ttl_s,
+	                         min_u32(c->lim.max_neg_ttl_s, c->lim.max_ttl_s));
+	ttl = sec_ttl(ttl, sec);
+	if (c->lim.nodata_no_soa_ttl_s == 0 || ttl == 0)
+		return CACHE_PUT_SKIPPED;
+	struct entry *e = entry_new(k->name, NULL, 0, extra_len);
+	if (!e)
+		return CACHE_PUT_SKIPPED;
+	e->hash = ikey_make(c, k->name, k->type, k->rclass).hash;
+	e->expiry_s = now_s + ttl;
+	e->type = k->type;
+	e->rclass = k->rclass;
+	e->count = 0;
+	e->trust = (uint8_t)trust;
+	e->kind = KIND_NODATA;
 	put_sec(e, sec);
 	return insert(c, e, now_s);
 }

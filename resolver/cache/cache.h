@@ -38,6 +38,7 @@
 
 #define CACHE_MAX_TTL_DEFAULT 86400u    /* max-ttl: one day */
 #define CACHE_MAX_NEG_TTL_DEFAULT 3600u /* max-negative-ttl: one hour */
+#define CACHE_NODATA_NO_SOA_TTL_DEFAULT 10u /* nodata-no-soa-ttl: ten seconds */
 #define CACHE_SIZE_DEFAULT (64u << 20)  /* cache-size: 64 MiB */
 #define CACHE_SIZE_MIN (16u << 10)      /* the smallest cache-size cache_new accepts */
 
@@ -49,6 +50,9 @@ struct cache_limits {
 	                           cannot turn each query into an upstream one */
 	uint32_t max_neg_ttl_s; /* max-negative-ttl: caps NXDOMAIN/NODATA lifetime, so a name
 	                           that comes into existence is seen soon */
+	uint32_t nodata_no_soa_ttl_s; /* nodata-no-soa-ttl: the life of a NODATA that came
+	                           without an SOA (no TTL of its own to go by); short, so a
+	                           name that gets data is seen soon; 0: not cached */
 	size_t size_bytes;      /* cache-size: all the memory the cache holds, tables and
 	                           allocator overhead included; stops memory exhaustion */
 };
@@ -119,7 +123,8 @@ enum cache_put_res {
  * their owner and rdata point further into the same buffer (one shared owner name, then the
  * rdata, uncompressed), so they stay valid as long as the buffer and no longer. Every record's
  * ttl is ttl_s. For CACHE_NXDOMAIN and CACHE_NODATA, count is 1 and rr[0] is the SOA: its owner
- * is the zone apex and its TTL the negative TTL left. */
+ * is the zone apex and its TTL the negative TTL left; count is 0 for a NODATA stored without
+ * an SOA (cache_put_nodata). */
 struct cache_rrset {
 	uint32_t ttl_s;    /* seconds left: the stored TTL counted down to now_s */
 	uint16_t count;    /* records in rr */
@@ -143,7 +148,7 @@ struct cache_stats {
 };
 
 /* Fills l with the defaults: max-ttl one day, min-ttl 0, max-negative-ttl one hour,
- * cache-size CACHE_SIZE_DEFAULT. */
+ * nodata-no-soa-ttl ten seconds, cache-size CACHE_SIZE_DEFAULT. */
 void cache_limits_default(struct cache_limits *l);
 
 /* A new empty cache within the limits l (copied). A max_ttl_s or max_neg_ttl_s over
@@ -179,6 +184,14 @@ enum cache_put_res cache_put(struct cache *c, const struct wire_rr *rrs, size_t 
 enum cache_put_res cache_put_negative(struct cache *c, const struct cache_key *k, bool nxdomain,
                                       const struct wire_rr *soa, const struct cache_sec *sec,
                                       enum cache_trust trust, uint32_t now_s);
+
+/* Stores a NODATA denial of k->type at k->name that came without an SOA (a server that sends
+ * none, against RFC 2308 §2.2): with no TTL to go by, it lives nodata_no_soa_ttl_s (floored by
+ * min_ttl_s, capped by max_neg_ttl_s; 0: SKIPPED). cache_get gives it as CACHE_NODATA with
+ * count 0 (no SOA record). Otherwise as cache_put_negative. */
+enum cache_put_res cache_put_nodata(struct cache *c, const struct cache_key *k,
+                                    const struct cache_sec *sec, enum cache_trust trust,
+                                    uint32_t now_s);
 
 /* Looks k up at now_s and copies what is live, with trust at least min_trust, into out (cap
  * bytes, aligned as struct cache_rrset: from malloc, or declared with

@@ -36,7 +36,8 @@ enum kind {
 	K_ADDR,     /* one IPv4 or IPv6 address: metrics.listen */
 	K_LISTEN,   /* a list of addresses: server.listen */
 	K_PREFIXES, /* a list of address prefixes: struct config_prefix_list */
-	K_NAMES,    /* a list of domain names: dnssec.negative-trust-anchors */
+	K_NAMES,    /* a list of domain names into a uint8_t [N][NAME_MAX_WIRE] field; the key's
+		       max is the offset of the size_t that gets the count */
 	K_WORD,     /* a non-empty string without spaces, shorter than the field */
 };
 
@@ -68,6 +69,7 @@ static const struct key keys[] = {
 	{ "cache", "max-ttl", K_TTL, AT(cache.max_ttl_s), 0, TTL_MAX },
 	{ "cache", "min-ttl", K_TTL, AT(cache.min_ttl_s), 0, TTL_MAX },
 	{ "cache", "max-negative-ttl", K_TTL, AT(cache.max_neg_ttl_s), 0, TTL_MAX },
+	{ "cache", "nodata-no-soa-ttl", K_TTL, AT(cache.nodata_no_soa_ttl_s), 0, 3600 },
 	{ "resolver", "root-hints", K_PATH, AT(resolver.root_hints), 0, 0 },
 	{ "resolver", "upstream-port", K_NUM, AT(resolver.upstream_port), 1, 65535 },
 	{ "resolver", "query-special-addresses", K_BOOL, AT(resolver.query_special_addresses), 0,
@@ -75,6 +77,9 @@ static const struct key keys[] = {
 	{ "resolver", "first-timeout-ms", K_NUM, AT(resolver.first_timeout_ms), 50, 10000 },
 	{ "resolver", "edns-size", K_NUM, AT(resolver.edns_size), 512, 4096 },
 	{ "resolver", "use-0x20", K_BOOL, AT(resolver.use_0x20), 0, 0 },
+	{ "resolver", "qname-minimisation", K_BOOL, AT(resolver.qname_minimisation), 0, 0 },
+	{ "resolver", "qname-minimisation-strict", K_BOOL, AT(resolver.qname_minimisation_strict),
+	  0, 0 },
 	{ "limits", "referrals", K_NUM, AT(limits.referrals), 1, 100 },
 	{ "limits", "cname-chain", K_NUM, AT(limits.cname_chain), 1, 100 },
 	{ "limits", "upstream-queries", K_NUM, AT(limits.upstream), 1, 1000 },
@@ -82,13 +87,16 @@ static const struct key keys[] = {
 	{ "limits", "budget-ms", K_NUM, AT(limits.budget_ms), 100, 600000 },
 	{ "dnssec", "validate", K_BOOL, AT(dnssec.validate), 0, 0 },
 	{ "dnssec", "trust-anchor-file", K_PATH, AT(dnssec.trust_anchor_file), 0, 0 },
-	{ "dnssec", "negative-trust-anchors", K_NAMES, AT(dnssec.negative), 0, 0 },
+	{ "dnssec", "negative-trust-anchors", K_NAMES, AT(dnssec.negative), 0,
+	  offsetof(struct config, dnssec.n_negative) },
 	{ "dnssec", "bogus-ttl", K_TTL, AT(dnssec.bogus_ttl_s), 0, 86400 },
 	{ "dnssec", "max-keys-per-tag", K_NUM, AT(dnssec.limits.keys_per_tag), 1, 64 },
 	{ "dnssec", "max-rrsigs-per-rrset", K_NUM, AT(dnssec.limits.rrsigs_per_rrset), 1, 64 },
 	{ "dnssec", "max-signature-checks", K_NUM, AT(dnssec.limits.sig_checks), 1, 10000 },
 	{ "dnssec", "max-nsec3-hashes", K_NUM, AT(dnssec.limits.nsec3_hashes), 1, 100000 },
 	{ "dnssec", "max-nsec3-iterations", K_NUM, AT(dnssec.limits.nsec3_iterations), 0, 2500 },
+	{ "local-zones", "off", K_NAMES, AT(local_zones_off), 0,
+	  offsetof(struct config, n_local_zones_off) },
 	{ "log", "level", K_LOG, AT(log_level), 0, 0 },
 	{ "log", "format", K_FORMAT, AT(log_format), 0, 0 },
 	{ "log", "queries", K_BOOL, AT(log_queries), 0, 0 },
@@ -104,7 +112,7 @@ static const struct key keys[] = {
 
 static const char *const sections[] = {
 	"server", "access", "cache", "resolver", "limits", "dnssec", "log", "control", "metrics",
-	"toy-internet",
+	"toy-internet", "local-zones",
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -424,11 +432,11 @@ static bool set_prefixes(struct load *l, const struct key *k, const yaml_node_t 
 	return true;
 }
 
-static bool set_names(struct load *l, const yaml_node_t *v)
+static bool set_names(struct load *l, const struct key *k, const yaml_node_t *v)
 {
-	struct config *c = l->c;
+	uint8_t(*names)[NAME_MAX_WIRE] = (void *)((char *)l->c + k->off);
 	size_t n;
-	if (!sequence(l, v, "domain names", VAL_ANCHOR_MAX, &n))
+	if (!sequence(l, v, "domain names", k->size / NAME_MAX_WIRE, &n))
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		const yaml_node_t *item = config_yaml_node(&l->y, v->data.sequence.items.start[i]);
@@ -436,12 +444,12 @@ static bool set_names(struct load *l, const yaml_node_t *v)
 		size_t len;
 		if (!config_yaml_scalar(&l->y, item, l->key, "a domain name", &s))
 			return false;
-		enum err e = name_from_text(s, strlen(s), NULL, c->dnssec.negative[i], &len);
+		enum err e = name_from_text(s, strlen(s), NULL, names[i], &len);
 		if (e != ERR_OK)
 			return config_yaml_fail(&l->y, item, l->key,
 						"not a domain name: \"%.64s\" (%s)", s, err_str(e));
 	}
-	c->dnssec.n_negative = n;
+	memcpy((char *)l->c + k->max, &n, sizeof(n));
 	return true;
 }
 
@@ -459,7 +467,7 @@ static bool set_value(struct load *l, const struct key *k, const yaml_node_t *v)
 	case K_ADDR: return set_addr(l, k, v);
 	case K_LISTEN: return set_listen(l, v);
 	case K_PREFIXES: return set_prefixes(l, k, v);
-	case K_NAMES: return set_names(l, v);
+	case K_NAMES: return set_names(l, k, v);
 	case K_WORD: return set_word(l, k, v);
 	}
 	return false;
@@ -548,6 +556,7 @@ static void defaults(struct config *c)
 	c->resolver.first_timeout_ms = 400;
 	c->resolver.edns_size = 1232;
 	c->resolver.use_0x20 = true;
+	c->resolver.qname_minimisation = true; /* as Unbound, BIND and Knot Resolver */
 	c->limits = (struct iter_limits){
 		.referrals = ITER_REFERRALS_DEFAULT,
 		.cname_chain = ITER_CNAME_CHAIN_DEFAULT,

@@ -40,6 +40,7 @@
 #define CONFIG_MAP_MAX_ZONES 4096 /* zones in the toy-internet map */
 #define CONFIG_MAP_MAX_SERVERS 32 /* servers of one zone in the map */
 #define CONFIG_FILE_MAX (1u << 20) /* bytes of a configuration or map file: memory, time */
+#define CONFIG_MAX_LOCAL_OFF 64   /* local-zones.off names: each is compared at start only */
 #define CONFIG_NEST_MAX 64        /* YAML collections open at once: libyaml is quadratic in it */
 #define CONFIG_USER_MAX 64        /* server.user with its NUL: useradd allows 32 characters */
 
@@ -82,6 +83,8 @@ struct config {
 		uint32_t first_timeout_ms;        /* first upstream timeout, before back-off */
 		uint16_t edns_size;               /* EDNS payload size sent upstream */
 		bool use_0x20;                    /* random case in upstream query names */
+		bool qname_minimisation;          /* RFC 9156: one label more per zone */
+		bool qname_minimisation_strict;   /* type NS and no fallback to the full name */
 	} resolver;
 	struct iter_limits limits;
 	struct {
@@ -93,6 +96,9 @@ struct config {
 		uint32_t bogus_ttl_s;               /* bogus data kept and refused this long */
 		struct val_limits limits;           /* KeyTrap and NSEC3 bounds */
 	} dnssec;
+	uint8_t local_zones_off[CONFIG_MAX_LOCAL_OFF][NAME_MAX_WIRE]; /* locally served zones
+							  (local.h) switched off */
+	size_t n_local_zones_off;
 	enum log_level log_level;
 	enum log_format log_format; /* log.format: text or JSON lines */
 	bool log_queries;           /* log.queries: one line per answered query */

@@ -65,6 +65,14 @@ struct iter_target {
 	uint8_t signer[NAME_MAX_WIRE]; /* a zone below zone whose keys the answer needs (a
 					server of both parent and child answered for the
 					child); empty (0) when none */
+	/* QNAME minimisation (RFC 9156) */
+	unsigned qmin_labels;        /* labels of the name asked of zone's servers; at or
+					below zone's labels: to be chosen; qname's: the full
+					question */
+	unsigned qmin_steps;         /* minimised names chosen (ITER_QMIN_MAX_COUNT) */
+	bool qmin_off;               /* the full question from now on: the relaxed fallback */
+	bool zone_cached;            /* zone's servers came from the cache, not a referral */
+	bool parent_tried;           /* the parent-side fallback was taken (iterator.c) */
 };
 
 /* What the resolution knows of one zone's keys (iter_val.c), whoever asked. */
@@ -101,6 +109,9 @@ struct iter {
 	int cur;                     /* index in the top target's srv[] */
 	bool cur_tcp;
 	bool cur_0x20;               /* the name went out in sent_qname's random case */
+	bool cur_min;                /* the question asked is a minimised one (asked) */
+	uint8_t asked[NAME_MAX_WIRE]; /* the name asked, in the target's case */
+	uint16_t asked_type;
 	uint8_t sent_qname[NAME_MAX_WIRE];
 	/* validation */
 	uint32_t wall_s;             /* real time for signature validity */
@@ -111,6 +122,8 @@ struct iter {
 	enum val_reason sec_reason;
 	const uint8_t *sec_zone;
 	/* the result */
+	uint16_t fail_code;          /* SERVFAIL: its EDE (iter_failure), when fail_text is set */
+	const char *fail_text;
 	bool done;
 	unsigned rcode;
 	struct rr_list answer, authority;
@@ -130,6 +143,8 @@ enum iter_reply_kind {
 	REPLY_LAME,
 	REPLY_LIMIT,    /* the CNAME chain limit was hit */
 	REPLY_RETRY,    /* validation needs keys of a zone below first: ask again after */
+	REPLY_NO_CUT,   /* to a minimised query: the name is no zone cut (data, NODATA, an
+			   alias): one label more */
 };
 
 /* Reads the reply m of the zone t->zone's server for target t: drops what is out of
@@ -139,6 +154,14 @@ enum iter_reply_kind {
 enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 					 const struct wire_msg *m, uint64_t now_ms,
 					 const struct wire_rr **ns_set, size_t *n_ns);
+
+/* Reads the reply m to the minimised query (it->asked, it->asked_type) for target t: a
+ * referral as iter_reply_classify does, LAME, NO_CUT, or NXDOMAIN; in strict mode the
+ * NXDOMAIN is t's answer (RFC 8020: nothing exists below), with the denial of the name asked
+ * cached and given to the client; in relaxed mode nothing of it is kept. */
+enum iter_reply_kind iter_reply_minimised(struct iter *it, struct iter_target *t,
+					  const struct wire_msg *m, uint64_t now_ms,
+					  const struct wire_rr **ns_set, size_t *n_ns);
 
 /* After a 0x20 query sent as sent for the name orig: gives the names of m that repeat sent's
  * random case (the question, and whatever the server compressed against it) orig's case

@@ -35,17 +35,36 @@ static void add_all(struct iter *it, struct rr_list *l, const struct wire_rr *rr
 		iter_list_add(it, l, &rr[i]);
 }
 
+/* Whether set[0..n) holds a record with rr's rdata: an RRset is a set (RFC 2181 §5), so a
+ * record repeated is kept once. Quadratic, but in the count of one section of one reply. */
+static bool in_set(const struct wire_rr *set, size_t n, const struct wire_rr *rr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i].rdlen == rr->rdlen && memcmp(set[i].rdata, rr->rdata, rr->rdlen) == 0)
+			return true;
+	return false;
+}
+
+/* The RRset of rr in section s of m, each record once, in the arena; *n is 0 when memory is
+ * short. The whole RRset or nothing: a part of one would be served as if it were all. */
+static struct wire_rr *collect_set(struct iter *it, const struct wire_msg *m,
+				   enum wire_section s, const struct wire_rr *rr, size_t *n)
+{
+	struct wire_rr *set = arena_alloc(it->a, (size_t)m->n[s] * sizeof(*set));
+	*n = 0;
+	for (uint16_t i = 0; set && i < m->n[s]; i++)
+		if (same_set(&m->rr[s][i], rr) && !in_set(set, *n, &m->rr[s][i]))
+			set[(*n)++] = m->rr[s][i];
+	return set;
+}
+
 bool iter_cache_rrset(struct iter *it, struct iter_target *t, const struct wire_msg *m,
 		      enum wire_section s, const struct wire_rr *rr, enum cache_trust trust,
 		      bool answer, uint64_t now_ms, enum cache_security *sec)
 {
-	/* The whole RRset or nothing: a part of one would be served as if it were all. */
-	struct wire_rr *set = arena_alloc(it->a, (size_t)m->n[s] * sizeof(*set));
-	size_t n = 0;
+	size_t n;
+	struct wire_rr *set = collect_set(it, m, s, rr, &n);
 	*sec = CACHE_SEC_UNCHECKED;
-	for (uint16_t i = 0; set && i < m->n[s]; i++)
-		if (same_set(&m->rr[s][i], rr))
-			set[n++] = m->rr[s][i];
 	if (!n)
 		return true;
 	struct iter_val_out v;
@@ -211,14 +230,15 @@ static enum iter_reply_kind follow_answer(struct iter *it, struct iter_target *t
 	return *followed ? REPLY_CNAME : REPLY_LAME;
 }
 
-/* The SOA in the authority section that can prove a denial for t: in bailiwick, and an
- * ancestor of (or equal to) the name denied. */
-static const struct wire_rr *denial_soa(const struct iter_target *t, const struct wire_msg *m)
+/* The SOA in the authority section that can prove a denial of name for t: in bailiwick, and
+ * an ancestor of (or equal to) the name denied. */
+static const struct wire_rr *denial_soa(const struct iter_target *t, const uint8_t *name,
+					const struct wire_msg *m)
 {
 	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY]; i++) {
 		const struct wire_rr *rr = &m->rr[WIRE_AUTHORITY][i];
 		if (rr->type == DNS_TYPE_SOA && in_zone(rr->owner, t->zone) &&
-		    in_zone(t->qname, rr->owner))
+		    in_zone(name, rr->owner))
 			return rr;
 	}
 	return NULL;
@@ -227,7 +247,7 @@ static const struct wire_rr *denial_soa(const struct iter_target *t, const struc
 static enum iter_reply_kind denial(struct iter *it, struct iter_target *t,
 				   const struct wire_msg *m, bool nxdomain, uint64_t now_ms)
 {
-	const struct wire_rr *soa = denial_soa(t, m);
+	const struct wire_rr *soa = denial_soa(t, t->qname, m);
 	if (soa) {
 		struct iter_val_out v;
 		if (!iter_val_denial(it, t, m, soa, nxdomain, &v))
@@ -240,11 +260,19 @@ static enum iter_reply_kind denial(struct iter *it, struct iter_target *t,
 			add_all(it, &it->authority, v.extra, v.n_extra);
 			iter_val_fold(it, v.sec.security, v.sec.reason, t->zone);
 		}
-	} else if (t == it->stack[0]) {
-		/* No SOA: nothing to cache, and in a signed zone nothing proven. */
+	} else {
+		/* No SOA: in a signed zone nothing is proven. A NODATA outside one is cached for
+		 * a short while (cache.nodata-no-soa-ttl), as Unbound does, so that a server that
+		 * sends no SOA is not asked again for every client; an NXDOMAIN is not. */
 		enum cache_security z = iter_val_zone_security(it, t);
-		iter_val_fold(it, z == CACHE_SEC_SECURE ? CACHE_SEC_BOGUS : z, VAL_R_NSEC_MISSING,
-			      t->zone);
+		struct cache_key k = { t->qname, t->qtype, it->qclass };
+		struct cache_sec cs = { .security = z, .reason = VAL_R_NSEC_MISSING };
+		if (!nxdomain && z != CACHE_SEC_SECURE)
+			cache_put_nodata(it->env->cache, &k, &cs, CACHE_TRUST_AUTHORITY_AUTH,
+					 (uint32_t)(now_ms / 1000));
+		if (t == it->stack[0])
+			iter_val_fold(it, z == CACHE_SEC_SECURE ? CACHE_SEC_BOGUS : z,
+				      VAL_R_NSEC_MISSING, t->zone);
 	}
 	return nxdomain ? REPLY_NXDOMAIN : REPLY_NODATA;
 }
@@ -298,6 +326,33 @@ static const struct wire_rr *authority_ns(const struct wire_msg *m, uint16_t rcl
 	return first;
 }
 
+/* The referral in m's authority section, as Unbound reads one: an NS RRset strictly below
+ * the zone asked and at or above the name is a referral (cached, with its glue and DS:
+ * REFERRAL, *ns_set and *n_ns set); one upwards or sideways, or the zone's own NS set
+ * without AA or SOA (a referral to the zone asked), is LAME; no NS set at all, or the
+ * zone's own with AA or SOA, is the zone's data (NODATA: nothing done). */
+static enum iter_reply_kind referral(struct iter *it, struct iter_target *t,
+				     const struct wire_msg *m, uint64_t now_ms,
+				     const struct wire_rr **ns_set, size_t *n_ns)
+{
+	size_t n;
+	const struct wire_rr *ns = authority_ns(m, it->qclass, &n);
+	if (!ns)
+		return REPLY_NODATA;
+	if (name_equal(ns->owner, t->zone))
+		return (m->flags & DNS_FLAG_AA) || denial_soa(t, t->qname, m) ? REPLY_NODATA
+									     : REPLY_LAME;
+	if (!in_zone(ns->owner, t->zone) || !in_zone(t->qname, ns->owner))
+		return REPLY_LAME; /* a referral upwards or sideways */
+	enum cache_security sec;
+	iter_cache_rrset(it, t, m, WIRE_AUTHORITY, ns, CACHE_TRUST_AUTHORITY, false, now_ms, &sec);
+	cache_ns_addresses(it, t, m, WIRE_AUTHORITY, ns, t->zone, CACHE_TRUST_GLUE, now_ms);
+	iter_val_referral(it, t, m, ns->owner, now_ms);
+	*ns_set = ns;
+	*n_ns = n;
+	return REPLY_REFERRAL;
+}
+
 enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 					 const struct wire_msg *m, uint64_t now_ms,
 					 const struct wire_rr **ns_set, size_t *n_ns)
@@ -314,23 +369,62 @@ enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 				   CACHE_TRUST_ADDITIONAL, now_ms);
 	if (k != REPLY_LAME)
 		return k; /* an answer, an alias to restart at, or a limit */
+	/* A denial is one with or without AA (Unbound reads replies so): the zone's server said
+	 * it; what the answer section held of other names or types is dropped. */
 	if (m->rcode == DNS_RCODE_NXDOMAIN)
-		return aa ? denial(it, t, m, true, now_ms) : REPLY_LAME;
-	size_t n;
-	const struct wire_rr *ns = authority_ns(m, it->qclass, &n);
-	if (ns && !name_equal(ns->owner, t->zone)) {
-		if (!in_zone(ns->owner, t->zone) || !in_zone(t->qname, ns->owner))
-			return REPLY_LAME; /* a referral upwards or sideways */
-		enum cache_security sec;
-		iter_cache_rrset(it, t, m, WIRE_AUTHORITY, ns, CACHE_TRUST_AUTHORITY, false, now_ms,
-				 &sec);
-		cache_ns_addresses(it, t, m, WIRE_AUTHORITY, ns, t->zone, CACHE_TRUST_GLUE, now_ms);
-		iter_val_referral(it, t, m, ns->owner, now_ms);
-		*ns_set = ns;
-		*n_ns = n;
-		return REPLY_REFERRAL;
+		return denial(it, t, m, true, now_ms);
+	k = referral(it, t, m, now_ms, ns_set, n_ns);
+	return k == REPLY_NODATA ? denial(it, t, m, false, now_ms) : k;
+}
+
+/* Caches what a reply to a minimised query says of the name asked, so that the next
+ * resolution below it skips the query (RFC 9156 §3 step 5): its RRset or its NODATA, unchecked
+ * (a validating resolution asks the name again before it answers a client with it). */
+static void cache_no_cut(struct iter *it, const struct iter_target *t, const struct wire_msg *m,
+			 uint64_t now_ms)
+{
+	uint32_t now_s = (uint32_t)(now_ms / 1000);
+	bool aa = m->flags & DNS_FLAG_AA;
+	struct cache_key k = { it->asked, it->asked_type, it->qclass };
+	const struct wire_rr *rr = find(m, WIRE_ANSWER, it->asked, it->asked_type, it->qclass);
+	if (rr) {
+		size_t n;
+		struct wire_rr *set = collect_set(it, m, WIRE_ANSWER, rr, &n);
+		if (n)
+			cache_put(it->env->cache, set, n, NULL,
+				  aa ? CACHE_TRUST_ANSWER_AUTH : CACHE_TRUST_ANSWER, now_s);
+		return;
 	}
-	if (aa && m->n[WIRE_ANSWER] == 0)
-		return denial(it, t, m, false, now_ms);
-	return REPLY_LAME; /* no AA where an answer was due, or an answer we cannot use */
+	if (m->n[WIRE_ANSWER])
+		return; /* an alias, or another type: nothing to say of this one */
+	const struct wire_rr *soa = denial_soa(t, it->asked, m);
+	if (soa)
+		cache_put_negative(it->env->cache, &k, false, soa, NULL, CACHE_TRUST_AUTHORITY_AUTH,
+				   now_s);
+	else
+		cache_put_nodata(it->env->cache, &k, NULL, CACHE_TRUST_AUTHORITY_AUTH, now_s);
+}
+
+enum iter_reply_kind iter_reply_minimised(struct iter *it, struct iter_target *t,
+					  const struct wire_msg *m, uint64_t now_ms,
+					  const struct wire_rr **ns_set, size_t *n_ns)
+{
+	if (m->rcode == DNS_RCODE_NXDOMAIN) {
+		if (it->env->qmin != ITER_QMIN_STRICT)
+			return REPLY_NXDOMAIN;
+		/* The denial is of the name asked: judged, cached and given as that. */
+		uint8_t qname[NAME_MAX_WIRE];
+		uint16_t qtype = t->qtype;
+		memcpy(qname, t->qname, name_len(t->qname));
+		memcpy(t->qname, it->asked, name_len(it->asked));
+		t->qtype = it->asked_type;
+		enum iter_reply_kind k = denial(it, t, m, true, now_ms);
+		memcpy(t->qname, qname, name_len(qname));
+		t->qtype = qtype;
+		return k;
+	}
+	enum iter_reply_kind k = referral(it, t, m, now_ms, ns_set, n_ns);
+	if (k == REPLY_NODATA)
+		cache_no_cut(it, t, m, now_ms);
+	return k == REPLY_NODATA ? REPLY_NO_CUT : k;
 }

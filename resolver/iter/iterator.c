@@ -84,6 +84,8 @@ static void step_server(struct iter *it, struct iter_step *s)
 	if (!s || it->cur < 0)
 		return;
 	const struct iter_srv *v = &t->srv[it->cur];
+	s->qname = arena_dup(it->a, it->asked, name_len(it->asked));
+	s->qtype = it->asked_type;
 	s->server_name = t->ns[v->ns].name;
 	memcpy(&s->addr, &v->addr, sizeof(v->addr));
 	s->tcp = it->cur_tcp;
@@ -107,6 +109,8 @@ static void finish(struct iter *it, unsigned rcode)
 static void fail_limit(struct iter *it, const char *which)
 {
 	add_step(it, ITER_STEP_LIMIT, which);
+	it->fail_code = ITER_EDE_OTHER;
+	it->fail_text = which;
 	it->answer.n = it->authority.n = 0;
 	finish(it, DNS_RCODE_SERVFAIL);
 }
@@ -266,16 +270,13 @@ static void use_hints(struct iter *it, struct iter_target *t)
 	}
 }
 
-/* Sets t's zone to the closest cached cut above its name, with its servers. false when the
- * cache knows no cut at all (not even the root): the root must be primed first. */
-static bool find_cut(struct iter *it, struct iter_target *t, uint64_t now_ms)
+/* Sets t's zone to the closest cached cut at or above below, with its servers. false when
+ * the cache knows no cut at all (not even the root): the root must be primed first. */
+static bool find_cut(struct iter *it, struct iter_target *t, const uint8_t *below,
+		     uint64_t now_ms)
 {
 	size_t used;
 	enum cache_res r;
-	/* A DS RRset lives in the parent zone (RFC 4035 §3.1.4.1): at a zone's apex, its DS is
-	 * asked of the servers of the zone above, never of its own. */
-	const uint8_t *below = t->qtype == DNS_TYPE_DS && t->qname[0] ? name_parent(t->qname)
-								       : t->qname;
 	for (;;) {
 		r = cache_get_cut(it->env->cache, below, it->qclass, (uint32_t)(now_ms / 1000),
 				  (struct cache_rrset *)it->scratch, it->scratch_cap, &used);
@@ -304,6 +305,7 @@ static bool find_cut(struct iter *it, struct iter_target *t, uint64_t now_ms)
 	}
 	memcpy(t->zone, set->rr[0].owner, name_len(set->rr[0].owner));
 	new_zone(t);
+	t->zone_cached = true;
 	t->n_ns = t->n_srv = 0;
 	for (uint16_t i = 0; i < set->count; i++) {
 		int ns = add_ns(t, set->rr[i].rdata);
@@ -343,6 +345,7 @@ static void load_referral(struct iter *it, struct iter_target *t, const struct w
 	memcpy(bailiwick, t->zone, name_len(t->zone));
 	memcpy(t->zone, ns_rr->owner, name_len(ns_rr->owner));
 	new_zone(t);
+	t->zone_cached = false;
 	t->n_ns = t->n_srv = 0;
 	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY] && t->n_ns < ITER_MAX_NS; i++) {
 		const struct wire_rr *rr = &m->rr[WIRE_AUTHORITY][i];
@@ -450,6 +453,60 @@ static bool usable(struct iter *it, const struct iter_target *t, const struct ca
 	return !val_anchor_find(d->anchors, t->qname) || val_anchor_negative(d->anchors, t->qname);
 }
 
+/* t's name changed (an alias): minimisation starts again from its zone. */
+static void qmin_reset(struct iter_target *t)
+{
+	t->qmin_labels = 0;
+	t->qmin_steps = 0;
+	t->qmin_off = false;
+}
+
+/* Chooses the next name to ask of t's zone, from base labels on (RFC 9156 §2.3): one label
+ * more for the first ITER_QMIN_ONE_LAB names, then as many as reach the full name within
+ * ITER_QMIN_MAX_COUNT; the full question when minimisation is off or given up. */
+static void qmin_grow(const struct iter *it, struct iter_target *t, unsigned base)
+{
+	unsigned full = name_labels(t->qname);
+	if (it->env->qmin == ITER_QMIN_OFF || t->qmin_off || base + 1 >= full ||
+	    t->qmin_steps >= ITER_QMIN_MAX_COUNT) {
+		t->qmin_labels = full;
+		return;
+	}
+	unsigned add = 1;
+	if (++t->qmin_steps > ITER_QMIN_ONE_LAB) {
+		unsigned left = ITER_QMIN_MAX_COUNT - t->qmin_steps + 1;
+		add = (full - base + left - 1) / left;
+	}
+	t->qmin_labels = base + add < full ? base + add : full;
+}
+
+/* The question to send to t's zone: t's own, or its name cut to t->qmin_labels labels with
+ * type A (NS in strict mode), chosen anew when t's zone has moved past the last one. */
+static void qmin_question(struct iter *it, struct iter_target *t, uint64_t now_ms)
+{
+	unsigned zl = name_labels(t->zone), full = name_labels(t->qname);
+	uint16_t type = it->env->qmin == ITER_QMIN_STRICT ? DNS_TYPE_NS : DNS_TYPE_A;
+	struct cache_rrset *set;
+	if (t->qmin_labels <= zl)
+		qmin_grow(it, t, zl);
+	for (;;) {
+		const uint8_t *name = t->qname;
+		for (unsigned k = t->qmin_labels; k < full; k++)
+			name = name_parent(name);
+		it->cur_min = t->qmin_labels < full;
+		memcpy(it->asked, name, name_len(name));
+		it->asked_type = it->cur_min ? type : t->qtype;
+		/* RFC 9156 §3 step 5: a name the cache holds data or NODATA for, below the closest
+		 * cut, is no cut: the next label without a query. */
+		enum cache_res r = it->cur_min ? iter_lookup(it, name, type, CACHE_TRUST_ANSWER,
+							     now_ms, &set)
+					       : CACHE_MISS;
+		if (r != CACHE_HIT && r != CACHE_NODATA)
+			return;
+		qmin_grow(it, t, t->qmin_labels);
+	}
+}
+
 /* Answers the top target from the cache when it can: the RRset or a denial (done), or a
  * CNAME to restart at. Returns true when the target was moved along. */
 static bool from_cache(struct iter *it, struct iter_target *t, uint64_t now_ms)
@@ -498,6 +555,7 @@ static bool from_cache(struct iter *it, struct iter_target *t, uint64_t now_ms)
 		iter_val_fold(it, set->security, set->reason, NULL);
 	}
 	memcpy(t->qname, rr.rdata, rr.rdlen);
+	qmin_reset(t);
 	return true;
 }
 
@@ -532,17 +590,18 @@ static void send_query(struct iter *it, struct iter_target *t, int srv, bool tcp
 {
 	struct wire_builder b;
 	const struct sockaddr *sa = (const struct sockaddr *)&t->srv[srv].addr;
-	size_t qlen = name_len(t->qname);
+	qmin_question(it, t, now_ms);
+	size_t qlen = name_len(it->asked);
 	it->cur = srv;
 	it->cur_tcp = tcp;
 	it->n_upstream++;
 	/* 0x20 only over UDP: TCP cannot be forged by a blind attacker anyway. */
 	it->cur_0x20 = !tcp && it->env->use_0x20 && infra_keeps_case(it->env->infra, sa);
-	memcpy(it->sent_qname, t->qname, qlen);
+	memcpy(it->sent_qname, it->asked, qlen);
 	if (it->cur_0x20)
 		name_randomize_case(it->sent_qname);
 	wire_build_init(&b, act->query, sizeof(act->query), rand_u16(), 0);
-	wire_build_question(&b, it->sent_qname, t->qtype, it->qclass);
+	wire_build_question(&b, it->sent_qname, it->asked_type, it->qclass);
 	wire_build_edns(&b, it->env->edns_size, 0, it->env->dnssec ? DNS_EDNS_FLAG_DO : 0, NULL, 0);
 	act->query_len = wire_build_finish(&b);
 	act->kind = ITER_SEND;
@@ -575,6 +634,56 @@ static bool ask(struct iter *it, struct iter_target *t, int srv, bool tcp, uint6
 	return true;
 }
 
+/* Why t's zone had no server left, for the EDE of the SERVFAIL (the first such failure, the
+ * deepest cause, is kept: a parent target failing after its sub-question says the same). */
+static void no_server_failure(struct iter *it, const struct iter_target *t)
+{
+	if (it->fail_text)
+		return;
+	bool sent = false, replied = false;
+	for (size_t i = it->n_steps; i-- > 0 && !replied;) {
+		const struct iter_step *s = &it->steps[i];
+		if (s->depth != it->sp - 1 || !name_equal(s->zone, t->zone) ||
+		    s->kind == ITER_STEP_NO_SERVER || s->kind == ITER_STEP_VERDICT)
+			continue;
+		if (s->kind == ITER_STEP_FAILED)
+			sent = true;
+		else
+			replied = true; /* a reply or a timeout: the network carried the query */
+	}
+	it->fail_code = sent && !replied ? ITER_EDE_NETWORK_ERROR : ITER_EDE_NO_REACHABLE;
+	char *text = arena_alloc(it->a, NAME_MAX_TEXT + 48);
+	if (!text)
+		return;
+	struct buf_out b;
+	buf_out_init(&b, (uint8_t *)text, NAME_MAX_TEXT + 47);
+	buf_puts(&b, t->n_srv ? "no server of " : "no address for a server of ");
+	name_to_text(t->zone, &b);
+	buf_puts(&b, t->n_srv ? " answered" : "");
+	text[b.len] = 0;
+	it->fail_text = text;
+}
+
+/* Unbound's parent-side fallback: every address the cache gave for the servers of t's zone
+ * failed. Those may be the child's own address records, which replace the parent's glue in
+ * the cache (higher trust) and can differ from it: so the parent is asked for the delegation
+ * again, and its glue tried. Once per target; not after a referral of this resolution, whose
+ * glue was tried already. */
+static bool parent_fallback(struct iter *it, struct iter_target *t, uint64_t now_ms)
+{
+	if (t->parent_tried || !t->zone_cached || t->zone[0] == 0)
+		return false;
+	t->parent_tried = true;
+	uint8_t child[NAME_MAX_WIRE];
+	memcpy(child, t->zone, name_len(t->zone));
+	if (!find_cut(it, t, name_parent(child), now_ms))
+		return false;
+	t->zone_cached = false; /* the parent's servers: no second fallback from there */
+	t->qmin_labels = 0;
+	add_step(it, ITER_STEP_NO_SERVER, "the child's server addresses failed: the parent asked");
+	return true;
+}
+
 /* One step of the top target; true when act holds a query to send. */
 static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *act)
 {
@@ -582,7 +691,12 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 	if (t->state == T_FIND_CUT) {
 		if (from_cache(it, t, now_ms))
 			return false;
-		if (!find_cut(it, t, now_ms)) {
+		/* A DS RRset lives in the parent zone (RFC 4035 §3.1.4.1): at a zone's apex, its
+		 * DS is asked of the servers of the zone above, never of its own. */
+		if (!find_cut(it, t,
+			      t->qtype == DNS_TYPE_DS && t->qname[0] ? name_parent(t->qname)
+								     : t->qname,
+			      now_ms)) {
 			struct iter_target *p = iter_push(it, root_name, DNS_TYPE_NS);
 			if (p)
 				p->priming = true;
@@ -599,8 +713,11 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 		return ask(it, t, srv, it->env->tcp_only, now_ms, act);
 	if (resolve_ns(it, t))
 		return false;
+	if (parent_fallback(it, t, now_ms))
+		return false;
 	it->cur = -1;
 	add_step(it, ITER_STEP_NO_SERVER, "no server of the zone left to ask");
+	no_server_failure(it, t);
 	pop(it, DNS_RCODE_SERVFAIL, now_ms);
 	return false;
 }
@@ -648,11 +765,11 @@ void iter_start(struct iter *it, uint64_t now_ms, struct iter_action *act)
 }
 
 /* The question in the reply must be the one asked (the transport checks too; this is cheap). */
-static bool matches(const struct iter_target *t, uint16_t qclass, const struct wire_msg *m)
+static bool matches(const struct iter *it, const struct wire_msg *m)
 {
 	return m->has_question && (m->flags & DNS_FLAG_QR) &&
-	       DNS_OPCODE(m->flags) == DNS_OPCODE_QUERY && m->q.type == t->qtype &&
-	       m->q.rclass == qclass && name_equal(m->q.name, t->qname);
+	       DNS_OPCODE(m->flags) == DNS_OPCODE_QUERY && m->q.type == it->asked_type &&
+	       m->q.rclass == it->qclass && name_equal(m->q.name, it->asked);
 }
 
 static const char *const lame_note = "lame: referral up or sideways, or no AA";
@@ -695,6 +812,16 @@ static bool bogus_retry(struct iter *it, struct iter_target *t, const struct und
 	return true;
 }
 
+/* The relaxed fallback, as Unbound's: a server that answers a minimised query with an error or
+ * NXDOMAIN may be one that mishandles empty non-terminals (RFC 9156 §3 leaves such servers to
+ * the resolver), so the same server is asked the full question, once. */
+static void qmin_fallback(struct iter *it, struct iter_target *t)
+{
+	t->qmin_off = true;
+	t->qmin_labels = name_labels(t->qname);
+	t->srv[it->cur].done = false;
+}
+
 /* Handles a parsed reply of the query in flight; true when act holds a query to send now. */
 static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *s,
 		   uint64_t now_ms, struct iter_action *act)
@@ -704,6 +831,13 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 	if ((m->flags & DNS_FLAG_TC) && !it->cur_tcp) {
 		s->kind = ITER_STEP_TRUNCATED;
 		return ask(it, t, it->cur, true, now_ms, act);
+	}
+	if (m->rcode != DNS_RCODE_NOERROR && m->rcode != DNS_RCODE_NXDOMAIN && it->cur_min &&
+	    it->env->qmin == ITER_QMIN_RELAXED) {
+		s->kind = ITER_STEP_RCODE;
+		s->note = "an error to a minimised query: the full question asked";
+		qmin_fallback(it, t);
+		return false;
 	}
 	if (m->rcode != DNS_RCODE_NOERROR && m->rcode != DNS_RCODE_NXDOMAIN) {
 		/* REFUSED: the server does not serve the zone (NSD and Knot answer so), lame for
@@ -719,7 +853,8 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 	size_t n_ns, si = (size_t)(s - it->steps);
 	struct undo u;
 	undo_save(it, t, &u);
-	enum iter_reply_kind k = iter_reply_classify(it, t, m, now_ms, &ns_rr, &n_ns);
+	enum iter_reply_kind k = it->cur_min ? iter_reply_minimised(it, t, m, now_ms, &ns_rr, &n_ns)
+				 : iter_reply_classify(it, t, m, now_ms, &ns_rr, &n_ns);
 	s = &it->steps[si]; /* validation may have added steps: the array may have moved */
 	if (k != REPLY_RETRY && bogus_retry(it, t, &u)) {
 		s->kind = ITER_STEP_BOGUS;
@@ -735,6 +870,13 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 		s->kind = ITER_STEP_CNAME;
 		s->target = arena_dup(it->a, t->qname, name_len(t->qname));
 		t->state = T_FIND_CUT;
+		qmin_reset(t);
+		break;
+	case REPLY_NO_CUT:
+		s->kind = ITER_STEP_NODATA;
+		s->note = "no zone cut at the minimised name: one label more";
+		t->srv[it->cur].done = false;
+		qmin_grow(it, t, t->qmin_labels);
 		break;
 	case REPLY_REFERRAL:
 		s->kind = ITER_STEP_REFERRAL;
@@ -746,6 +888,13 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 		load_referral(it, t, m, ns_rr, now_ms);
 		break;
 	case REPLY_NXDOMAIN:
+		if (it->cur_min && it->env->qmin == ITER_QMIN_RELAXED) {
+			s->kind = ITER_STEP_NXDOMAIN;
+			s->note = "NXDOMAIN to a minimised query: the full question asked";
+			qmin_fallback(it, t);
+			break;
+		}
+		/* fall through */
 	case REPLY_NODATA:
 		s->kind = k == REPLY_NXDOMAIN ? ITER_STEP_NXDOMAIN : ITER_STEP_NODATA;
 		pop(it, k == REPLY_NXDOMAIN ? DNS_RCODE_NXDOMAIN : DNS_RCODE_NOERROR, now_ms);
@@ -785,7 +934,7 @@ void iter_reply(struct iter *it, const uint8_t *reply, size_t len, uint32_t rtt_
 	if (e == ERR_OK && s)
 		s->rcode = m.rcode;
 	if (e == ERR_OK && it->cur_0x20)
-		iter_reply_restore_case(&m, it->sent_qname, t->qname);
+		iter_reply_restore_case(&m, it->sent_qname, it->asked);
 	/* TC=1 over UDP goes to TCP even when the rest is cut short or the question is left out
 	 * (the transport matched its ID): only the full reply over TCP is judged. */
 	bool tc = !it->cur_tcp && len >= DNS_HEADER_SIZE && (m.flags & DNS_FLAG_TC) &&
@@ -793,7 +942,7 @@ void iter_reply(struct iter *it, const uint8_t *reply, size_t len, uint32_t rtt_
 	/* A reply ends the server's part in this target, whatever it says; after TC=1 the TCP
 	 * query carries on this try (a TCP timeout counts as one of its timeouts). */
 	t->srv[it->cur].done = !tc;
-	if (!tc && (e != ERR_OK || !matches(t, it->qclass, &m))) {
+	if (!tc && (e != ERR_OK || !matches(it, &m))) {
 		if (s)
 			s->note = e != ERR_OK ? err_str(e) : "reply does not match the question";
 	} else if (s && handle(it, &m, s, now_ms, act)) {
@@ -847,6 +996,12 @@ void iter_case_mismatch(struct iter *it, uint32_t rtt_ms, uint64_t now_ms,
 	infra_set_no_0x20(it->env->infra, (struct sockaddr *)&t->srv[it->cur].addr);
 	if (!ask(it, t, it->cur, false, now_ms, act))
 		act->kind = ITER_DONE;
+}
+
+const char *iter_failure(const struct iter *it, uint16_t *code)
+{
+	*code = it->fail_code;
+	return it->rcode == DNS_RCODE_SERVFAIL ? it->fail_text : NULL;
 }
 
 enum val_state iter_security(const struct iter *it, enum val_reason *reason,

@@ -63,6 +63,21 @@ struct iter_dnssec {
 	uint32_t bogus_ttl_s;              /* how long bogus data is kept (and refused) */
 };
 
+/* QNAME minimisation (RFC 9156): what the servers above the zone of a name learn of it. */
+enum iter_qmin {
+	ITER_QMIN_OFF,     /* every server is asked the full question */
+	ITER_QMIN_RELAXED, /* one label more at each zone, type A; a server that answers such a
+			      query with NXDOMAIN, REFUSED, SERVFAIL, FORMERR or NOTIMP (a broken
+			      empty non-terminal) is asked the full question (Unbound's default) */
+	ITER_QMIN_STRICT,  /* type NS, and no fallback: an NXDOMAIN ends the question (RFC 8020) */
+};
+
+#define ITER_QMIN_MAX_COUNT 10 /* RFC 9156 §2.3 MAX_MINIMISE_COUNT: minimised names asked for
+			     one target; stops a name of 100 labels costing 100 queries */
+#define ITER_QMIN_ONE_LAB 4   /* RFC 9156 §2.3 MINIMISE_ONE_LAB: the first minimised names
+			     grow by one label each, the later ones by as many as it takes
+			     to reach the full name within ITER_QMIN_MAX_COUNT */
+
 /* What a resolution may use; borrowed for its whole life. */
 struct iter_env {
 	struct cache *cache;
@@ -79,6 +94,7 @@ struct iter_env {
 	bool use_0x20;            /* random case in UDP query names, unless a server is known
 				     not to repeat it (infra_keeps_case) */
 	const struct iter_dnssec *dnssec; /* NULL: no validation, nothing is asked DO=1 */
+	enum iter_qmin qmin;      /* QNAME minimisation; OFF when zeroed */
 };
 
 enum iter_step_kind {
@@ -181,6 +197,16 @@ unsigned iter_result(const struct iter *it, const struct wire_rr **answer, size_
  * secure, *reason says why and *zone (NULL if none) names the zone at fault. */
 enum val_state iter_security(const struct iter *it, enum val_reason *reason,
 			     const uint8_t **zone);
+
+/* Extended DNS Error codes (RFC 8914 §4) the iterator gives for a SERVFAIL. */
+#define ITER_EDE_OTHER 0            /* a limit of struct iter_limits was hit */
+#define ITER_EDE_NO_REACHABLE 22    /* No Reachable Authority: every server of a zone failed */
+#define ITER_EDE_NETWORK_ERROR 23   /* Network Error: they could not even be sent to */
+
+/* After ITER_DONE with SERVFAIL: why, as an EDE INFO-CODE in *code and a static-lifetime or
+ * arena text (the step that failed and the zone, or the limit hit); NULL when the failure was
+ * not the iterator's own (a bogus answer: iter_security says it). */
+const char *iter_failure(const struct iter *it, uint16_t *code);
 
 /* The records that travel with an RRset (struct cache_sec's extra, as iter_result gives them
  * too) are its RRSIGs first, then for a wildcard expansion the NSEC or NSEC3 proof of it and

@@ -14,6 +14,7 @@
 #include "hints.h"
 #include "infra.h"
 #include "iterator.h"
+#include "local.h"
 #include "loop.h"
 #include "server.h"
 #include "upstream.h"
@@ -33,6 +34,7 @@ struct snapshot {
 	struct iter_env env;
 	struct iter_dnssec dnssec;  /* env.dnssec points here when validating */
 	struct val_anchors anchors; /* read from dnssec.trust-anchor-file at load */
+	struct local_zones local;   /* answered without asking anyone (local-zones) */
 	struct snapshot *older;
 };
 

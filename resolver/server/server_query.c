@@ -24,6 +24,9 @@
 #include "server_priv.h"
 
 #define REPLY_CAP DNS_MSG_MAX
+#define EDE_OTHER 0          /* RFC 8914 §4.1 */
+#define EDE_PROHIBITED 18    /* §4.19: an access refusal */
+#define EDE_NOT_SUPPORTED 21 /* §4.22 */
 
 static struct snapshot *snapshot(const struct worker *w)
 {
@@ -201,9 +204,10 @@ static size_t cache_only(struct worker *w, const struct answer_req *req, uint32_
 {
 	enum cache_res r = cache_read(w, req, true, now_s);
 	const struct cache_rrset *set = (const struct cache_rrset *)w->scratch;
+	static const struct answer_ede not_cached = { EDE_OTHER, "RD=0 and nothing cached" };
 	if (r != CACHE_HIT) {
 		servfail(w, req, SERVER_SERVFAIL_CACHE_ONLY, "RD=0 and no delegation cached");
-		return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, NULL);
+		return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, &not_cached);
 	}
 	return answer_build(out, cap, req, DNS_RCODE_NOERROR, 0, NULL, 0, set->rr, set->count);
 }
@@ -315,6 +319,7 @@ struct outcome {
 	const uint8_t *zone;
 	enum server_servfail why; /* for SERVFAIL */
 	const char *detail;
+	struct answer_ede ede; /* for SERVFAIL: why (RFC 8914); text NULL: none known */
 };
 
 /* The reply of one waiting client into out. */
@@ -323,10 +328,11 @@ static size_t outcome_reply(struct flight *f, struct outcome *o, const struct an
 {
 	if (o->rcode == DNS_RCODE_SERVFAIL) {
 		servfail(f->w, req, o->why, o->detail);
-		return answer_error(out, cap, req, true, o->rcode, NULL);
+		return answer_error(out, cap, req, true, o->rcode, o->ede.text ? &o->ede : NULL);
 	}
 	if (o->sec == VAL_BOGUS && !bogus_passes(req))
 		return bogus_reply(f->w, out, cap, req, o->reason, o->zone);
+	static const struct answer_ede oom = { EDE_OTHER, "out of memory" };
 	uint16_t flags = ad_flag(req, o->sec == VAL_SECURE);
 	if (req->dnssec_ok)
 		return answer_build(out, cap, req, o->rcode, flags, o->an, o->n_an, o->ns, o->n_ns);
@@ -335,7 +341,7 @@ static size_t outcome_reply(struct flight *f, struct outcome *o, const struct an
 		o->ns_plain = arena_alloc(f->a, (o->n_ns + 1) * sizeof(struct wire_rr));
 		if (!o->an_plain || !o->ns_plain) {
 			servfail(f->w, req, SERVER_SERVFAIL_OTHER, "out of memory");
-			return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, NULL);
+			return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, &oom);
 		}
 		o->n_an_plain = iter_strip_dnssec(o->an, o->n_an, req->q.type, true, o->an_plain);
 		o->n_ns_plain = iter_strip_dnssec(o->ns, o->n_ns, req->q.type, false, o->ns_plain);
@@ -367,6 +373,7 @@ static void flight_complete(struct flight *f)
 	o.sec = iter_security(f->it, &o.reason, &o.zone);
 	o.why = o.rcode == DNS_RCODE_SERVFAIL ? failure_reason(f, &o.detail)
 					       : SERVER_SERVFAIL_OTHER;
+	o.ede.text = iter_failure(f->it, &o.ede.code);
 	if (log_enabled(LOG_DEBUG))
 		log_trace(f);
 	flight_answer(f, &o);
@@ -450,7 +457,8 @@ static bool jostle(struct worker *w)
 	f->uq = NULL;
 	struct outcome o = { .rcode = DNS_RCODE_SERVFAIL,
 			     .why = SERVER_SERVFAIL_JOSTLED,
-			     .detail = "given up for a newer question" };
+			     .detail = "given up for a newer question",
+			     .ede = { EDE_OTHER, "given up for newer questions: too many in flight" } };
 	flight_answer(f, &o); /* given up */
 	return true;
 }
@@ -526,7 +534,8 @@ static size_t refuse(struct worker *w, const struct wire_query *q, enum err e,
 	atomic_fetch_add_explicit(&w->st.refused, 1, memory_order_relaxed);
 	if (e != ERR_OK || !q->has_question || DNS_OPCODE(q->flags) != DNS_OPCODE_QUERY)
 		return 0;
-	return answer_error(out, cap, req, true, DNS_RCODE_REFUSED, NULL);
+	static const struct answer_ede prohibited = { EDE_PROHIBITED, "not in access.allow" };
+	return answer_error(out, cap, req, true, DNS_RCODE_REFUSED, &prohibited);
 }
 
 /* The checks before any answer; returns an error reply's length, or 0 to go on. */
@@ -548,9 +557,13 @@ static size_t check(struct worker *w, const struct client *c,
 	else if (q->q.rclass != DNS_CLASS_IN || q->q.type == DNS_TYPE_AXFR ||
 		 q->q.type == DNS_TYPE_IXFR || q->q.type == DNS_TYPE_OPT)
 		rcode = DNS_RCODE_REFUSED;
+	static const struct answer_ede unsupported = { EDE_NOT_SUPPORTED,
+						       "only class IN, and no zone transfers" };
 	if (rcode == DNS_RCODE_REFUSED)
 		atomic_fetch_add_explicit(&w->st.refused, 1, memory_order_relaxed);
-	return rcode ? answer_error(out, cap, req, true, rcode, NULL) : 0;
+	return rcode ? answer_error(out, cap, req, true, rcode,
+				    rcode == DNS_RCODE_REFUSED ? &unsupported : NULL)
+		     : 0;
 }
 
 /* The recursive service's answer to a query that passed the checks. */
@@ -560,6 +573,10 @@ static size_t recursive(struct worker *w, struct snapshot *snap, const struct cl
 {
 	atomic_fetch_add_explicit(&w->st.queries, 1, memory_order_relaxed);
 	count_qtype(w, req->q.type);
+	struct local_answer la;
+	if (local_answer(&snap->local, req->q.name, req->q.type, &la))
+		return answer_build(out, cap, req, la.rcode, DNS_FLAG_AA, la.an, la.n_an, &la.soa,
+				    1);
 	uint32_t now_s = (uint32_t)(loop_now_ms(w->loop) / 1000);
 	size_t n = from_cache(w, snap, req, now_s, out, cap);
 	if (n)
@@ -568,8 +585,9 @@ static size_t recursive(struct worker *w, struct snapshot *snap, const struct cl
 		return cache_only(w, req, now_s, out, cap);
 	if (resolve(w, snap, c, req))
 		return 0;
+	static const struct answer_ede busy = { EDE_OTHER, "too many resolutions in flight" };
 	servfail(w, req, SERVER_SERVFAIL_OVERLOAD, "no room for another resolution");
-	return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, NULL);
+	return answer_error(out, cap, req, true, DNS_RCODE_SERVFAIL, &busy);
 }
 
 size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt, size_t len,

@@ -44,7 +44,7 @@ ROWS = [
     ("paced_max_ms", "latency max ms, paced 10k q/s", "1"),
     ("paced_cpu_us", "CPU us per answer, paced 10k q/s", "2"),
     ("cold_s", "cold: 2,000 names, wall s", "3"),
-    ("cold_upq", "cold: upstream queries per name (at NSD)", "2"),
+    ("cold_upq", "cold: upstream queries per name (at NSD; QNAME minimisation on)", "2"),
     ("rss_mb", "RSS MB after 100k cached names", "1"),
     ("fill_s", "100k names from cold, wall s", "2"),
     ("threads2_qps", "cached QPS, 2 threads (loadgen)", "k"),

@@ -80,56 +80,56 @@ def scenario():
     return {"addresses": [ROOT], "rules": [
         {"name": ".", "type": "NS", "reply": {"answer": [". 86400 IN NS a.root."],
                                               "additional": ["a.root. 86400 IN A " + ROOT]}},
-        a("www.flush.test.", "192.0.2.1"),
-        a("a.www.flush.test.", "192.0.2.2"),
-        a("other.flush.test.", "192.0.2.3"),
-        {"name": "www.flush.test.", "type": "AAAA", "reply": {"authority": [SOA]}},
-        {"name": "fail.flush.test.", "reply": {"rcode": "SERVFAIL", "aa": False}},
+        a("www.flush.example.", "192.0.2.1"),
+        a("a.www.flush.example.", "192.0.2.2"),
+        a("other.flush.example.", "192.0.2.3"),
+        {"name": "www.flush.example.", "type": "AAAA", "reply": {"authority": [SOA]}},
+        {"name": "fail.flush.example.", "reply": {"rcode": "SERVFAIL", "aa": False}},
     ], "default": {"reply": {"rcode": "NXDOMAIN", "authority": [SOA]}}}
 
 
 def flushes(sock, port, qlog):
     n = lambda name, t="A": upstream_count(qlog, name, t)  # noqa: E731
-    ask(port, "www.flush.test")
-    ask(port, "www.flush.test")
-    check("a cached name is asked upstream once", n("www.flush.test.") == 1,
-          "asked %d times" % n("www.flush.test."))
-    rc, out, _ = ctl(sock, "flush", "www.flush.test")
+    ask(port, "www.flush.example")
+    ask(port, "www.flush.example")
+    check("a cached name is asked upstream once", n("www.flush.example.") == 1,
+          "asked %d times" % n("www.flush.example."))
+    rc, out, _ = ctl(sock, "flush", "www.flush.example")
     check("flush NAME: exit 0, says what it dropped", rc == 0 and "flushed 1 entry" in out, out)
-    r, _ = ask(port, "www.flush.test")
-    check("a flushed name is asked upstream again", r == 0 and n("www.flush.test.") == 2,
-          "asked %d times" % n("www.flush.test."))
+    r, _ = ask(port, "www.flush.example")
+    check("a flushed name is asked upstream again", r == 0 and n("www.flush.example.") == 2,
+          "asked %d times" % n("www.flush.example."))
 
-    ask(port, "www.flush.test", 28)  # NODATA
-    rc, out, _ = ctl(sock, "flush", "www.flush.test", "AAAA")
-    ask(port, "www.flush.test")
-    ask(port, "www.flush.test", 28)
+    ask(port, "www.flush.example", 28)  # NODATA
+    rc, out, _ = ctl(sock, "flush", "www.flush.example", "AAAA")
+    ask(port, "www.flush.example")
+    ask(port, "www.flush.example", 28)
     check("flush NAME TYPE drops that type only",
-          rc == 0 and n("www.flush.test.") == 2 and n("www.flush.test.", "AAAA") == 2,
-          "A %d, AAAA %d" % (n("www.flush.test."), n("www.flush.test.", "AAAA")))
+          rc == 0 and n("www.flush.example.") == 2 and n("www.flush.example.", "AAAA") == 2,
+          "A %d, AAAA %d" % (n("www.flush.example."), n("www.flush.example.", "AAAA")))
 
-    ask(port, "a.www.flush.test")
-    ask(port, "other.flush.test")
-    rc, out, _ = ctl(sock, "flush-zone", "www.flush.test")
-    ask(port, "a.www.flush.test")
-    ask(port, "other.flush.test")
+    ask(port, "a.www.flush.example")
+    ask(port, "other.flush.example")
+    rc, out, _ = ctl(sock, "flush-zone", "www.flush.example")
+    ask(port, "a.www.flush.example")
+    ask(port, "other.flush.example")
     check("flush-zone drops the name and everything below it, nothing beside it",
-          rc == 0 and n("a.www.flush.test.") == 2 and n("other.flush.test.") == 1,
-          out + " a.www %d other %d" % (n("a.www.flush.test."), n("other.flush.test.")))
+          rc == 0 and n("a.www.flush.example.") == 2 and n("other.flush.example.") == 1,
+          out + " a.www %d other %d" % (n("a.www.flush.example."), n("other.flush.example.")))
 
-    ask(port, "gone.flush.test")
-    r, _ = ask(port, "gone.flush.test")
-    before = n("gone.flush.test.")
+    ask(port, "gone.flush.example")
+    r, _ = ask(port, "gone.flush.example")
+    before = n("gone.flush.example.")
     rc, out, _ = ctl(sock, "flush-negative")
-    ask(port, "gone.flush.test")
-    ask(port, "other.flush.test")
+    ask(port, "gone.flush.example")
+    ask(port, "other.flush.example")
     check("flush-negative drops denials only",
-          r == 3 and before == 1 and n("gone.flush.test.") == 2 and n("other.flush.test.") == 1,
-          "%s before %d after %d" % (out, before, n("gone.flush.test.")))
+          r == 3 and before == 1 and n("gone.flush.example.") == 2 and n("other.flush.example.") == 1,
+          "%s before %d after %d" % (out, before, n("gone.flush.example.")))
 
     rc, out, _ = ctl(sock, "flush-all")
-    ask(port, "other.flush.test")
-    check("flush-all empties the cache", rc == 0 and n("other.flush.test.") == 2, out)
+    ask(port, "other.flush.example")
+    check("flush-all empties the cache", rc == 0 and n("other.flush.example.") == 2, out)
 
 
 def scrape(mport, path="/metrics"):
@@ -193,7 +193,7 @@ def parse_exposition(text):
 
 
 def metrics_and_stats(sock, port, mport):
-    r, _ = ask(port, "fail.flush.test")
+    r, _ = ask(port, "fail.flush.example")
     check("a SERVFAIL from every server is passed on", r == 2)
     code, ctype, text = scrape(mport)
     check("GET /metrics: 200, text/plain version 0.0.4",
@@ -242,7 +242,7 @@ def json_log(log):
             bad.append(l)
         if o.get("msg") == "query":
             queries.append(o)
-        if "SERVFAIL for fail.flush.test. A: no-server" in o.get("msg", ""):
+        if "SERVFAIL for fail.flush.example. A: no-server" in o.get("msg", ""):
             servfail.append(o)
     check("log.format json: every line is a JSON object with an RFC 3339 time, level, msg",
           lines and not bad, "\n".join(bad[:5]))
@@ -250,7 +250,7 @@ def json_log(log):
     check("the query log: client, question, rcode, cache or not, time taken",
           queries and all(keys <= set(q) for q in queries) and
           any(q["cached"] for q in queries) and any(not q["cached"] for q in queries) and
-          any(q["qname"] == "gone.flush.test." and q["rcode"] == "NXDOMAIN" for q in queries) and
+          any(q["qname"] == "gone.flush.example." and q["rcode"] == "NXDOMAIN" for q in queries) and
           all(re.fullmatch(r"127\.0\.0\.1#\d+", q["client"]) for q in queries),
           json.dumps(queries[:3]))
     check("a SERVFAIL is logged at level info with its reason",

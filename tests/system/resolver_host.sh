@@ -9,13 +9,16 @@
 # SIGTERM it must exit 0 with no error and no leak.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
-CHECKS=19 # the file's checks, counted as skipped when it cannot run
+CHECKS=25 # the file's checks, counted as skipped when it cannot run
 
 [ -x "$RESOLVERD" ] || skip_all $CHECKS "resolverd is not built"
 own_netns $CHECKS -mn
 echo "nameserver 127.0.0.1" >"$T_TMP/resolv.conf"
 echo "options timeout:5 attempts:1" >>"$T_TMP/resolv.conf"
 mount --bind "$T_TMP/resolv.conf" /etc/resolv.conf || { not_ok "private resolv.conf"; done_testing; }
+# No /etc/hosts: localhost too is resolved through resolverd.
+: >"$T_TMP/hosts"
+mount --bind "$T_TMP/hosts" /etc/hosts || { not_ok "private /etc/hosts"; done_testing; }
 
 VG=()
 if ldd "$RESOLVERD" | grep -q 'libasan\|libtsan'; then
@@ -47,6 +50,20 @@ g www.lame.net '^192\.0\.2\.40 '
 g www.halfdead.org '^192\.0\.2\.60 '
 g anything.wild.example.com '^192\.0\.2\.80 '
 g a.b.c.deep.org '^192\.0\.2\.4 '
+# Locally served zones (RFC 6761, 6303, 8375), as Unbound answers them; 127.in-addr.arpa is
+# off in conf/offline.yaml, so the toy servers' reverse zone (below) still resolves.
+g localhost. '^127\.0\.0\.1 '
+g localhost. '^::1 '
+d=$(dig +tries=1 +time=5 @127.0.0.1 www.localhost AAAA | dig_section ANSWER)
+check "dig www.localhost AAAA: ::1 ($d)" grep -q ' AAAA ::1$' <<<"$d"
+d=$(dig +tries=1 +time=5 @127.0.0.1 foo.invalid)
+check "dig foo.invalid: NXDOMAIN, AA, SOA of invalid." eval 'grep -q "status: NXDOMAIN" <<<"$d" &&
+	grep -q "flags: qr aa" <<<"$d" && grep -Eq "^invalid\..*SOA" <<<"$d"'
+d=$(dig +tries=1 +time=5 @127.0.0.1 -x 192.168.1.1)
+check "dig -x 192.168.1.1: NXDOMAIN from 168.192.in-addr.arpa. ($(grep -E "status|SOA" <<<"$d" | tr "\n\t" "  "))" \
+	eval 'grep -q "status: NXDOMAIN" <<<"$d" && grep -Eq "^168\.192\.in-addr\.arpa\..*SOA" <<<"$d"'
+d=$(dig +tries=1 +time=5 @127.0.0.1 printer.home.arpa)
+check "dig printer.home.arpa: NXDOMAIN (RFC 8375)" grep -q "status: NXDOMAIN" <<<"$d"
 out=$(getent hosts nope.example.com)
 check "getent hosts nope.example.com: not found (exit 2)" [ $? = 2 ]
 out=$(getent hosts 127.53.10.1)

@@ -139,6 +139,11 @@ dig +norec +tries=1 +time=1 -p "$TOY" @127.53.16.2 www.halfdead.org A >/dev/null
 check "dead: nothing answers at 127.53.16.2" test $? = 9
 dq 127.53.16.1 www.halfdead.org A
 expect "dead: ns1.halfdead.org answers" NOERROR aa "ANSWER~ A 192\.0\.2\.60$"
+dq 127.53.1.11 www.pcdiff.org A
+expect "pcdiff: org's glue for ns1.pcdiff.org is 127.53.17.1" NOERROR -aa \
+	"ADDITIONAL~^ns1\.pcdiff\.org\. .* A 127\.53\.17\.1$"
+dq 127.53.17.1 ns1.pcdiff.org A
+expect "pcdiff: the zone says 127.53.17.2" NOERROR aa "ANSWER~ A 127\.53\.17\.2$"
 
 dq 127.53.10.1 big.example.com TXT +ignore +noedns
 expect "TC: 40 TXT records do not fit 512 bytes" NOERROR aa tc an=0
@@ -232,6 +237,8 @@ resolver:
   root-hints: $TOP/conf/toy-root.hints
   upstream-port: $TOY
   query-special-addresses: true
+local-zones:
+  off: [127.in-addr.arpa]
 " && wait_dns 127.0.0.1 "$RES" 10 ||
 	{ not_ok "resolverd starts on the toy internet"; done_testing; }
 rq() { OUT=$("$QDIG" +tries=1 +timeout=8 -p "$RES" @127.0.0.1 "$@" 2>&1); }
@@ -249,6 +256,11 @@ rq www.lame.net
 expect "resolver: lame" NOERROR "ANSWER~ A 192\.0\.2\.40$"
 rq www.halfdead.org
 expect "resolver: dead server beside a live one" NOERROR "ANSWER~ A 192\.0\.2\.60$"
+rq ns1.pcdiff.org
+expect "resolver: the child's own address for its server" NOERROR "ANSWER~ A 127\.53\.17\.2$"
+rq www.pcdiff.org
+expect "resolver: the child's address dead, the parent's glue used" NOERROR \
+	"ANSWER~ A 192\.0\.2\.61$"
 rq big.example.com TXT
 expect "resolver: TC, then TCP" NOERROR an=40
 rq foo.wild.example.com AAAA

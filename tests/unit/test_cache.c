@@ -540,7 +540,7 @@ static void test_rejects_what_is_not_one_rrset(void)
 	c = new_cache(3600, 0, 600, CACHE_SIZE_MIN);
 	CHECK(cache_put(c, huge, 1, NULL, CACHE_TRUST_ANSWER, T0) == CACHE_PUT_SKIPPED);
 	cache_free(c);
-	struct cache_limits l = {3600, 0, 600, CACHE_SIZE_MIN - 1};
+	struct cache_limits l = { .max_ttl_s = 3600, .max_neg_ttl_s = 600, .size_bytes = CACHE_SIZE_MIN - 1 };
 	CHECK(cache_new(&l) == NULL);
 }
 
@@ -794,8 +794,30 @@ static void test_security_and_extras(void)
 	cache_free(c);
 }
 
+/* A NODATA that came without an SOA lives nodata_no_soa_ttl_s, within max-negative-ttl, is
+ * given back with no record, and is not kept at all with 0. */
+static void test_nodata_without_soa(void)
+{
+	struct cache_limits l;
+	cache_limits_default(&l);
+	struct cache *c = cache_new(&l);
+	struct cache_key k = {N("www.example.com."), DNS_TYPE_AAAA, DNS_CLASS_IN};
+	CHECK(cache_put_nodata(c, &k, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) == CACHE_PUT_STORED);
+	CHECK(get(c, "www.example.com.", DNS_TYPE_AAAA, CACHE_TRUST_ANSWER, T0 + 9) == CACHE_NODATA);
+	CHECK(ob.set.count == 0 && ob.set.ttl_s == 1);
+	CHECK(get(c, "www.example.com.", DNS_TYPE_A, CACHE_TRUST_ANSWER, T0) == CACHE_MISS);
+	CHECK(get(c, "www.example.com.", DNS_TYPE_AAAA, CACHE_TRUST_ANSWER, T0 + 10) == CACHE_MISS);
+	CHECK(put_a(c, "www.example.com.", 1, 300, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_STORED);
+	cache_free(c);
+	l.nodata_no_soa_ttl_s = 0;
+	c = cache_new(&l);
+	CHECK(cache_put_nodata(c, &k, NULL, CACHE_TRUST_AUTHORITY_AUTH, T0) == CACHE_PUT_SKIPPED);
+	cache_free(c);
+}
+
 int main(void)
 {
+	RUN(test_nodata_without_soa);
 	RUN(test_hit_copies_rrset);
 	RUN(test_output_feeds_wire_builder);
 	RUN(test_ttl_counts_down_and_expires);

@@ -140,6 +140,9 @@ static void check_defaults(const struct config *c, const char *hints, const char
 	CHECKF(c->dnssec.validate && strcmp(c->dnssec.trust_anchor_file, anchor) == 0, "%s",
 	       c->dnssec.trust_anchor_file);
 	CHECK(c->dnssec.n_negative == 0 && c->dnssec.bogus_ttl_s == 60);
+	CHECK(c->resolver.qname_minimisation && !c->resolver.qname_minimisation_strict);
+	CHECK(c->cache.nodata_no_soa_ttl_s == CACHE_NODATA_NO_SOA_TTL_DEFAULT);
+	CHECK(c->n_local_zones_off == 0);
 	CHECK(c->dnssec.limits.keys_per_tag == VAL_DEF_KEYS_PER_TAG);
 	CHECK(c->dnssec.limits.nsec3_iterations == VAL_DEF_NSEC3_ITERATIONS);
 	CHECK(c->log_level == LOG_INFO);
@@ -187,12 +190,15 @@ static const char every_key[] = "server:\n"
 				"  max-ttl: 1d\n"
 				"  min-ttl: 30\n"
 				"  max-negative-ttl: 1h30m\n"
+				"  nodata-no-soa-ttl: 20\n"
 				"resolver:\n"
 				"  root-hints: hints/my.hints\n"
 				"  upstream-port: 5300\n"
 				"  query-special-addresses: true\n"
 				"  first-timeout-ms: 250\n"
 				"  edns-size: 1400\n"
+				"  qname-minimisation: false\n"
+				"  qname-minimisation-strict: true\n"
 				"limits:\n"
 				"  referrals: 20\n"
 				"  cname-chain: 8\n"
@@ -209,6 +215,8 @@ static const char every_key[] = "server:\n"
 				"  max-signature-checks: 40\n"
 				"  max-nsec3-hashes: 50\n"
 				"  max-nsec3-iterations: 100\n"
+				"local-zones:\n"
+				"  off: [home.arpa, 127.in-addr.arpa.]\n"
 				"log:\n"
 				"  level: debug\n"
 				"toy-internet:\n"
@@ -235,7 +243,10 @@ static void test_every_key(void)
 	CHECK(c->access.allow.p[2].len == 32 && c->access.refuse.p[0].len == 16);
 	CHECK(c->cache.size_bytes == 128u << 20);
 	CHECK(c->cache.max_ttl_s == 86400 && c->cache.min_ttl_s == 30);
-	CHECK(c->cache.max_neg_ttl_s == 5400);
+	CHECK(c->cache.max_neg_ttl_s == 5400 && c->cache.nodata_no_soa_ttl_s == 20);
+	CHECK(!c->resolver.qname_minimisation && c->resolver.qname_minimisation_strict);
+	CHECK(c->n_local_zones_off == 2 && name_equal(c->local_zones_off[0], N("home.arpa.")));
+	CHECK(name_equal(c->local_zones_off[1], N("127.in-addr.arpa.")));
 	snprintf(want, sizeof(want), "%s/hints/my.hints", tmpdir);
 	CHECKF(strcmp(c->resolver.root_hints, want) == 0, "%s", c->resolver.root_hints);
 	CHECK(c->resolver.upstream_port == 5300 && c->resolver.query_special_addresses);

@@ -722,8 +722,244 @@ static void test_ds_from_parent(void)
 	CHECK(w.n_an == 1 && w.an[0].type == DNS_TYPE_DS);
 }
 
+/* ---- issue 13: what real servers send ---- */
+
+#define NIC "192.0.2.30"
+#define BAZ "198.51.100.30"
+#define SOA_BAZ "baz.example. SOA ns.baz.example. hostmaster.baz.example. 1 7200 900 1209600 300"
+#define FOO_A "foo.bar.baz.example. A 198.51.100.31"
+
+/* RFC 9156's example: foo.bar.baz.example, where baz.example is a zone below example and
+ * bar.baz.example an empty non-terminal in it. */
+static struct rule baz_world[] = {
+	{ ROOT, "*.example.", .ns = "example. NS ns1.nic.example.",
+	  .ar = "ns1.nic.example. A " NIC },
+	{ NIC, "*.baz.example.", .ns = "baz.example. NS ns.baz.example.",
+	  .ar = "ns.baz.example. A " BAZ },
+	{ BAZ, "foo.bar.baz.example.", T_A, .flags = AA, .an = FOO_A },
+	{ BAZ, "*.baz.example.", .flags = AA, .ns = SOA_BAZ },
+};
+
+/* The questions of the last resolution as "addr name type", joined by " | ". */
+static const char *sent_text(const struct world *ww)
+{
+	struct buf_out *o = text_out();
+	for (unsigned i = 0; i < ww->n_sent; i++) {
+		buf_printf(o, "%s%s %s ", i ? " | " : "", ww->sent[i].addr, ww->sent[i].qname);
+		rdata_type_to_text(ww->sent[i].qtype, o);
+	}
+	return (const char *)o->p;
+}
+
+/* 25. QNAME minimisation (RFC 9156): each zone's server learns one label more than its zone;
+ * relaxed mode asks type A, strict NS; the server of the last zone gets the full question. */
+static void test_qmin_walk(void)
+{
+	start(baz_world, LEN(baz_world));
+	w.env.qmin = ITER_QMIN_RELAXED;
+	CHECK(resolve(&w, "foo.bar.baz.example.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(sent_text(&w), ROOT " . NS | " ROOT " example. A | " NIC " baz.example. A | " BAZ
+				  " bar.baz.example. A | " BAZ " foo.bar.baz.example. A");
+	CHECK_TEXT(answer_text(&w), FOO_A);
+	CHECK_TEXT(trace_text(&w), "answer/1 referral:example. referral:baz.example. nodata answer");
+	/* The empty non-terminal is cached as such: the next name below it skips it (RFC 9156
+	 * §3 step 5). */
+	CHECK_TEXT(cache_text(&w, "bar.baz.example.", T_A, CACHE_TRUST_ANSWER), "nodata");
+	resolve(&w, "www.bar.baz.example.", T_A);
+	CHECK_TEXT(sent_text(&w), BAZ " www.bar.baz.example. A");
+
+	start(baz_world, LEN(baz_world));
+	w.env.qmin = ITER_QMIN_STRICT;
+	CHECK(resolve(&w, "foo.bar.baz.example.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(sent_text(&w), ROOT " . NS | " ROOT " example. NS | " NIC " baz.example. NS | " BAZ
+				  " bar.baz.example. NS | " BAZ " foo.bar.baz.example. A");
+	CHECK_TEXT(answer_text(&w), FOO_A);
+
+	/* A DS is asked of the parent with its own name (RFC 9156 §3 step 3). */
+	struct rule ds[] = {
+		{ NIC, "baz.example.", DNS_TYPE_DS, .flags = AA,
+		  .ns = "example. SOA ns1.nic.example. h.nic.example. 1 7200 900 1209600 300" },
+	};
+	struct rule world[LEN(ds) + LEN(baz_world)];
+	memcpy(world, ds, sizeof(ds));
+	memcpy(world + LEN(ds), baz_world, sizeof(baz_world));
+	start(world, LEN(world));
+	w.env.qmin = ITER_QMIN_RELAXED;
+	resolve(&w, "baz.example.", DNS_TYPE_DS);
+	CHECK_TEXT(sent_text(&w), ROOT " . NS | " ROOT " example. A | " NIC " baz.example. DS");
+}
+
+/* 26. A name of 26 labels costs at most ITER_QMIN_MAX_COUNT minimised queries: one label at a
+ * time for the first four (example., baz.example., bar.baz.example., foo.bar.baz.example.),
+ * then the 22 labels left spread over the six left (RFC 9156 §2.3). */
+static void test_qmin_limit(void)
+{
+	const char *deep = "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.foo.bar.baz.example.";
+	struct rule rules[] = {
+		{ BAZ, deep, T_A, .flags = AA, .an = "*.bar.baz.example. A 198.51.100.31" },
+	};
+	struct rule world[LEN(rules) + LEN(baz_world)];
+	memcpy(world, rules, sizeof(rules));
+	memcpy(world + LEN(rules), baz_world, sizeof(baz_world));
+	start(world, LEN(world));
+	w.env.qmin = ITER_QMIN_RELAXED;
+	resolve(&w, deep, T_A);
+	CHECKF(w.n_sent - 2 <= ITER_QMIN_MAX_COUNT, "%s", sent_text(&w)); /* less priming, full */
+	CHECK(strcmp(w.sent[w.n_sent - 1].qname, deep) == 0);
+	CHECK(strcmp(w.sent[4].qname, "foo.bar.baz.example.") == 0);
+	CHECKF(strcmp(w.sent[5].qname, "s.t.u.v.foo.bar.baz.example.") == 0, "%s", sent_text(&w));
+}
+
+/* 27. The relaxed fallbacks: a server that says NXDOMAIN for the empty non-terminal, or
+ * REFUSED, SERVFAIL or FORMERR to a minimised query, is asked the full question. In strict
+ * mode the NXDOMAIN stands (RFC 8020). */
+static void test_qmin_fallback(void)
+{
+	static const unsigned rcodes[] = { DNS_RCODE_NXDOMAIN, DNS_RCODE_REFUSED,
+					   DNS_RCODE_SERVFAIL, DNS_RCODE_FORMERR };
+	for (size_t i = 0; i < LEN(rcodes); i++) {
+		struct rule broken[] = {
+			{ BAZ, "bar.baz.example.", .flags = AA, .rcode = rcodes[i], .ns = SOA_BAZ },
+		};
+		struct rule world[LEN(broken) + LEN(baz_world)];
+		memcpy(world, broken, sizeof(broken));
+		memcpy(world + LEN(broken), baz_world, sizeof(baz_world));
+		start(world, LEN(world));
+		w.env.qmin = ITER_QMIN_RELAXED;
+		CHECKF(resolve(&w, "foo.bar.baz.example.", T_A) == DNS_RCODE_NOERROR, "rcode %u",
+		       rcodes[i]);
+		CHECK_TEXT(answer_text(&w), FOO_A);
+		CHECK(strcmp(w.sent[w.n_sent - 1].qname, "foo.bar.baz.example.") == 0);
+		CHECK(strcmp(w.sent[w.n_sent - 1].addr, BAZ) == 0);
+		CHECK_TEXT(cache_text(&w, "bar.baz.example.", T_A, CACHE_TRUST_ANSWER), "miss");
+		if (rcodes[i] != DNS_RCODE_NXDOMAIN)
+			continue;
+		start(world, LEN(world));
+		w.env.qmin = ITER_QMIN_STRICT;
+		CHECK(resolve(&w, "foo.bar.baz.example.", T_A) == DNS_RCODE_NXDOMAIN);
+		CHECK_TEXT(authority_text(&w), SOA_BAZ);
+		CHECK(asked(&w, BAZ) == 1);
+	}
+}
+
+/* 28. Replies without AA, as Unbound reads them: an answer is an answer, a NODATA with the
+ * zone's SOA is NODATA, and a record of another type in the answer section is dropped, not
+ * taken for lameness. */
+static void test_lenient_replies(void)
+{
+	struct rule rules[] = {
+		{ EXS, "www.example.com.", T_A, .an = WWW_A },
+		{ EXS, "www.example.com.", T_AAAA, .ns = SOA_EX },
+		{ EXS, "mx.example.com.", T_AAAA, .flags = AA, .an = "mx.example.com. A " WWW,
+		  .ns = SOA_EX },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECK(resolve(&w, "www.example.com.", T_AAAA) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "nodata");
+	CHECK_TEXT(authority_text(&w), SOA_EX);
+	CHECK(resolve(&w, "mx.example.com.", T_AAAA) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "nodata");
+	CHECK(w.n_an == 0);
+	CHECK_TEXT(cache_text(&w, "mx.example.com.", T_A, CACHE_TRUST_GLUE), "miss");
+	CHECK(asked(&w, EX1) + asked(&w, EX2) == 1);
+}
+
+/* 29. A duplicate record is kept once (RFC 2181 §5), in the answer and in the cache. */
+static void test_duplicate_records(void)
+{
+	struct rule rules[] = {
+		{ EXS, "www.example.com.", T_A, .flags = AA, .an = WWW_A "\n" WWW_A },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECK_TEXT(cache_text(&w, "www.example.com.", T_A, CACHE_TRUST_ANSWER), WWW_A);
+}
+
+/* 30. A NODATA without SOA is cached for cache.nodata-no-soa-ttl (ten seconds), then asked
+ * again. */
+static void test_nodata_without_soa(void)
+{
+	struct rule rules[] = {
+		{ EXS, "www.example.com.", T_AAAA, .flags = AA },
+	};
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_AAAA) == DNS_RCODE_NOERROR);
+	CHECK(w.n_an == 0 && w.n_au == 0);
+	CHECK_TEXT(cache_text(&w, "www.example.com.", T_AAAA, CACHE_TRUST_ANSWER), "nodata");
+	w.now_ms += 5000;
+	CHECK(resolve(&w, "www.example.com.", T_AAAA) == DNS_RCODE_NOERROR);
+	CHECK(w.n_sent == 0 && w.n_an == 0);
+	w.now_ms += 6000;
+	CHECK(resolve(&w, "www.example.com.", T_AAAA) == DNS_RCODE_NOERROR);
+	CHECK(w.n_sent == 1);
+}
+
+/* 31. A SERVFAIL says why, for the client's EDE (RFC 8914): the zone whose servers all failed
+ * (22 No Reachable Authority after replies or timeouts, 23 Network Error when none could be
+ * sent to), or the limit hit (0, its name). */
+static void test_failure_reason(void)
+{
+	struct rule rules[] = {
+		{ EXS, "www.example.com.", .play = TIMEOUT },
+	};
+	uint16_t code = 99;
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	const char *why = iter_failure(w.it, &code);
+	CHECKF(why && strcmp(why, "no server of example.com. answered") == 0, "%s", why);
+	CHECK(code == ITER_EDE_NO_REACHABLE);
+	rules[0].play = FAIL;
+	START(rules);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	why = iter_failure(w.it, &code);
+	CHECK(why && code == ITER_EDE_NETWORK_ERROR);
+	START(rules);
+	w.env.limits.upstream = 2;
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	why = iter_failure(w.it, &code);
+	CHECKF(why && strcmp(why, "too many upstream queries") == 0 && code == ITER_EDE_OTHER, "%s",
+	       why);
+	start(NULL, 0);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(iter_failure(w.it, &code) == NULL);
+}
+
+/* 32. Unbound's parent-side fallback: the child's own address for its name server (cached
+ * above the parent's glue) is dead; when it fails, com is asked for the delegation again and
+ * its glue, which works, is used. */
+static void test_parent_side_glue(void)
+{
+	const char *dead = "203.0.113.9";
+	struct rule rules[] = {
+		{ COM, "*.example.com.", .ns = "example.com. NS ns1.example.com.",
+		  .ar = "ns1.example.com. A " EX1 },
+		{ EX1, "ns1.example.com.", T_A, .flags = AA, .an = "ns1.example.com. A 203.0.113.9" },
+		{ EX1, "ns1.example.com.", T_AAAA, .flags = AA, .ns = SOA_EX },
+		{ dead, NULL, .play = TIMEOUT },
+	};
+	START(rules);
+	CHECK(resolve(&w, "ns1.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(cache_text(&w, "ns1.example.com.", T_A, CACHE_TRUST_GLUE),
+		   "ns1.example.com. A 203.0.113.9");
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECKF(asked(&w, dead) >= 1 && asked(&w, COM) == 1 && strcmp(w.sent[w.n_sent - 1].addr, EX1) == 0,
+	       "%u to the dead address, %u to com", asked(&w, dead), asked(&w, COM));
+}
+
 int main(void)
 {
+	RUN(test_parent_side_glue);
+	RUN(test_failure_reason);
+	RUN(test_qmin_walk);
+	RUN(test_qmin_limit);
+	RUN(test_qmin_fallback);
+	RUN(test_lenient_replies);
+	RUN(test_duplicate_records);
+	RUN(test_nodata_without_soa);
 	RUN(test_walk_from_root);
 	RUN(test_retry_only_server);
 	RUN(test_retry_alternates);
