@@ -311,3 +311,14 @@ uint32_t name_hash(const uint8_t *name)
 	}
 	return h;
 }
+
+bool name_wildcard(const uint8_t *name, uint8_t out[NAME_MAX_WIRE])
+{
+	size_t len = name_len(name);
+	if (len + 2 > NAME_MAX_WIRE)
+		return false;
+	out[0] = 1;
+	out[1] = '*';
+	memcpy(out + 2, name, len);
+	return true;
+}

@@ -59,6 +59,9 @@ int name_compare(const uint8_t *a, const uint8_t *b);
 /* True when name equals parent or lies below it. */
 bool name_is_subdomain(const uint8_t *name, const uint8_t *parent);
 
+/* The wildcard name "*." + name into out (RFC 4592); false when it would be over 255 octets. */
+bool name_wildcard(const uint8_t *name, uint8_t out[NAME_MAX_WIRE]);
+
 /* Lower-cases ASCII letters in place. */
 void name_lower(uint8_t *name);
 

@@ -117,18 +117,6 @@ static const struct auth_node *nsec_cover(const struct auth_zone *z, const uint8
 	return lo ? z->nsec[lo - 1] : NULL;
 }
 
-/* The name of "*" prepended to name, in buf; NULL when that is too long. */
-static const uint8_t *wild_of(const uint8_t *name, uint8_t buf[NAME_MAX_WIRE])
-{
-	size_t len = name_len(name);
-	if (len + 2 > NAME_MAX_WIRE)
-		return NULL;
-	buf[0] = 1;
-	buf[1] = '*';
-	memcpy(buf + 2, name, len);
-	return buf;
-}
-
 /* The ancestor of qname (or qname) one label below the name ce: the next closer name. */
 static const uint8_t *next_closer(const uint8_t *qname, const uint8_t *ce)
 {
@@ -198,7 +186,7 @@ static void proof3(const struct auth_zone *z, enum auth_deny kind, const uint8_t
 	const uint8_t *ce = kind == AUTH_DENY_NXDOMAIN ? nd->name : name_parent(nd->name);
 	switch (kind) {
 	case AUTH_DENY_NXDOMAIN: {
-		const uint8_t *wild = wild_of(ce, buf);
+		const uint8_t *wild = name_wildcard(ce, buf) ? buf : NULL;
 		pick(p, cover3(z, next_closer(qname, ce)));
 		pick(p, match3(z, ce));
 		if (wild)
@@ -227,7 +215,7 @@ static void proof_nsec(const struct auth_zone *z, enum auth_deny kind, const uin
 	size_t n;
 	switch (kind) {
 	case AUTH_DENY_NXDOMAIN: {
-		const uint8_t *wild = wild_of(nd->name, buf);
+		const uint8_t *wild = name_wildcard(nd->name, buf) ? buf : NULL;
 		pick(p, nsec_cover(z, qname));
 		if (wild)
 			pick(p, nsec_cover(z, wild));

@@ -855,25 +855,38 @@ enum cache_res cache_get_cut(struct cache *c, const uint8_t *name, uint16_t rcla
 	return res;
 }
 
-size_t cache_expire(struct cache *c, uint32_t now_s)
+/* Drops, shard by shard, every entry match says yes to (arg is its own); expired says they
+ * count as expired rather than flushed. Returns how many. */
+static size_t drop_matching(struct cache *c, bool (*match)(const struct entry *, const void *),
+                            const void *arg, bool expired)
 {
-	size_t freed = 0;
+	size_t n = 0;
 	for (size_t i = 0; i < c->nshards; i++) {
 		struct shard *s = &c->shards[i];
 		struct entry *garbage = NULL;
 		shard_lock(c, s);
 		for (struct entry *e = s->oldest, *next; e; e = next) {
 			next = e->newer;
-			if (!live(e, now_s)) {
-				s->expired++;
-				freed++;
+			if (match(e, arg)) {
+				s->expired += expired;
+				n++;
 				drop(s, link_of(s, e), &garbage);
 			}
 		}
 		shard_unlock(c, s);
 		free_list(garbage);
 	}
-	return freed;
+	return n;
+}
+
+static bool is_expired(const struct entry *e, const void *now_s)
+{
+	return !live(e, *(const uint32_t *)now_s);
+}
+
+size_t cache_expire(struct cache *c, uint32_t now_s)
+{
+	return drop_matching(c, is_expired, &now_s, true);
 }
 
 void cache_stats(struct cache *c, struct cache_stats *st)
@@ -914,24 +927,14 @@ static bool filter_match(const struct cache_filter *f, const struct entry *e)
 	return e->owner_len == name_len(f->name) && names_equal(e->bytes, f->name, e->owner_len);
 }
 
+static bool filtered(const struct entry *e, const void *f)
+{
+	return filter_match(f, e);
+}
+
 size_t cache_flush(struct cache *c, const struct cache_filter *f)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < c->nshards; i++) {
-		struct shard *s = &c->shards[i];
-		struct entry *garbage = NULL;
-		shard_lock(c, s);
-		for (struct entry *e = s->oldest, *next; e; e = next) {
-			next = e->newer;
-			if (filter_match(f, e)) {
-				n++;
-				drop(s, link_of(s, e), &garbage);
-			}
-		}
-		shard_unlock(c, s);
-		free_list(garbage);
-	}
-	return n;
+	return drop_matching(c, filtered, f, false);
 }
 
 size_t cache_walk(struct cache *c, const struct cache_filter *f, uint32_t now_s,

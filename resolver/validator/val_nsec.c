@@ -38,17 +38,6 @@ const uint8_t *common_ancestor(const uint8_t *a, const uint8_t *b)
 	return a;
 }
 
-bool wildcard_of(const uint8_t *name, uint8_t out[NAME_MAX_WIRE])
-{
-	size_t len = name_len(name);
-	if (len + 2 > NAME_MAX_WIRE)
-		return false;
-	out[0] = 1;
-	out[1] = '*';
-	memcpy(out + 2, name, len);
-	return true;
-}
-
 static bool has(const struct val_nsec *f, uint16_t type)
 {
 	return bitmap_has(f->bitmap, f->bitmap_len, type);
@@ -118,7 +107,7 @@ static bool prove_wildcard_at_encloser(const struct val_denial_query *q, const s
 {
 	uint8_t wc[NAME_MAX_WIRE];
 	struct nsec_find w = {0};
-	if (!find(q, recs, n, q->qname, true, c) || !wildcard_of(encloser(c, q->qname), wc))
+	if (!find(q, recs, n, q->qname, true, c) || !name_wildcard(encloser(c, q->qname), wc))
 		return false;
 	bool ok = find(q, recs, n, wc, !exists, &w) && (!exists || lacks(&w.f, q->qtype));
 	c->malformed |= w.malformed;

@@ -154,7 +154,7 @@ static enum val_state prove_nxdomain(struct n3 *n, enum val_reason *reason)
 	const uint8_t *ce;
 	const struct val_nsec3 *nc;
 	uint8_t wc[NAME_MAX_WIRE];
-	if (!closest_encloser(n, &ce, &nc) || !wildcard_of(ce, wc) || !cover(n, wc))
+	if (!closest_encloser(n, &ce, &nc) || !name_wildcard(ce, wc) || !cover(n, wc))
 		return bogus(reason);
 	return via_next_closer(nc, reason);
 }
@@ -204,7 +204,7 @@ static enum val_state prove_wildcard_nodata(struct n3 *n, enum val_reason *reaso
 	const uint8_t *ce;
 	const struct val_nsec3 *nc, *w;
 	uint8_t wc[NAME_MAX_WIRE];
-	if (!closest_encloser(n, &ce, &nc) || !wildcard_of(ce, wc) || !(w = match(n, wc)) ||
+	if (!closest_encloser(n, &ce, &nc) || !name_wildcard(ce, wc) || !(w = match(n, wc)) ||
 	    has(w, n->q->qtype) || has(w, DNS_TYPE_CNAME))
 		return bogus(reason);
 	return via_next_closer(nc, reason);

@@ -93,9 +93,6 @@ const uint8_t *common_ancestor(const uint8_t *a, const uint8_t *b);
  * name's own. */
 const uint8_t *ancestor_at(const uint8_t *name, unsigned labels);
 
-/* Writes "*." and name to out; false when that would exceed NAME_MAX_WIRE. */
-bool wildcard_of(const uint8_t *name, uint8_t out[NAME_MAX_WIRE]);
-
 /* Copies rdata of type into out (room for len bytes) with the names lowercased for the types
  * RFC 4034 §6.2 lists, as RFC 6840 §5.1 corrects it (not NSEC, not HINFO). */
 void canon_rdata(uint16_t type, const uint8_t *rd, size_t len, uint8_t *out);
