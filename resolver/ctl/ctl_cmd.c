@@ -115,7 +115,8 @@ static void print_item(FILE *out, bool json, const struct cache_item *it)
 			ctl_json_str(out, type_str(it->type, type));
 		}
 		if (kind)
-			fprintf(out, ",\"denial\":\"%s\",\"soa\":", kind);
+			fprintf(out, ",\"denial\":\"%s\",\"soa\":%s", kind,
+				set->count ? "" : "null"); /* a NODATA may come without */
 		else
 			fprintf(out, ",\"rdata\":[");
 		for (unsigned i = 0; i < set->count; i++) {
@@ -130,6 +131,12 @@ static void print_item(FILE *out, bool json, const struct cache_item *it)
 			free(rd);
 		}
 		fputs(kind ? "}" : "]}", out);
+		return;
+	}
+	if (kind && set->count == 0) { /* a NODATA that came without an SOA */
+		fprintf(out, "; %s %s %s %u trust=%s dnssec=%s proof: none (no SOA came)\n", kind,
+			name, type_str(it->type, type), set->ttl_s, trust_name(set->trust),
+			security_name(set->security));
 		return;
 	}
 	if (kind) {

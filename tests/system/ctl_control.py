@@ -84,6 +84,7 @@ def scenario():
         a("a.www.flush.example.", "192.0.2.2"),
         a("other.flush.example.", "192.0.2.3"),
         {"name": "www.flush.example.", "type": "AAAA", "reply": {"authority": [SOA]}},
+        {"name": "www.flush.example.", "type": "TXT", "reply": {}},  # NODATA, no SOA
         {"name": "fail.flush.example.", "reply": {"rcode": "SERVFAIL", "aa": False}},
     ], "default": {"reply": {"rcode": "NXDOMAIN", "authority": [SOA]}}}
 
@@ -107,6 +108,17 @@ def flushes(sock, port, qlog):
     check("flush NAME TYPE drops that type only",
           rc == 0 and n("www.flush.example.") == 2 and n("www.flush.example.", "AAAA") == 2,
           "A %d, AAAA %d" % (n("www.flush.example."), n("www.flush.example.", "AAAA")))
+
+    # A NODATA that came without an SOA is cached with no record: listed, not read past.
+    ask(port, "www.flush.example", 16)
+    rc, out, _ = ctl(sock, "dump-cache")
+    check("dump-cache: a NODATA without SOA says it has no proof",
+          rc == 0 and re.search(r"^; NODATA www\.flush\.example\. TXT \d+ .*proof: none", out, re.M),
+          out[:600])
+    rc, d = ctl_json(sock, "lookup", "www.flush.example")
+    check("lookup --json: a NODATA without SOA has soa null",
+          rc == 0 and any(e.get("denial") == "NODATA" and e.get("soa") is None
+                          for e in d.get("entries", [])), str(d)[:400])
 
     ask(port, "a.www.flush.example")
     ask(port, "other.flush.example")
