@@ -274,56 +274,68 @@ static const uint8_t *signer_of(struct iter *it, const struct iter_target *t,
 	return t->zone;
 }
 
-/* The NSEC and NSEC3 RRsets of m's authority section in zone that its keys prove, into
- * *recs; every NSEC and NSEC3 record of the zone there, and the RRSIGs over them, go into
+#define PROOF_SETS_MAX 8 /* NSEC/NSEC3 RRsets of a reply looked at: a proof needs 3 at most;
+			    bounds the work a reply stuffed with records can cause */
+
+/* One NSEC or NSEC3 RRset of a reply's authority section, and the RRSIGs over it. */
+struct proof_set {
+	const struct wire_rr *first;
+	struct rr_list rrs, sigs;
+};
+
+static bool same_owner_type(const struct wire_rr *a, const struct wire_rr *b, uint16_t type)
+{
+	return b->type == type && name_equal(a->owner, b->owner);
+}
+
+/* The proof_set rr belongs to among the n of sets (by owner and type, an RRSIG by the type
+ * it covers), or NULL. */
+static struct proof_set *set_of(struct proof_set *sets, size_t n, const struct wire_rr *rr)
+{
+	uint16_t type = rr->type == DNS_TYPE_RRSIG ? covered(rr) : rr->type;
+	for (size_t i = 0; i < n; i++)
+		if (same_owner_type(rr, sets[i].first, type))
+			return &sets[i];
+	return NULL;
+}
+
+/* The NSEC and NSEC3 RRsets of m's authority section in zone (the first PROOF_SETS_MAX of
+ * them) that its keys prove, into *recs; their records and the RRSIGs over them go into
  * out's extra records (the proof a DO=1 client gets). */
 static void gather_proof(struct iter *it, const struct wire_msg *m, const uint8_t *zone,
 			 const struct iter_zone_keys *z, struct wire_rr **recs, size_t *n_recs,
 			 struct iter_val_out *out, size_t *cap)
 {
 	const struct wire_rr *au = m->rr[WIRE_AUTHORITY];
-	uint16_t n = m->n[WIRE_AUTHORITY];
-	size_t rcap = 0;
+	struct proof_set sets[PROOF_SETS_MAX];
+	size_t n_sets = 0, rcap = 0;
 	*recs = NULL;
 	*n_recs = 0;
-	for (uint16_t i = 0; i < n; i++) {
+	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY] && n_sets < PROOF_SETS_MAX; i++) {
 		const struct wire_rr *rr = &au[i];
-		bool nsec = rr->type == DNS_TYPE_NSEC || rr->type == DNS_TYPE_NSEC3;
-		bool sig = rr->type == DNS_TYPE_RRSIG &&
-			   (covered(rr) == DNS_TYPE_NSEC || covered(rr) == DNS_TYPE_NSEC3);
-		if ((!nsec && !sig) || !name_is_subdomain(rr->owner, zone))
+		if ((rr->type == DNS_TYPE_NSEC || rr->type == DNS_TYPE_NSEC3) &&
+		    name_is_subdomain(rr->owner, zone) && !set_of(sets, n_sets, rr))
+			sets[n_sets++] = (struct proof_set){ .first = rr };
+	}
+	for (uint16_t i = 0; i < m->n[WIRE_AUTHORITY]; i++) {
+		struct proof_set *p = set_of(sets, n_sets, &au[i]);
+		if (!p)
 			continue;
-		add_rr(it, out, rr, cap);
-		if (!nsec || z->key_state != VAL_SECURE)
+		add_rr(it, out, &au[i], cap);
+		iter_list_add(it, au[i].type == DNS_TYPE_RRSIG ? &p->sigs : &p->rrs, &au[i]);
+	}
+	for (size_t k = 0; k < n_sets && z->key_state == VAL_SECURE; k++) {
+		struct proof_set *p = &sets[k];
+		if (!p->rrs.n || val_verify_rrset(p->rrs.rr, p->rrs.n, p->sigs.rr, p->sigs.n,
+						  z->keys, z->n_keys, zone, it->wall_s,
+						  &it->budget, NULL) != VAL_SECURE)
 			continue;
-		/* Verify each NSEC/NSEC3 RRset once: at its first record. */
-		bool first = true;
-		for (uint16_t j = 0; j < i && first; j++)
-			first = !(au[j].type == rr->type && name_equal(au[j].owner, rr->owner));
-		if (!first)
-			continue;
-		struct wire_rr set[16], sigs[8];
-		size_t ns = 0, nsig = 0;
-		for (uint16_t j = i; j < n; j++) {
-			if (au[j].type == rr->type && name_equal(au[j].owner, rr->owner) && ns < 16)
-				set[ns++] = au[j];
-			else if (au[j].type == DNS_TYPE_RRSIG && covered(&au[j]) == rr->type &&
-				 name_equal(au[j].owner, rr->owner) && nsig < 8)
-				sigs[nsig++] = au[j];
-		}
-		for (uint16_t j = 0; j < i; j++)
-			if (au[j].type == DNS_TYPE_RRSIG && covered(&au[j]) == rr->type &&
-			    name_equal(au[j].owner, rr->owner) && nsig < 8)
-				sigs[nsig++] = au[j];
-		if (val_verify_rrset(set, ns, sigs, nsig, z->keys, z->n_keys, zone, it->wall_s,
-				     &it->budget, NULL) != VAL_SECURE)
-			continue;
-		for (size_t k = 0; k < ns; k++) {
+		for (size_t j = 0; j < p->rrs.n; j++) {
 			struct wire_rr *v = arena_grow(it->a, *recs, *n_recs, sizeof(*v), &rcap, 4);
 			if (!v)
 				return;
 			*recs = v;
-			(*recs)[(*n_recs)++] = set[k];
+			(*recs)[(*n_recs)++] = p->rrs.rr[j];
 		}
 	}
 }
@@ -504,10 +516,13 @@ bool iter_val_denial(struct iter *it, struct iter_target *t, const struct wire_m
 					      t->qname, t->qtype, zone, NULL };
 		st = val_prove_denial(&q, recs, n_recs, &it->budget, &reason);
 		if (st == VAL_BOGUS && q.kind == VAL_DENY_NODATA) {
+			/* A NODATA of a name a wildcard stands for: that proof's verdict
+			 * (insecure for an opt-out span), not "secure" for any but bogus. */
 			q.kind = VAL_DENY_WILDCARD_NODATA;
 			enum val_reason r2;
-			if (val_prove_denial(&q, recs, n_recs, &it->budget, &r2) != VAL_BOGUS)
-				st = VAL_SECURE, reason = r2;
+			enum val_state s2 = val_prove_denial(&q, recs, n_recs, &it->budget, &r2);
+			if (s2 != VAL_BOGUS)
+				st = s2, reason = r2;
 		}
 	}
 	verdict(it, out, st, reason, 0);

@@ -61,7 +61,43 @@ struct world {
 	const uint8_t *forge_name; /* replies for this name get their first A record's last
 				      octet changed, as a forger's would differ */
 	unsigned forge_left;       /* that many of them (a forger that wins the race) */
+	bool strip_proofs;         /* every reply loses its NSEC and NSEC3 records (and their
+				      RRSIGs), as a man in the middle could take them out */
 };
+
+static bool is_proof(const struct wire_rr *rr)
+{
+	uint16_t covered = rr->rdlen >= 2 ? (uint16_t)(rr->rdata[0] << 8 | rr->rdata[1]) : 0;
+	uint16_t t = rr->type == DNS_TYPE_RRSIG ? covered : rr->type;
+	return t == DNS_TYPE_NSEC || t == DNS_TYPE_NSEC3;
+}
+
+/* The reply in out without its NSEC and NSEC3 records; its length. */
+static size_t strip_proofs(uint8_t *out, size_t len, size_t cap)
+{
+	struct arena *a = arena_new();
+	struct wire_msg m;
+	if (!a || wire_parse(out, len, a, &m) != ERR_OK) {
+		arena_free(a);
+		return len;
+	}
+	static uint8_t copy[65536];
+	struct wire_builder b;
+	wire_build_init(&b, copy, sizeof(copy), m.id, m.flags);
+	wire_build_question(&b, m.q.name, m.q.type, m.q.rclass);
+	for (int sec = 0; sec < 3; sec++)
+		for (uint16_t i = 0; i < m.n[sec]; i++)
+			if (!is_proof(&m.rr[sec][i]))
+				wire_build_rr(&b, (enum wire_section)sec, &m.rr[sec][i]);
+	if (m.edns.present)
+		wire_build_edns(&b, m.edns.udp_size, 0, m.edns.flags, NULL, 0);
+	size_t n = wire_build_finish(&b);
+	arena_free(a);
+	if (n > cap)
+		return len;
+	memcpy(out, copy, n);
+	return n;
+}
 
 static void world_init(struct world *w)
 {
@@ -100,6 +136,8 @@ static size_t answer(struct world *w, const struct iter_action *act, uint8_t *ou
 		return 0;
 	size_t len = auth_answer(toy, (const struct sockaddr *)&act->addr, &q, act->query,
 				 act->query_len, act->tcp ? 65535 : auth_udp_limit(&q), out, cap);
+	if (w->strip_proofs && len)
+		len = strip_proofs(out, len, cap);
 	if (!w->forge_name || !name_equal(q.q.name, w->forge_name) || q.q.type != DNS_TYPE_A ||
 	    w->forge_left == 0)
 		return len;
@@ -181,6 +219,12 @@ static const struct verdict cases[] = {
 	  "NODATA under NSEC" },
 	{ "x.wild.ed25519.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_SECURE, VAL_R_OK,
 	  "a wildcard expansion under NSEC" },
+	{ "x.wild.ed25519.dnssec.", DNS_TYPE_MX, DNS_RCODE_NOERROR, VAL_SECURE, VAL_R_OK,
+	  "a wildcard NODATA under NSEC" },
+	{ "x.wild.secure.optout.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_SECURE, VAL_R_OK,
+	  "a wildcard expansion under NSEC3" },
+	{ "x.wild.secure.optout.", DNS_TYPE_MX, DNS_RCODE_NOERROR, VAL_SECURE, VAL_R_OK,
+	  "a wildcard NODATA under NSEC3" },
 	{ "www.insecure.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_INSECURE, VAL_R_OK,
 	  "an insecure delegation (no DS, NSEC proof)" },
 	{ "www.badsig.dnssec.", DNS_TYPE_A, DNS_RCODE_NOERROR, VAL_BOGUS, VAL_R_SIG_INVALID,
@@ -479,6 +523,23 @@ static void test_anchor_files(void)
 	CHECKF(strstr(err, "/nonexistent/anchor: cannot read") != NULL, "%s", err);
 }
 
+/* Without their NSEC/NSEC3 proofs, a wildcard expansion and the denials are bogus, not
+ * secure: the signatures of what is left verify, the proof is what is missing. */
+static void test_proofs_taken_out(void)
+{
+	static const char *const names[] = { "x.wild.ed25519.dnssec.", "x.wild.secure.optout.",
+					     "nope.ed25519.dnssec.", "nope.secure.optout." };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct world w;
+		world_init(&w);
+		w.strip_proofs = true;
+		resolve(&w, names[i], DNS_TYPE_A, WALL_2030);
+		CHECKF(w.sec == VAL_BOGUS && w.reason == VAL_R_NSEC_MISSING, "%s: state %d, %s",
+		       names[i], w.sec, val_reason_str(w.reason));
+		world_free(&w);
+	}
+}
+
 static bool loaded;
 
 /* The signed toy internet, its root hints and its trust anchor load. */
@@ -509,6 +570,7 @@ int main(void)
 	RUN(test_no_anchor);
 	RUN(test_trace_shows_chain);
 	RUN(test_unchecked_entry_asked_again);
+	RUN(test_proofs_taken_out);
 	auth_free(toy);
 	val_anchors_fini(&anchors);
 	return check_done();
