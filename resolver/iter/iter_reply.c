@@ -7,6 +7,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns.h"
@@ -35,14 +36,41 @@ static void add_all(struct iter *it, struct rr_list *l, const struct wire_rr *rr
 		iter_list_add(it, l, &rr[i]);
 }
 
-/* Whether set[0..n) holds a record with rr's rdata: an RRset is a set (RFC 2181 §5), so a
- * record repeated is kept once. Quadratic, but in the count of one section of one reply. */
-static bool in_set(const struct wire_rr *set, size_t n, const struct wire_rr *rr)
+static int by_rdata(const void *pa, const void *pb)
 {
-	for (size_t i = 0; i < n; i++)
-		if (set[i].rdlen == rr->rdlen && memcmp(set[i].rdata, rr->rdata, rr->rdlen) == 0)
-			return true;
-	return false;
+	const struct wire_rr *a = *(const struct wire_rr *const *)pa;
+	const struct wire_rr *b = *(const struct wire_rr *const *)pb;
+	if (a->rdlen != b->rdlen)
+		return a->rdlen < b->rdlen ? -1 : 1;
+	int c = memcmp(a->rdata, b->rdata, a->rdlen);
+	return c ? c : (a > b) - (a < b); /* equal rdata: the earlier record first */
+}
+
+/* Drops the records of set[0..*n) whose rdata an earlier one has, keeping the order: an RRset
+ * is a set (RFC 2181 §5). By sorting (n log n): a reply of thousands of records costs no
+ * quadratic work. */
+static void dedup(struct iter *it, struct wire_rr *set, size_t *n)
+{
+	size_t k = 0;
+	if (*n < 2)
+		return;
+	const struct wire_rr **by = arena_alloc(it->a, *n * sizeof(*by));
+	bool *dup = arena_alloc(it->a, *n);
+	if (!by || !dup)
+		return; /* kept as it came: the cache takes duplicates too */
+	for (size_t i = 0; i < *n; i++) {
+		by[i] = &set[i];
+		dup[i] = false;
+	}
+	qsort(by, *n, sizeof(*by), by_rdata);
+	for (size_t i = 1; i < *n; i++)
+		if (by[i]->rdlen == by[i - 1]->rdlen &&
+		    memcmp(by[i]->rdata, by[i - 1]->rdata, by[i]->rdlen) == 0)
+			dup[by[i] - set] = true;
+	for (size_t i = 0; i < *n; i++)
+		if (!dup[i])
+			set[k++] = set[i];
+	*n = k;
 }
 
 /* The RRset of rr in section s of m, each record once, in the arena; *n is 0 when memory is
@@ -53,8 +81,10 @@ static struct wire_rr *collect_set(struct iter *it, const struct wire_msg *m,
 	struct wire_rr *set = arena_alloc(it->a, (size_t)m->n[s] * sizeof(*set));
 	*n = 0;
 	for (uint16_t i = 0; set && i < m->n[s]; i++)
-		if (same_set(&m->rr[s][i], rr) && !in_set(set, *n, &m->rr[s][i]))
+		if (same_set(&m->rr[s][i], rr))
 			set[(*n)++] = m->rr[s][i];
+	if (set)
+		dedup(it, set, n);
 	return set;
 }
 

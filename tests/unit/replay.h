@@ -309,12 +309,20 @@ static struct rule *find_rule(struct world *w, const struct sent *s, const struc
 /* Appends the records of text (master-file lines) to section s of the reply. */
 static void put_section(struct wire_builder *b, enum wire_section s, const char *text)
 {
-	char buf[4096], err[256];
+	char err[256];
 	struct zonefile_zone *z;
 	if (!text)
 		return;
-	int len = snprintf(buf, sizeof(buf), "$TTL 3600\n%s\n", text);
-	if (!zonefile_read_text("rule", buf, (size_t)len, replay_root, ZONEFILE_NOCHECK, &z, err)) {
+	size_t cap = strlen(text) + 16;
+	char *buf = malloc(cap);
+	CHECK(buf != NULL);
+	if (!buf)
+		return;
+	int len = snprintf(buf, cap, "$TTL 3600\n%s\n", text);
+	bool ok = zonefile_read_text("rule", buf, (size_t)len, replay_root, ZONEFILE_NOCHECK, &z,
+				     err);
+	free(buf);
+	if (!ok) {
 		CHECKF(0, "%s", err);
 		return;
 	}

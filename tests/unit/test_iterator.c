@@ -876,6 +876,21 @@ static void test_duplicate_records(void)
 	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
 	CHECK_TEXT(answer_text(&w), WWW_A);
 	CHECK_TEXT(cache_text(&w, "www.example.com.", T_A, CACHE_TRUST_ANSWER), WWW_A);
+	/* a big RRset, duplicates scattered through it: each record once, in the order of
+	 * first appearance */
+	static char an[16384], want[8192];
+	size_t na = 0, nw = 0;
+	for (unsigned i = 0; i < 250; i++)
+		na += (size_t)snprintf(an + na, sizeof(an) - na, "big.example.com. 300 IN A 10.0.%u.%u\n",
+				       (i * 7) % 100 / 10, (i * 7) % 100);
+	for (unsigned i = 0; i < 100; i++) /* (i * 7) % 100 takes every value once in 100 */
+		nw += (size_t)snprintf(want + nw, sizeof(want) - nw, "%sbig.example.com. A 10.0.%u.%u",
+				       i ? " | " : "", (i * 7) % 100 / 10, (i * 7) % 100);
+	struct rule big[] = { { EXS, "big.example.com.", T_A, .flags = AA, .an = an } };
+	START(big);
+	CHECK(resolve(&w, "big.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(w.n_an == 100);
+	CHECK_TEXT(answer_text(&w), want);
 }
 
 /* 30. A NODATA without SOA is cached for cache.nodata-no-soa-ttl (ten seconds), then asked
