@@ -47,19 +47,6 @@ const char *reload_path(const struct reload *r)
 	return r->path;
 }
 
-/* The trust anchor file of c reads (server_reload reads it again), so that nothing changes
- * when it does not. */
-static bool anchors_read(const struct config *c, char err[static 256])
-{
-	struct val_anchors a;
-	memset(&a, 0, sizeof(a));
-	if (!c->dnssec.validate || !c->dnssec.trust_anchor_file[0])
-		return true;
-	bool ok = val_anchors_load(&a, c->dnssec.trust_anchor_file, err);
-	val_anchors_fini(&a);
-	return ok;
-}
-
 static bool keep(struct reload *r, struct config *c)
 {
 	struct config **v = realloc(r->v, (r->n + 1) * sizeof(*v));
@@ -81,7 +68,9 @@ static bool run(struct reload *r, struct server *s, char *report, size_t cap)
 		return false;
 	}
 	const struct config *was = r->v[r->n - 1];
-	if (!anchors_read(c, err)) {
+	/* the anchors read (server_reload reads them again), or nothing changes */
+	if (c->dnssec.validate && c->dnssec.trust_anchor_file[0] &&
+	    !val_anchors_check(c->dnssec.trust_anchor_file, err)) {
 		config_free(c);
 		snprintf(report, cap, "config: kept the configuration in force: %s\n"
 				      "zones: not read (the configuration is bad)", err);

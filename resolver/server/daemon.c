@@ -48,18 +48,6 @@ static bool hints_readable(const char *path, char err[static 256])
 	return ok;
 }
 
-static bool anchors_readable(const char *path, char err[static 256])
-{
-	struct val_anchors *a = calloc(1, sizeof(*a));
-	bool ok = a && val_anchors_load(a, path, err);
-	if (!a)
-		snprintf(err, 256, "out of memory");
-	else
-		val_anchors_fini(a);
-	free(a);
-	return ok;
-}
-
 bool daemon_check(const struct config *cfg, bool auth_only, char err[static 256])
 {
 	uid_t uid;
@@ -69,7 +57,7 @@ bool daemon_check(const struct config *cfg, bool auth_only, char err[static 256]
 	if (!auth_only && !hints_readable(cfg->resolver.root_hints, err))
 		return false;
 	if (!auth_only && cfg->dnssec.validate && cfg->dnssec.trust_anchor_file[0] &&
-	    !anchors_readable(cfg->dnssec.trust_anchor_file, err))
+	    !val_anchors_check(cfg->dnssec.trust_anchor_file, err))
 		return false;
 	if (!cfg->toy.map[0]) {
 		if (auth_only)

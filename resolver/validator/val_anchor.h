@@ -42,6 +42,10 @@ struct val_anchors {
  * no record or one that is not DS, or more zones than VAL_ANCHOR_MAX; a is then left empty. */
 bool val_anchors_load(struct val_anchors *a, const char *path, char err[static 256]);
 
+/* Whether the anchor file at path reads, without keeping it: the check of resolverd -t and of
+ * a reload, before anything changes. false with the reason in err. */
+bool val_anchors_check(const char *path, char err[static 256]);
+
 /* Adds name as a negative trust anchor; false when VAL_ANCHOR_MAX are there already. */
 bool val_anchors_add_negative(struct val_anchors *a, const uint8_t *name);
 
