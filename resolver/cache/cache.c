@@ -937,35 +937,65 @@ size_t cache_flush(struct cache *c, const struct cache_filter *f)
 	return drop_matching(c, filtered, f, false);
 }
 
+/* One entry copied out by cache_walk: the item, then its owner name, then the copy. */
+struct walked {
+	struct cache_item item;
+	uint8_t name[NAME_MAX_WIRE];
+	_Alignas(struct cache_rrset) uint8_t set[];
+};
+
+/* The live entries of shard s that f matches, copied, into *out (n of them); false when
+ * memory is short. Under the shard's read lock, which is held for copies only. */
+static bool walk_shard(const struct cache *c, struct shard *s, const struct cache_filter *f,
+                       uint32_t now_s, struct walked ***out, size_t *n)
+{
+	size_t cap = 0;
+	bool ok = true;
+	*out = NULL;
+	*n = 0;
+	pthread_rwlock_rdlock(&s->slots[0].lock); /* any slot keeps writers out */
+	for (struct entry *e = s->oldest; e && ok; e = e->newer) {
+		if (!live(e, now_s) || !filter_match(f, e))
+			continue;
+		size_t used;
+		copy_out(c, e, now_s, NULL, 0, &used); /* CACHE_SPACE: how much it takes */
+		struct walked *w = malloc(sizeof(*w) + used);
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			struct walked **v = realloc(*out, cap * sizeof(*v));
+			ok = v != NULL;
+			if (v)
+				*out = v;
+		}
+		if (!w || !ok) {
+			free(w);
+			ok = false;
+			break;
+		}
+		memcpy(w->name, e->bytes, e->owner_len);
+		struct cache_rrset *set = (struct cache_rrset *)w->set;
+		w->item = (struct cache_item){ w->name, e->type,
+		                               copy_out(c, e, now_s, set, used, &used), set };
+		(*out)[(*n)++] = w;
+	}
+	pthread_rwlock_unlock(&s->slots[0].lock);
+	return ok;
+}
+
 size_t cache_walk(struct cache *c, const struct cache_filter *f, uint32_t now_s,
                   cache_walk_fn fn, void *arg)
 {
-	size_t cap = 4096, n = 0, used;
-	struct cache_rrset *buf = malloc(cap);
-	if (!buf)
-		return 0;
+	size_t shown = 0;
 	for (size_t i = 0; i < c->nshards; i++) {
-		struct shard *s = &c->shards[i];
-		pthread_rwlock_rdlock(&s->slots[0].lock); /* any slot keeps writers out */
-		for (struct entry *e = s->oldest; e; e = e->newer) {
-			if (!live(e, now_s) || !filter_match(f, e))
-				continue;
-			enum cache_res kind = copy_out(c, e, now_s, buf, cap, &used);
-			if (kind == CACHE_SPACE) {
-				struct cache_rrset *bigger = malloc(used);
-				if (!bigger)
-					continue;
-				free(buf);
-				buf = bigger;
-				cap = used;
-				kind = copy_out(c, e, now_s, buf, cap, &used);
-			}
-			struct cache_item item = {e->bytes, e->type, kind, buf};
-			fn(arg, &item);
-			n++;
+		struct walked **v;
+		size_t n;
+		walk_shard(c, &c->shards[i], f, now_s, &v, &n); /* short of memory: what it has */
+		for (size_t k = 0; k < n; k++) {
+			fn(arg, &v[k]->item); /* no lock held: the workers go on */
+			free(v[k]);
 		}
-		pthread_rwlock_unlock(&s->slots[0].lock);
+		free(v);
+		shown += n;
 	}
-	free(buf);
-	return n;
+	return shown;
 }

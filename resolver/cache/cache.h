@@ -248,9 +248,10 @@ struct cache_item {
 typedef void (*cache_walk_fn)(void *arg, const struct cache_item *item);
 
 /* Calls fn for every live entry at now_s that f (NULL: all) matches, shard by shard, in no
- * particular order, and returns how many it showed. fn runs under the shard's read lock: it
- * must not call the cache, and should be quick (the shard's writers wait). item and what it
- * points to live for the call only. An entry it cannot copy (memory short) is left out. */
+ * particular order, and returns how many it showed. Each shard's entries are copied under
+ * its read lock, and fn runs on the copies with no lock held, so that its work (formatting a
+ * dump) never holds up a worker. item and what it points to live for the call only. Entries
+ * it cannot copy (memory short) are left out. */
 size_t cache_walk(struct cache *c, const struct cache_filter *f, uint32_t now_s,
                   cache_walk_fn fn, void *arg);
 
