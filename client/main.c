@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -716,6 +717,8 @@ int main(int argc, char **argv)
 {
 	static struct qdig_cmd c;
 	char err[256];
+	/* A TLS or TCP peer that resets the connection is a transport error, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	opts_init(&c);
 	/* As dig: names are converted to and from IDNA2008 when stdout is a terminal. */
 	c.global.idnin = c.global.d.idnout = isatty(STDOUT_FILENO) && !getenv("IDN_DISABLE");

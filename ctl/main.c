@@ -110,12 +110,15 @@ static bool exchange(const char *path, const char *line, size_t len, char **buf,
 		return false;
 	}
 	memcpy(sa.sun_path, path, strlen(path));
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Non-blocking: a daemon whose backlog is full says EAGAIN at once, never a hang; the
+	 * reply is waited for with poll, within WAIT_MS. */
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int e = errno;
 		fprintf(stderr, "resolverd-ctl: cannot connect to %s: %s%s\n", path, strerror(e),
 			e == EACCES ? " (root or control.group only)"
 			: e == ENOENT || e == ECONNREFUSED ? " (is resolverd running with control.socket?)"
+			: e == EAGAIN			   ? " (the daemon is busy: try again)"
 							   : "");
 		if (fd >= 0)
 			close(fd);

@@ -266,8 +266,10 @@ static int open_socket(struct ctl *c, char err[static 256])
 		goto fail;
 	struct stat st;
 	if (lstat(c->path, &st) == 0) {
-		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		bool live = probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+		/* Non-blocking: a live daemon whose backlog is full answers EAGAIN at once. */
+		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		bool live = probe >= 0 && (connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0 ||
+					   errno == EAGAIN);
 		if (probe >= 0)
 			close(probe);
 		if (live || !S_ISSOCK(st.st_mode)) {
