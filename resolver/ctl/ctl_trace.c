@@ -137,9 +137,13 @@ static void put_hex(FILE *out, const void *p, size_t n)
 		return;
 	}
 	fputc(' ', out);
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%02X", b[i]);
+	char hex[2 * 512];
+	for (size_t i = 0; i < n; i += 512) { /* lib/text's encoder, in pieces */
+		struct buf_out o;
+		buf_out_init(&o, hex, sizeof(hex));
+		text_hex_encode((const uint8_t *)p + i, n - i < 512 ? n - i : 512, &o);
+		fwrite(hex, 1, o.len, out);
+	}
 }
 
 void ctl_trace_write(const struct ctl_trace *t, FILE *out)
