@@ -16,7 +16,7 @@
  *
  * Zone transfers (toy-internet addresses, resolver/auth/auth_xfr.c) send many messages for one
  * question. The first goes out as any reply; the others are made one by one when the socket
- * has room (EPOLLOUT), at most XFR_LIMITS.per_turn per wakeup and none while queued_max bytes
+ * has room (EPOLLOUT), at most IO_XFR_LIMITS.per_turn per wakeup and none while queued_max bytes
  * wait unsent, so a big zone takes its turn with the worker's other clients and a client that
  * stops reading holds a bounded buffer until the idle timer closes it. No question of that
  * connection is read until its transfer has been sent.
@@ -37,7 +37,7 @@
 
 #define TCP_IN_CAP (2 + DNS_MSG_MAX)
 
-const struct xfr_limits XFR_LIMITS = {
+const struct io_xfr_limits IO_XFR_LIMITS = {
 	.concurrent = 16,
 	.per_turn = 4,
 	.queued_max = 65536,
@@ -282,8 +282,8 @@ static void take_messages(struct conn *c)
 static void xfr_feed(struct conn *c)
 {
 	static _Thread_local uint8_t msg[DNS_MSG_MAX];
-	for (unsigned i = 0; c->xfr && !c->closed && i < XFR_LIMITS.per_turn &&
-			     c->out_bytes < XFR_LIMITS.queued_max;
+	for (unsigned i = 0; c->xfr && !c->closed && i < IO_XFR_LIMITS.per_turn &&
+			     c->out_bytes < IO_XFR_LIMITS.queued_max;
 	     i++) {
 		size_t n = auth_xfr_next(c->xfr, msg, sizeof(msg));
 		if (n)
@@ -299,7 +299,7 @@ size_t io_xfr_start(struct worker *w, const struct client *c, const struct wire_
 	struct auth_xfr x;
 	auth_xfr_start(w->s->auth, (const struct sockaddr *)&c->lis->local,
 		       (const struct sockaddr *)&c->peer, c->conn != NULL,
-		       w->n_xfr >= XFR_LIMITS.concurrent, q, pkt, len, &x);
+		       w->n_xfr >= IO_XFR_LIMITS.concurrent, q, pkt, len, &x);
 	size_t n = auth_xfr_next(&x, out, cap);
 	if (!c->conn || auth_xfr_done(&x))
 		return n;

@@ -28,7 +28,7 @@
 #define FLIGHT_BUCKETS 4096
 
 /* What zone transfers (AXFR, IXFR: resolver/auth/auth.h) may take of one worker. */
-struct xfr_limits {
+struct io_xfr_limits {
 	unsigned concurrent;  /* transfers in progress at once: bounds the zone walks and their
 			       * buffers; one more is answered SERVFAIL */
 	unsigned per_turn;    /* messages made for one connection per wakeup: the worker's other
@@ -36,7 +36,7 @@ struct xfr_limits {
 	size_t queued_max;    /* reply bytes queued unsent before another message is made: the
 			       * memory a slow or stalled reader holds (plus one message) */
 };
-extern const struct xfr_limits XFR_LIMITS;
+extern const struct io_xfr_limits IO_XFR_LIMITS;
 
 /* A configuration in force, with what the resolutions derive from it. Kept until exit once
  * replaced: resolutions in flight point at the one they started with. */
@@ -184,7 +184,7 @@ void io_conn_release(struct conn *conn);
 void io_close_all(struct worker *w);
 /* Answers the zone transfer question q (auth_xfr_asked) from c: returns the length of the
  * first (over UDP, the only) message, written into out (cap bytes). Over TCP the rest are
- * sent as the client reads them (at most XFR_LIMITS.concurrent transfers at once). */
+ * sent as the client reads them (at most IO_XFR_LIMITS.concurrent transfers at once). */
 size_t io_xfr_start(struct worker *w, const struct client *c, const struct wire_query *q,
 		    const uint8_t *pkt, size_t len, uint8_t *out, size_t cap);
 
