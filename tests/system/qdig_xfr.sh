@@ -11,7 +11,7 @@
 # the idle timer must close it. AXFR over UDP is NOTIMP (as NSD), IXFR over UDP the SOA.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
-own_netns 46
+own_netns 47
 
 [ -x "$RESOLVERD" ] || { skip "resolverd is not built"; done_testing; }
 OURS=$(free_port) && THEIRS=$(free_port) || { not_ok "free ports"; done_testing; }
@@ -113,9 +113,6 @@ done
 out=$("$QDIG" -p "$OURS" "@$BIG" big.test AXFR | tail -n 2)
 check "big.test comes in several messages: $out" \
 	grep -Eq '^;; XFR size: 3004 records \(messages ([2-9]|[1-9][0-9]+),' <<<"$out"
-out=$("$QDIG" -p "$OURS" "@$HUGE" huge.test AXFR | tail -n 2)
-check "huge.test whole: $out" grep -q '^;; XFR size: 250004 records ' <<<"$out"
-HUGE_BYTES=$(sed -nE 's/.*bytes ([0-9]+)\)$/\1/p' <<<"$out")
 
 # What dig cannot send: AXFR over UDP (NOTIMP, as NSD), IXFR over UDP (the SOA: ask by TCP).
 udp_rcode() { # udp_rcode PORT ADDR ZONE TYPE: the rcode and the answer count of the reply
@@ -139,17 +136,24 @@ check "AXFR over UDP: NOTIMP from NSD" [ "$(udp_rcode "$THEIRS" "$EX" example.co
 check "IXFR over UDP, behind: the SOA alone" [ "$(udp_rcode "$OURS" "$EX" example.com 251)" = "0 1" ]
 
 # A client that asks for huge.test and reads nothing: the worker (there is one) answers the
-# others at once, and the idle timer closes the stalled connection, which got only part.
-python3 - "$OURS" "$HUGE" "$EX" >"$T_TMP/stall.out" 2>&1 <<'EOF'
+# others at once, holds a bounded buffer for it (measured first, before any other transfer
+# of huge.test has grown the heap), and the idle timer closes the stalled connection, which
+# got only part.
+python3 - "$OURS" "$HUGE" "$EX" "$TOY_PID" >"$T_TMP/stall.out" 2>&1 <<'EOF'
 import socket, struct, subprocess, sys, time
-port, huge, ex = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+port, huge, ex, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+def rss_kb():
+    with open("/proc/%s/status" % pid) as f:
+        return int([l for l in f if l.startswith("VmRSS:")][0].split()[1])
+rss0 = rss_kb()
 qn = b"\x04huge\x04test\0"
 q = struct.pack(">HHHHHH", 0x4343, 0, 1, 0, 0, 0) + qn + struct.pack(">HH", 252, 1)
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 s.connect((huge, port))
 s.sendall(struct.pack(">H", len(q)) + q)
-time.sleep(0.3)  # the server has filled what the socket takes
+time.sleep(0.5)  # the server has filled what the socket takes
+print("rss_growth_kb %d" % (rss_kb() - rss0))
 worst = 0.0
 for args in (["+notcp"], ["+tcp"]):
     t = time.monotonic()
@@ -174,8 +178,13 @@ while time.monotonic() - t < 10:
 print("closed %s got %d" % (closed, got))
 EOF
 sed 's/^/    /' "$T_TMP/stall.out"
+out=$("$QDIG" -p "$OURS" "@$HUGE" huge.test AXFR | tail -n 2)
+check "huge.test whole: $out" grep -q '^;; XFR size: 250004 records ' <<<"$out"
+HUGE_BYTES=$(sed -nE 's/.*bytes ([0-9]+)\)$/\1/p' <<<"$out")
 check "a stalled transfer: UDP still answered" grep -q '^answer +notcp 192.0.2.10$' "$T_TMP/stall.out"
 check "a stalled transfer: TCP still answered" grep -q '^answer +tcp 192.0.2.10$' "$T_TMP/stall.out"
+check "a stalled transfer holds a bounded buffer (RSS growth under 2 MB)" \
+	awk '/^rss_growth_kb/ { exit !($2 < 2048) }' "$T_TMP/stall.out"
 check "a stalled transfer delays no one (under 500 ms)" \
 	awk '/^worst_ms/ { exit !($2 < 500) }' "$T_TMP/stall.out"
 check "the stalled reader is closed, short of the zone's $HUGE_BYTES bytes (stops by itself)" \
