@@ -515,9 +515,12 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 static int zone_transfer(struct run *r, const struct qdig_query *q, const struct query_server *s)
 {
 	static struct query_result fail;
+	static struct qdig_query xq;
 	uint8_t pkt[DNS_UDP_MIN_SIZE + OPTS_EDNSOPT_MAX * (OPTS_EDNSOPT_LEN + 4) + 1024];
 	uint8_t cookie[8], mac[TSIG_MAC_MAX];
-	size_t mac_len, len = build_signed(r, q, pkt, sizeof(pkt), cookie, mac, &mac_len);
+	xq = *q;
+	xq.recurse = false; /* dig sets no RD in a transfer, whatever +rec says */
+	size_t mac_len, len = build_signed(r, &xq, pkt, sizeof(pkt), cookie, mac, &mac_len);
 	if (len == 0) {
 		fprintf(stderr, "qdig: cannot build the query\n");
 		return EXIT_INTERNAL;

@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "dns.h"
 #include "print.h"
+#include "print_yaml.h"
 
 #define SOA_TAIL 20                     /* serial .. minimum: the end of SOA rdata */
 #define RDATA_TEXT_MAX (4 * 65536 + 2048) /* the longest rdata text (+short's lines) */
@@ -32,6 +33,7 @@ struct xfr {
 	uint32_t serial;      /* the IXFR client's */
 	unsigned timeout_ms;  /* each read */
 	double start_ms;      /* when the query went, on the monotonic clock */
+	double sent_s;        /* and since the epoch (+yaml's query_time) */
 	unsigned records, messages, soas;
 	size_t bytes;
 	bool started, done;   /* the first SOA seen; the closing one seen */
@@ -136,8 +138,11 @@ struct xfr *xfr_open(const struct query_server *s, const uint8_t *pkt, size_t le
 		free(x);
 		return NULL;
 	}
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
 	*x = (struct xfr){ .fd = -1, .id = q.id, .qtype = qtype, .serial = serial,
-			   .timeout_ms = timeout_ms, .start_ms = now_ms() };
+			   .timeout_ms = timeout_ms, .start_ms = now_ms(),
+			   .sent_s = (double)tv.tv_sec + tv.tv_usec / 1e6 };
 	for (unsigned i = 0; i < (tries ? tries : 1) && i < QUERY_TRIES_MAX && x->fd < 0; i++) {
 		bool timed_out;
 		x->fd = connect_send(s, pkt, len, timeout_ms, fail, &timed_out);
@@ -216,8 +221,8 @@ static bool follow(struct xfr *x, const struct wire_rr *rr)
 	return true;
 }
 
-/* The records of one message, printed as d says, up to the closing SOA. false when the
- * transfer cannot go on ("; Transfer failed."). */
+/* The records of one message, printed as d says, up to the closing SOA (with +yaml the
+ * message was printed whole). false when the transfer cannot go on ("; Transfer failed."). */
 static bool print_records(FILE *f, struct xfr *x, const struct wire_msg *m,
 			  const struct qdig_display *d, char *line)
 {
@@ -230,7 +235,7 @@ static bool print_records(FILE *f, struct xfr *x, const struct wire_msg *m,
 			return false;
 		x->records++;
 		/* +onesoa: an AXFR's closing SOA left out (an IXFR's SOAs are kept, as dig) */
-		if (!d->answer || (d->onesoa && x->qtype == DNS_TYPE_AXFR && !first &&
+		if (!d->answer || d->yaml || (d->onesoa && x->qtype == DNS_TYPE_AXFR && !first &&
 				   rr->type == DNS_TYPE_SOA))
 			continue;
 		if (!d->short_form) {
@@ -243,6 +248,19 @@ static bool print_records(FILE *f, struct xfr *x, const struct wire_msg *m,
 		fprintf(f, "%.*s\n", (int)out.len, line);
 	}
 	return true;
+}
+
+/* +yaml: each message a document as dig's, without OPT or question; +onesoa leaves out an
+ * AXFR's closing SOA, the last record of the message that ended it. */
+static void print_yaml(FILE *f, const struct xfr *x, const struct wire_msg *m,
+		       const struct qdig_display *d, const struct query_server *s, size_t len)
+{
+	struct qdig_display dy = *d;
+	dy.comments = dy.question = false;
+	struct yaml_reply y = { .server = s->text, .port = s->port, .tcp = true, .size = len,
+				.sent_s = x->sent_s,
+				.drop_last = d->onesoa && x->qtype == DNS_TYPE_AXFR && x->done };
+	yaml_message(f, m, &dy, &y);
 }
 
 static void print_stats(FILE *f, const struct xfr *x, const struct query_server *s, bool usec)
@@ -281,6 +299,8 @@ int xfr_print(FILE *f, struct xfr *x, const struct qdig_display *d, const struct
 			x->bytes += len;
 			failed = !print_records(f, x, &m, d, line);
 		}
+		if (!e && d->yaml)
+			print_yaml(f, x, &m, d, s, len);
 		arena_free(a);
 	}
 	free(line);
@@ -293,7 +313,7 @@ int xfr_print(FILE *f, struct xfr *x, const struct qdig_display *d, const struct
 			e ? e : "too many messages");
 		return 9;
 	}
-	if (d->stats && !d->short_form)
+	if (d->stats && !d->short_form && !d->yaml)
 		print_stats(f, x, s, usec);
 	return 0;
 }
