@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,6 +17,7 @@
 #include "dns.h"
 #include "print.h"
 #include "print_yaml.h"
+#include "tls.h"
 
 #define SOA_TAIL 20                     /* serial .. minimum: the end of SOA rdata */
 #define RDATA_TEXT_MAX (4 * 65536 + 2048) /* the longest rdata text (+short's lines) */
@@ -31,7 +31,6 @@ struct xfr {
 	int fd;
 	uint16_t id, qtype;
 	uint32_t serial;      /* the IXFR client's */
-	unsigned timeout_ms;  /* each read */
 	double start_ms;      /* when the query went, on the monotonic clock */
 	double sent_s;        /* and since the epoch (+yaml's query_time) */
 	unsigned records, messages, soas;
@@ -61,67 +60,19 @@ static double now_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* Waits until fd is ready for events, at most until deadline_ms: 1 ready, 0 timed out. */
-static int wait_for(int fd, short events, double deadline_ms)
-{
-	for (;;) {
-		double left = deadline_ms - now_ms();
-		struct pollfd p = { .fd = fd, .events = events };
-		int k = left <= 0 ? 0 : poll(&p, 1, (int)left + 1);
-		if (k >= 0 || errno != EINTR)
-			return k > 0 ? 1 : k;
-	}
-}
-
-/* dig's words for errno e (BIND's result texts, lower case). */
-static const char *why(int e)
-{
-	switch (e) {
-	case ECONNREFUSED:
-		return "connection refused";
-	case ENETUNREACH:
-		return "network unreachable";
-	case EHOSTUNREACH:
-		return "host unreachable";
-	case ECONNRESET:
-		return "connection reset";
-	case ETIMEDOUT:
-		return "timed out";
-	}
-	return strerror(e);
-}
-
-/* One connection and the query sent on it; -1 with fail's error and timed-out flag set. */
+/* One connection with the query sent on it; -1 with fail's status and error set. */
 static int connect_send(const struct query_server *s, const uint8_t *pkt, size_t len,
-			unsigned timeout_ms, struct query_result *fail, bool *timed_out)
+			unsigned timeout_ms, struct query_result *fail)
 {
-	struct sockaddr_storage to = s->addr;
-	socklen_t to_len = to.ss_family == AF_INET ? sizeof(struct sockaddr_in)
-						   : sizeof(struct sockaddr_in6);
-	if (to.ss_family == AF_INET)
-		((struct sockaddr_in *)&to)->sin_port = htons(s->port);
-	else
-		((struct sockaddr_in6 *)&to)->sin6_port = htons(s->port);
-	double deadline = now_ms() + timeout_ms;
-	int e = 0, fd = socket(to.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	socklen_t elen = sizeof(e);
-	*timed_out = false;
-	if (fd < 0 || (connect(fd, (struct sockaddr *)&to, to_len) < 0 && errno != EINPROGRESS)) {
-		e = errno;
-	} else if (wait_for(fd, POLLOUT, deadline) == 0) {
-		*timed_out = true;
-		e = ETIMEDOUT;
-	} else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == 0 && e == 0) {
-		uint8_t out[2 + DNS_MSG_MAX] = { (uint8_t)(len >> 8), (uint8_t)len };
-		memcpy(out + 2, pkt, len);
-		/* a query is a few hundred bytes: it goes whole into an empty socket buffer */
-		if (send(fd, out, len + 2, MSG_NOSIGNAL) == (ssize_t)(len + 2))
-			return fd;
-		e = errno;
-	}
-	snprintf(fail->error, sizeof(fail->error), "%s", why(e));
-	if (fd >= 0)
-		close(fd);
+	int fd = tls_tcp_connect(s, timeout_ms, fail);
+	uint8_t out[2 + DNS_MSG_MAX] = { (uint8_t)(len >> 8), (uint8_t)len };
+	memcpy(out + 2, pkt, len);
+	if (fd < 0 || send(fd, out, len + 2, MSG_NOSIGNAL) == (ssize_t)(len + 2))
+		return fd;
+	fail->status = errno == EAGAIN ? QUERY_TIMEOUT : QUERY_FAILED;
+	snprintf(fail->error, sizeof(fail->error), "%s",
+		 errno == EAGAIN ? "timed out" : strerror(errno));
+	close(fd);
 	return -1;
 }
 
@@ -141,17 +92,15 @@ struct xfr *xfr_open(const struct query_server *s, const uint8_t *pkt, size_t le
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	*x = (struct xfr){ .fd = -1, .id = q.id, .qtype = qtype, .serial = serial,
-			   .timeout_ms = timeout_ms, .start_ms = now_ms(),
+			   .start_ms = now_ms(),
 			   .sent_s = (double)tv.tv_sec + tv.tv_usec / 1e6 };
 	for (unsigned i = 0; i < (tries ? tries : 1) && i < QUERY_TRIES_MAX && x->fd < 0; i++) {
-		bool timed_out;
-		x->fd = connect_send(s, pkt, len, timeout_ms, fail, &timed_out);
+		x->fd = connect_send(s, pkt, len, timeout_ms, fail);
 		if (x->fd < 0)
-			fail->timed_out[fail->failures++] = timed_out;
+			fail->timed_out[fail->failures++] = fail->status == QUERY_TIMEOUT;
 	}
 	if (x->fd >= 0)
 		return x;
-	fail->status = fail->timed_out[fail->failures - 1] ? QUERY_TIMEOUT : QUERY_FAILED;
 	free(x);
 	return NULL;
 }
@@ -165,18 +114,19 @@ void xfr_close(struct xfr *x)
 	free(x);
 }
 
-/* Reads n bytes into buf before deadline_ms; NULL, or what went wrong. */
-static const char *read_full(struct xfr *x, uint8_t *buf, size_t n, double deadline_ms)
+/* Reads n bytes into buf, each read within the connection's timeout and all before end_ms;
+ * NULL, or what went wrong in dig's words. */
+static const char *read_full(struct xfr *x, uint8_t *buf, size_t n, double end_ms)
 {
 	for (size_t got = 0; got < n;) {
-		if (wait_for(x->fd, POLLIN, deadline_ms) == 0)
-			return "timed out";
-		ssize_t k = recv(x->fd, buf + got, n - got, 0);
+		ssize_t k = now_ms() < end_ms ? recv(x->fd, buf + got, n - got, 0) : -1;
 		if (k == 0)
 			return "end of file";
-		if (k < 0 && errno != EINTR && errno != EAGAIN)
-			return why(errno);
-		got += k > 0 ? (size_t)k : 0;
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return now_ms() >= end_ms || errno == EAGAIN ? "timed out" : strerror(errno);
+		got += (size_t)k;
 	}
 	return NULL;
 }
@@ -185,11 +135,11 @@ static const char *read_full(struct xfr *x, uint8_t *buf, size_t n, double deadl
 static const char *read_message(struct xfr *x, size_t *len)
 {
 	uint8_t pre[2];
-	double end = x->start_ms + XFR_LIMITS.total_ms, deadline = now_ms() + x->timeout_ms;
-	const char *e = read_full(x, pre, 2, deadline < end ? deadline : end);
+	double end = x->start_ms + XFR_LIMITS.total_ms;
+	const char *e = read_full(x, pre, 2, end);
 	*len = (size_t)(pre[0] << 8 | pre[1]);
 	if (!e)
-		e = read_full(x, x->msg, *len, deadline < end ? deadline : end);
+		e = read_full(x, x->msg, *len, end);
 	return e;
 }
 

@@ -11,7 +11,7 @@
 # the idle timer must close it. AXFR over UDP is NOTIMP (as NSD), IXFR over UDP the SOA.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
-own_netns 54
+own_netns 55
 
 [ -x "$RESOLVERD" ] || { skip "resolverd is not built"; done_testing; }
 OURS=$(free_port) && THEIRS=$(free_port) || { not_ok "free ports"; done_testing; }
@@ -82,7 +82,7 @@ same() { # same PORT ARGS...: dig and qdig print the same and exit the same
 	d=$(dig -p "$port" "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
 	q=$("$QDIG" -p "$port" "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
 	if [ "$d" = "$q" ] && [ "$(wc -l <<<"$d")" -ge 2 ]; then
-		ok "same as dig ($([ "$port" = "$OURS" ] && echo ours || echo NSD)): $*"
+		ok "same as dig ($(case $port in "$OURS") echo ours ;; "$THEIRS") echo NSD ;; *) echo "port $port" ;; esac)): $*"
 	else
 		not_ok "differs from dig ($port): $*"
 		diff <(echo "$d") <(echo "$q") | head -20 | sed 's/^/    /'
@@ -118,6 +118,8 @@ done
 # (36 KB of YAML), we about 500, so this case is compared against ours only.
 same "$OURS" "@$BIG" big.test AXFR +yaml +onesoa
 
+DEAD=$(free_port)
+same "$DEAD" "@$EX" example.com AXFR +tries=2
 out=$("$QDIG" -p "$OURS" "@$BIG" big.test AXFR | tail -n 2)
 check "big.test comes in several messages: $out" \
 	grep -Eq '^;; XFR size: 3004 records \(messages ([2-9]|[1-9][0-9]+),' <<<"$out"
