@@ -1,15 +1,15 @@
 /* client/xfr.h: zone transfers (AXFR, RFC 5936; IXFR, RFC 1995) as dig 9.18 makes and prints
  * them.
  *
- * A transfer is one TCP connection carrying the query and then as many messages as the zone
- * takes, which the daemon's transport (resolver/iter/upstream.c: one reply per query) does
- * not do; so it has a blocking connection of its own (the one +tls opens, tls_tcp_connect),
- * every read bounded by the query's timeout and the whole by XFR_LIMITS. Messages are parsed by lib/wire. The end is
- * dig's: the SOA that closes the zone (its serial the first SOA's), or for IXFR a first SOA
- * no newer than the client's serial (it is up to date). Printing is dig's for transfers: no
- * header or question, the records of every message, then the Query time, SERVER, WHEN and
- * XFR size lines; "; Transfer failed." for an error rcode. The banner, the query's building
- * and dig's words for a connection that fails are main.c's.
+ * A transfer is one TCP connection carrying the query and then as many messages as the zone takes,
+ * which the daemon's transport (resolver/iter/upstream.c: one reply per query) does not do; so it
+ * has a blocking connection of its own (the one +tls opens, tls_tcp_connect), every read bounded
+ * by the query's timeout and the whole by XFR_LIMITS. Messages are parsed by lib/wire. The end is
+ * dig's: the SOA that closes the zone (its serial the first SOA's), or for IXFR a first SOA no
+ * newer than the client's serial (it is up to date). Printing is dig's for transfers: no header or
+ * question, the records of every message, then the Query time, SERVER, WHEN and XFR size lines;
+ * "; Transfer failed." for an error rcode. The banner, the query's building and dig's words for
+ * a connection that fails are main.c's.
  *
  * SPDX-License-Identifier: MIT
  */

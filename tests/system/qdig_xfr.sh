@@ -45,11 +45,12 @@ zones:
     file: $T_TMP/huge.test.zone
     servers: [$HUGE]
 EOF
-printf 'server:\n  threads: 1\n  tcp-idle-timeout-ms: 1500\ntoy-internet:\n  map: %s\n  port: %s\n' \
-	"$T_TMP/map.yaml" "$OURS" >"$T_TMP/toy.yaml"
+printf 'server:\n  threads: 1\n  tcp-idle-timeout-ms: 1500\n' >"$T_TMP/toy.yaml"
+printf 'toy-internet:\n  map: %s\n  port: %s\n' "$T_TMP/map.yaml" "$OURS" >>"$T_TMP/toy.yaml"
 start_bg "$T_TMP/toy.log" "$RESOLVERD" --auth-only "$T_TMP/toy.yaml"
 TOY_PID=$LAST_PID
-wait_dns "$EX" "$OURS" 10 || { not_ok "resolverd --auth-only starts: $(tail -n 2 "$T_TMP/toy.log")"; done_testing; }
+wait_dns "$EX" "$OURS" 10 ||
+	{ not_ok "resolverd --auth-only starts: $(tail -n 2 "$T_TMP/toy.log")"; done_testing; }
 
 # NSD, one per address (each answers from its own zone), transfers allowed to loopback.
 nsd_xfr() { # nsd_xfr ADDR ZONE FILE
@@ -76,15 +77,19 @@ norm() {
 		-e 's/!!timestamp .*/!!timestamp T/' -e 's/^      id: [0-9]+$/      id: ID/'
 }
 
+who() { # who PORT: whose server listens there
+	case $1 in "$OURS") echo ours ;; "$THEIRS") echo NSD ;; *) echo "port $1" ;; esac
+}
+
 same() { # same PORT ARGS...: dig and qdig print the same and exit the same
 	local port=$1 d q
 	shift
 	d=$(dig -p "$port" "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
 	q=$("$QDIG" -p "$port" "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
 	if [ "$d" = "$q" ] && [ "$(wc -l <<<"$d")" -ge 2 ]; then
-		ok "same as dig ($(case $port in "$OURS") echo ours ;; "$THEIRS") echo NSD ;; *) echo "port $port" ;; esac)): $*"
+		ok "same as dig ($(who "$port")): $*"
 	else
-		not_ok "differs from dig ($port): $*"
+		not_ok "differs from dig ($(who "$port")): $*"
 		diff <(echo "$d") <(echo "$q") | head -20 | sed 's/^/    /'
 	fi
 }
@@ -143,7 +148,8 @@ EOF
 }
 check "AXFR over UDP: NOTIMP from ours" [ "$(udp_rcode "$OURS" "$EX" example.com 252)" = "4 0" ]
 check "AXFR over UDP: NOTIMP from NSD" [ "$(udp_rcode "$THEIRS" "$EX" example.com 252)" = "4 0" ]
-check "IXFR over UDP, behind: the SOA alone" [ "$(udp_rcode "$OURS" "$EX" example.com 251)" = "0 1" ]
+check "IXFR over UDP, behind: the SOA alone" \
+	[ "$(udp_rcode "$OURS" "$EX" example.com 251)" = "0 1" ]
 
 # A client that asks for huge.test and reads nothing: the worker (there is one) answers the
 # others at once, holds a bounded buffer for it (measured first, before any other transfer
@@ -191,7 +197,8 @@ sed 's/^/    /' "$T_TMP/stall.out"
 out=$("$QDIG" -p "$OURS" "@$HUGE" huge.test AXFR | tail -n 2)
 check "huge.test whole: $out" grep -q '^;; XFR size: 250004 records ' <<<"$out"
 HUGE_BYTES=$(sed -nE 's/.*bytes ([0-9]+)\)$/\1/p' <<<"$out")
-check "a stalled transfer: UDP still answered" grep -q '^answer +notcp 192.0.2.10$' "$T_TMP/stall.out"
+check "a stalled transfer: UDP still answered" \
+	grep -q '^answer +notcp 192.0.2.10$' "$T_TMP/stall.out"
 check "a stalled transfer: TCP still answered" grep -q '^answer +tcp 192.0.2.10$' "$T_TMP/stall.out"
 check "a stalled transfer holds a bounded buffer (RSS growth under 2 MB)" \
 	awk '/^rss_growth_kb/ { exit !($2 < 2048) }' "$T_TMP/stall.out"
@@ -207,7 +214,8 @@ start=$(date +%s%N)
 ans=$(dig +tries=1 +time=2 -p "$OURS" "@$EX" www.example.com +short)
 ms=$((($(date +%s%N) - start) / 1000000))
 wait "$bg"
-check "a question during a fast transfer: answered in ${ms} ms" [ "$ans" = 192.0.2.10 -a "$ms" -lt 500 ]
+check "a question during a fast transfer: answered in ${ms} ms" \
+	[ "$ans" = 192.0.2.10 -a "$ms" -lt 500 ]
 check "and the transfer completes" grep -q '^;; XFR size: 250004 records ' "$T_TMP/huge.out"
 check "resolverd still runs" kill -0 "$TOY_PID"
 done_testing
