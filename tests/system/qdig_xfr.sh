@@ -200,8 +200,12 @@ HUGE_BYTES=$(sed -nE 's/.*bytes ([0-9]+)\)$/\1/p' <<<"$out")
 check "a stalled transfer: UDP still answered" \
 	grep -q '^answer +notcp 192.0.2.10$' "$T_TMP/stall.out"
 check "a stalled transfer: TCP still answered" grep -q '^answer +tcp 192.0.2.10$' "$T_TMP/stall.out"
-check "a stalled transfer holds a bounded buffer (RSS growth under 2 MB)" \
-	awk '/^rss_growth_kb/ { exit !($2 < 2048) }' "$T_TMP/stall.out"
+if ldd "$RESOLVERD" | grep -q 'libasan\|libtsan'; then # a quarantine keeps freed memory
+	skip "a stalled transfer holds a bounded buffer: not measurable under make asan"
+else
+	check "a stalled transfer holds a bounded buffer (RSS growth under 2 MB)" \
+		awk '/^rss_growth_kb/ { exit !($2 < 2048) }' "$T_TMP/stall.out"
+fi
 check "a stalled transfer delays no one (under 500 ms)" \
 	awk '/^worst_ms/ { exit !($2 < 500) }' "$T_TMP/stall.out"
 check "the stalled reader is closed, short of the zone's $HUGE_BYTES bytes (stops by itself)" \
