@@ -19,8 +19,8 @@
 #define KEY_DATA "local-zones.data"
 
 /* The items of sequence v, or an error naming what they should be. */
-static bool items(struct config_yaml *y, const yaml_node_t *v, const char *key,
-		  const char *what, yaml_node_item_t **start, size_t *n)
+static bool items(struct config_yaml *y, const yaml_node_t *v, const char *key, const char *what,
+                  yaml_node_item_t **start, size_t *n)
 {
 	*n = 0;
 	if (!v || config_yaml_is_null(v))
@@ -35,9 +35,11 @@ static bool items(struct config_yaml *y, const yaml_node_t *v, const char *key,
 /* The scalar value of key name in mapping m, or NULL when m has none. */
 static const yaml_node_t *field(struct config_yaml *y, const yaml_node_t *m, const char *name)
 {
-	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+	     p++) {
 		const yaml_node_t *kn = config_yaml_node(y, p->key);
-		if (kn->type == YAML_SCALAR_NODE && strcmp((const char *)kn->data.scalar.value, name) == 0)
+		if (kn->type == YAML_SCALAR_NODE &&
+		    strcmp((const char *)kn->data.scalar.value, name) == 0)
 			return config_yaml_node(y, p->value);
 	}
 	return NULL;
@@ -49,14 +51,15 @@ static bool zone(struct config_yaml *y, struct local_zones *z, const yaml_node_t
 	const char *what = "a mapping { name: ZONE, type: TYPE }";
 	if (m->type != YAML_MAPPING_NODE)
 		return config_yaml_fail(y, m, KEY_ZONES, "expected %s", what);
-	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+	     p++) {
 		const yaml_node_t *kn = config_yaml_node(y, p->key);
 		const char *k;
 		if (!config_yaml_key(y, kn, KEY_ZONES, &k))
 			return false;
 		if (strcmp(k, "name") != 0 && strcmp(k, "type") != 0)
 			return config_yaml_fail(y, kn, KEY_ZONES, "unknown key \"%.64s\" (%s)", k,
-						what);
+			                        what);
 	}
 	const yaml_node_t *nn = field(y, m, "name"), *tn = field(y, m, "type");
 	const char *name, *type;
@@ -72,17 +75,17 @@ static bool zone(struct config_yaml *y, struct local_zones *z, const yaml_node_t
 	enum err e = name_from_text(name, strlen(name), NULL, w, &len);
 	if (e != ERR_OK)
 		return config_yaml_fail(y, nn, KEY_ZONES, "not a domain name: \"%.64s\" (%s)", name,
-					err_str(e));
+		                        err_str(e));
 	if (!local_type_from_text(type, &t))
 		return config_yaml_fail(y, tn, KEY_ZONES, "\"%.32s\" is not %s", type,
-					local_type_names());
+		                        local_type_names());
 	if (!local_zones_add_zone(z, w, t, why))
 		return config_yaml_fail(y, nn, KEY_ZONES, "%s: %s", name, why);
 	return true;
 }
 
 static bool zones_and_data(struct config_yaml *y, struct local_zones *z,
-			   const struct config_local_keys *k)
+                           const struct config_local_keys *k)
 {
 	yaml_node_item_t *it = NULL;
 	size_t n;
@@ -97,7 +100,8 @@ static bool zones_and_data(struct config_yaml *y, struct local_zones *z,
 	for (size_t i = 0; i < n; i++) {
 		const yaml_node_t *v = config_yaml_node(y, it[i]);
 		const char *s;
-		if (!config_yaml_scalar(y, v, KEY_DATA, "a record (\"owner TTL IN type data\")", &s))
+		if (!config_yaml_scalar(y, v, KEY_DATA, "a record (\"owner TTL IN type data\")",
+		                        &s))
 			return false;
 		if (!local_zones_add_data(z, s, why))
 			return config_yaml_fail(y, v, KEY_DATA, "%s", why);
@@ -105,8 +109,7 @@ static bool zones_and_data(struct config_yaml *y, struct local_zones *z,
 	return true;
 }
 
-bool config_local_build(struct config_yaml *y, struct config *c,
-			const struct config_local_keys *k)
+bool config_local_build(struct config_yaml *y, struct config *c, const struct config_local_keys *k)
 {
 	struct local_limits lim;
 	char why[160];
@@ -122,7 +125,7 @@ bool config_local_build(struct config_yaml *y, struct config *c,
 			name_to_text(c->local_zones_off[i], &b);
 			name[b.len] = 0;
 			snprintf(y->err, 256, "%s:%u: local-zones.off: %.100s is %.40s", y->file,
-				 k->off_line, name, why);
+			         k->off_line, name, why);
 			local_zones_free(z);
 			return false;
 		}

@@ -22,7 +22,6 @@ struct config_local_keys {
 
 /* Builds c->local from c->local_zones_off and the nodes of k: true, or false with
  * "file:line: local-zones.KEY: reason" in y->err (the line of the item at fault). */
-bool config_local_build(struct config_yaml *y, struct config *c,
-			const struct config_local_keys *k);
+bool config_local_build(struct config_yaml *y, struct config *c, const struct config_local_keys *k);
 
 #endif

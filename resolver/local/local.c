@@ -15,18 +15,18 @@
 #include "local_priv.h"
 
 static const char *const type_names[] = {
-	[LOCAL_TRANSPARENT] = "transparent",
-	[LOCAL_TYPETRANSPARENT] = "typetransparent",
-	[LOCAL_STATIC] = "static",
-	[LOCAL_DENY] = "deny",
-	[LOCAL_REFUSE] = "refuse",
-	[LOCAL_REDIRECT] = "redirect",
-	[LOCAL_ALWAYS_TRANSPARENT] = "always_transparent",
-	[LOCAL_ALWAYS_REFUSE] = "always_refuse",
-	[LOCAL_ALWAYS_NXDOMAIN] = "always_nxdomain",
-	[LOCAL_ALWAYS_NODATA] = "always_nodata",
-	[LOCAL_ALWAYS_DENY] = "always_deny",
-	[LOCAL_NODEFAULT] = "nodefault",
+    [LOCAL_TRANSPARENT] = "transparent",
+    [LOCAL_TYPETRANSPARENT] = "typetransparent",
+    [LOCAL_STATIC] = "static",
+    [LOCAL_DENY] = "deny",
+    [LOCAL_REFUSE] = "refuse",
+    [LOCAL_REDIRECT] = "redirect",
+    [LOCAL_ALWAYS_TRANSPARENT] = "always_transparent",
+    [LOCAL_ALWAYS_REFUSE] = "always_refuse",
+    [LOCAL_ALWAYS_NXDOMAIN] = "always_nxdomain",
+    [LOCAL_ALWAYS_NODATA] = "always_nodata",
+    [LOCAL_ALWAYS_DENY] = "always_deny",
+    [LOCAL_NODEFAULT] = "nodefault",
 };
 
 bool local_type_from_text(const char *text, enum local_type *t)
@@ -50,10 +50,10 @@ const char *local_type_names(void)
 void local_limits_default(struct local_limits *lim)
 {
 	*lim = (struct local_limits){
-		.zones = 100000, /* a block list of this many names loads in well under a second */
-		.records = 100000,
-		.bytes = 16u << 20,
-		.rrset = LOCAL_RRSET_MAX,
+	    .zones = 100000, /* a block list of this many names loads in well under a second */
+	    .records = 100000,
+	    .bytes = 16u << 20,
+	    .rrset = LOCAL_RRSET_MAX,
 	};
 }
 
@@ -71,8 +71,8 @@ bool local_zones_same(const struct local_zones *a, const struct local_zones *b, 
 		return false;
 	for (size_t i = 0; i < na; i++) {
 		if (data ? !same_rr(&a->given_rr[i], &b->given_rr[i])
-			 : a->given_zone[i].type != b->given_zone[i].type ||
-				   !name_equal(a->given_zone[i].name, b->given_zone[i].name))
+		         : a->given_zone[i].type != b->given_zone[i].type ||
+		               !name_equal(a->given_zone[i].name, b->given_zone[i].name))
 			return false;
 	}
 	return true;
@@ -127,10 +127,9 @@ static const struct local_zone *zone_named(const struct local_zones *z, const ui
 	return NULL;
 }
 
-/* The most specific zone holding qname, or NULL. */
-static const struct local_zone *zone_of(const struct local_zones *z, const uint8_t *qname)
+const struct local_zone *local_zone_of(const struct local_zones *z, const uint8_t *name)
 {
-	for (const uint8_t *s = qname;; s = name_parent(s)) {
+	for (const uint8_t *s = name;; s = name_parent(s)) {
 		const struct local_zone *lz = zone_named(z, s);
 		if (lz || !s[0])
 			return lz;
@@ -139,7 +138,7 @@ static const struct local_zone *zone_of(const struct local_zones *z, const uint8
 
 /* The first record of zone lz whose owner is not before name in canonical order. */
 static size_t first_at(const struct local_zones *z, const struct local_zone *lz,
-		       const uint8_t *name)
+                       const uint8_t *name)
 {
 	size_t lo = lz->first, hi = lz->first + lz->n;
 	while (lo < hi) {
@@ -155,9 +154,8 @@ static size_t first_at(const struct local_zones *z, const struct local_zone *lz,
 /* What the records of lz say about name: *exists when name owns a record or lies above one
  * (an empty non-terminal), *owns when it owns one; the RRset of qtype (else, but for a CNAME
  * question, its CNAME) as [*at, *at + *n). */
-static void find_data(const struct local_zones *z, const struct local_zone *lz,
-		      const uint8_t *name, uint16_t qtype, bool *exists, bool *owns, size_t *at,
-		      size_t *n)
+static void find_data(const struct local_zones *z, const struct local_zone *lz, const uint8_t *name,
+                      uint16_t qtype, bool *exists, bool *owns, size_t *at, size_t *n)
 {
 	size_t end = lz->first + lz->n, i = first_at(z, lz, name), cname = end;
 	*exists = i < end && name_is_subdomain(z->rr[i].owner, name);
@@ -179,7 +177,7 @@ static void find_data(const struct local_zones *z, const struct local_zone *lz,
 
 /* The apex's records given to a redirected name: owned by qname, in its case. */
 static void redirect(const struct local_zones *z, const uint8_t *qname, size_t at, size_t n,
-		     struct local_answer *out)
+                     struct local_answer *out)
 {
 	memcpy(out->owner, qname, name_len(qname));
 	for (size_t k = 0; k < n; k++) {
@@ -191,7 +189,7 @@ static void redirect(const struct local_zones *z, const uint8_t *qname, size_t a
 
 /* A negative answer of lz: rcode, and its SOA when it has one (RFC 2308 §3). */
 static enum local_result negative(const struct local_zone *lz, unsigned rcode,
-				  struct local_answer *out)
+                                  struct local_answer *out)
 {
 	out->rcode = rcode;
 	if (lz->has_soa) {
@@ -202,12 +200,12 @@ static enum local_result negative(const struct local_zone *lz, unsigned rcode,
 }
 
 /* Unbound's order: the data first (unless the type ignores it), then the type's answer. */
-enum local_result local_answer(const struct local_zones *z, const uint8_t *qname,
-			       uint16_t qtype, struct local_answer *out)
+enum local_result local_answer(const struct local_zones *z, const uint8_t *qname, uint16_t qtype,
+                               struct local_answer *out)
 {
 	if (!z || !tld_match(z, qname))
 		return LOCAL_RESOLVE;
-	const struct local_zone *lz = zone_of(z, qname);
+	const struct local_zone *lz = local_zone_of(z, qname);
 	if (!lz)
 		return LOCAL_RESOLVE;
 	out->rcode = DNS_RCODE_NOERROR;
@@ -227,19 +225,26 @@ enum local_result local_answer(const struct local_zones *z, const uint8_t *qname
 	}
 	switch (lz->type) {
 	case LOCAL_DENY:
-	case LOCAL_ALWAYS_DENY: return LOCAL_DROP;
+	case LOCAL_ALWAYS_DENY:
+		return LOCAL_DROP;
 	case LOCAL_REFUSE:
-	case LOCAL_ALWAYS_REFUSE: out->rcode = DNS_RCODE_REFUSED; return LOCAL_ANSWER;
+	case LOCAL_ALWAYS_REFUSE:
+		out->rcode = DNS_RCODE_REFUSED;
+		return LOCAL_ANSWER;
 	case LOCAL_STATIC:
 	case LOCAL_ALWAYS_NXDOMAIN:
 		return negative(lz, exists ? DNS_RCODE_NOERROR : DNS_RCODE_NXDOMAIN, out);
 	case LOCAL_REDIRECT:
-	case LOCAL_ALWAYS_NODATA: return negative(lz, DNS_RCODE_NOERROR, out);
-	case LOCAL_TRANSPARENT: /* a name with data of other types only is NODATA */
-		return owns ? negative(lz, DNS_RCODE_NOERROR, out) : LOCAL_RESOLVE;
-	case LOCAL_TYPETRANSPARENT:
+	case LOCAL_ALWAYS_NODATA:
+		return negative(lz, DNS_RCODE_NOERROR, out);
+	case LOCAL_TRANSPARENT:     /* a name with data of other types only is NODATA, */
+	case LOCAL_TYPETRANSPARENT: /* but typetransparent resolves those types */
+		return owns && lz->type != LOCAL_TYPETRANSPARENT
+		           ? negative(lz, DNS_RCODE_NOERROR, out)
+		           : LOCAL_RESOLVE;
 	case LOCAL_ALWAYS_TRANSPARENT:
-	case LOCAL_NODEFAULT: break;
+	case LOCAL_NODEFAULT:
+		break;
 	}
 	return LOCAL_RESOLVE;
 }

@@ -48,7 +48,7 @@ struct local_limits {
 	size_t records; /* local-data records, defaults included: memory, load time */
 	size_t bytes;   /* bytes of owner names and rdata held: memory */
 	size_t rrset;   /* records of one name and type, at most LOCAL_RRSET_MAX: what one
-			   answer copies and what one message can hold */
+	                   answer copies and what one message can hold */
 };
 
 /* The limits resolverd uses. */
@@ -89,7 +89,7 @@ bool local_zones_off(struct local_zones *z, const uint8_t *name, char why[static
 /* Adds the zone name of type t (nodefault: switches off a default of that name, if any).
  * false with the reason in why: a zone of that name given twice, too many zones, no memory. */
 bool local_zones_add_zone(struct local_zones *z, const uint8_t *name, enum local_type t,
-			  char why[static 160]);
+                          char why[static 160]);
 
 /* Adds one record, written as one master-file line: an absolute owner, then TTL (3600 when
  * left out, as Unbound), class IN (or none) and type with rdata. false with the reason in why
@@ -132,7 +132,7 @@ struct local_answer {
 /* What the local zones z (finished) say about (qname, qtype) of class IN: LOCAL_ANSWER with
  * *out filled, LOCAL_DROP, or LOCAL_RESOLVE when no local zone answers it. z NULL: resolve.
  * No allocation, no lock. */
-enum local_result local_answer(const struct local_zones *z, const uint8_t *qname,
-			       uint16_t qtype, struct local_answer *out);
+enum local_result local_answer(const struct local_zones *z, const uint8_t *qname, uint16_t qtype,
+                               struct local_answer *out);
 
 #endif

@@ -20,33 +20,58 @@
 /* RFC 6761, 7686, 8375 and the RFC 6303 §4 list: localhost first (redirect), the rest
  * static. Each has NS localhost. and Unbound's SOA at its apex. */
 static const char *const defaults[] = {
-	"localhost.", "invalid.", "test.", "onion.", "home.arpa.",
-	/* RFC 6303 §4.1-4.4: IPv4 */
-	"0.in-addr.arpa.", "10.in-addr.arpa.", "127.in-addr.arpa.", "254.169.in-addr.arpa.",
-	"16.172.in-addr.arpa.", "17.172.in-addr.arpa.", "18.172.in-addr.arpa.",
-	"19.172.in-addr.arpa.", "20.172.in-addr.arpa.", "21.172.in-addr.arpa.",
-	"22.172.in-addr.arpa.", "23.172.in-addr.arpa.", "24.172.in-addr.arpa.",
-	"25.172.in-addr.arpa.", "26.172.in-addr.arpa.", "27.172.in-addr.arpa.",
-	"28.172.in-addr.arpa.", "29.172.in-addr.arpa.", "30.172.in-addr.arpa.",
-	"31.172.in-addr.arpa.", "168.192.in-addr.arpa.", "2.0.192.in-addr.arpa.",
-	"100.51.198.in-addr.arpa.", "113.0.203.in-addr.arpa.", "255.255.255.255.in-addr.arpa.",
-	/* RFC 6303 §4.5-4.7: IPv6 ::, ::1, ULA, link-local, documentation */
-	"0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa.",
-	"1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa.",
-	"d.f.ip6.arpa.", "8.e.f.ip6.arpa.", "9.e.f.ip6.arpa.", "a.e.f.ip6.arpa.", "b.e.f.ip6.arpa.",
-	"8.b.d.0.1.0.0.2.ip6.arpa.",
+    "localhost.",
+    "invalid.",
+    "test.",
+    "onion.",
+    "home.arpa.",
+    /* RFC 6303 §4.1-4.4: IPv4 */
+    "0.in-addr.arpa.",
+    "10.in-addr.arpa.",
+    "127.in-addr.arpa.",
+    "254.169.in-addr.arpa.",
+    "16.172.in-addr.arpa.",
+    "17.172.in-addr.arpa.",
+    "18.172.in-addr.arpa.",
+    "19.172.in-addr.arpa.",
+    "20.172.in-addr.arpa.",
+    "21.172.in-addr.arpa.",
+    "22.172.in-addr.arpa.",
+    "23.172.in-addr.arpa.",
+    "24.172.in-addr.arpa.",
+    "25.172.in-addr.arpa.",
+    "26.172.in-addr.arpa.",
+    "27.172.in-addr.arpa.",
+    "28.172.in-addr.arpa.",
+    "29.172.in-addr.arpa.",
+    "30.172.in-addr.arpa.",
+    "31.172.in-addr.arpa.",
+    "168.192.in-addr.arpa.",
+    "2.0.192.in-addr.arpa.",
+    "100.51.198.in-addr.arpa.",
+    "113.0.203.in-addr.arpa.",
+    "255.255.255.255.in-addr.arpa.",
+    /* RFC 6303 §4.5-4.7: IPv6 ::, ::1, ULA, link-local, documentation */
+    "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa.",
+    "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa.",
+    "d.f.ip6.arpa.",
+    "8.e.f.ip6.arpa.",
+    "9.e.f.ip6.arpa.",
+    "a.e.f.ip6.arpa.",
+    "b.e.f.ip6.arpa.",
+    "8.b.d.0.1.0.0.2.ip6.arpa.",
 };
 
 #define N_DEFAULTS (sizeof(defaults) / sizeof(defaults[0]))
 
 /* The records of the defaults beyond NS and SOA: "zone|record". */
 static const char *const default_data[] = {
-	"localhost.|localhost. 10800 IN A 127.0.0.1",
-	"localhost.|localhost. 10800 IN AAAA ::1",
-	"127.in-addr.arpa.|1.0.0.127.in-addr.arpa. 10800 IN PTR localhost.",
-	"1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa.|"
-	"1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa. 10800 IN PTR "
-	"localhost.",
+    "localhost.|localhost. 10800 IN A 127.0.0.1",
+    "localhost.|localhost. 10800 IN AAAA ::1",
+    "127.in-addr.arpa.|1.0.0.127.in-addr.arpa. 10800 IN PTR localhost.",
+    "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa.|"
+    "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa. 10800 IN PTR "
+    "localhost.",
 };
 
 struct local_zones *local_zones_new(const struct local_limits *lim)
@@ -93,14 +118,14 @@ static bool room(struct local_zones *z, size_t bytes, char why[static 160])
 }
 
 bool local_zones_add_zone(struct local_zones *z, const uint8_t *name, enum local_type t,
-			  char why[static 160])
+                          char why[static 160])
 {
 	if (z->n_given_zones >= z->lim.zones) {
 		snprintf(why, 160, "more than %zu zones", z->lim.zones);
 		return false;
 	}
-	struct local_zone *arr = arena_grow(z->arena, z->given_zone, z->n_given_zones,
-					    sizeof(*arr), &z->cap_given_zones, 64);
+	struct local_zone *arr = arena_grow(z->arena, z->given_zone, z->n_given_zones, sizeof(*arr),
+	                                    &z->cap_given_zones, 64);
 	size_t len = name_len(name);
 	uint8_t *copy = arr && room(z, len, why) ? arena_dup(z->arena, name, len) : NULL;
 	if (!copy) {
@@ -109,13 +134,13 @@ bool local_zones_add_zone(struct local_zones *z, const uint8_t *name, enum local
 		return false;
 	}
 	z->given_zone = arr;
-	arr[z->n_given_zones++] = (struct local_zone){ .name = copy, .type = t };
+	arr[z->n_given_zones++] = (struct local_zone){.name = copy, .type = t};
 	return true;
 }
 
 /* One record of text into *rr, its owner and rdata in the arena. */
 static bool parse_rr(struct local_zones *z, const char *text, struct wire_rr *rr,
-		     char why[static 160])
+                     char why[static 160])
 {
 	size_t tlen = strlen(text), sp = strcspn(text, " \t");
 	if (strchr(text, '\n') || tlen == 0 || sp == 0 || text[0] == '$') {
@@ -124,7 +149,7 @@ static bool parse_rr(struct local_zones *z, const char *text, struct wire_rr *rr
 	}
 	if (text[sp - 1] != '.' || (sp > 1 && text[sp - 2] == '\\')) {
 		snprintf(why, 160, "owner \"%.*s\" is not absolute (end it with a dot)",
-			 (int)(sp < 64 ? sp : 64), text);
+		         (int)(sp < 64 ? sp : 64), text);
 		return false;
 	}
 	char *buf = malloc(tlen + 32);
@@ -136,7 +161,7 @@ static bool parse_rr(struct local_zones *z, const char *text, struct wire_rr *rr
 	struct zonefile_zone *zz = NULL;
 	char err[256];
 	bool ok = zonefile_read_text("local-data", buf, (size_t)n, (const uint8_t *)"",
-				     ZONEFILE_NOCHECK, &zz, err);
+	                             ZONEFILE_NOCHECK, &zz, err);
 	free(buf);
 	if (!ok) { /* "local-data:2: reason": the reason */
 		const char *r = strstr(err, ": ");
@@ -152,7 +177,7 @@ static bool parse_rr(struct local_zones *z, const char *text, struct wire_rr *rr
 	size_t olen = name_len(rr->owner);
 	ok = room(z, olen + rr->rdlen, why);
 	if (ok && (!(rr->owner = arena_dup(z->arena, rr->owner, olen)) ||
-		   !(rr->rdata = arena_dup(z->arena, rr->rdata, rr->rdlen)))) {
+	           !(rr->rdata = arena_dup(z->arena, rr->rdata, rr->rdlen)))) {
 		snprintf(why, 160, "out of memory");
 		ok = false;
 	}
@@ -166,8 +191,8 @@ bool local_zones_add_data(struct local_zones *z, const char *text, char why[stat
 		snprintf(why, 160, "more than %zu records", z->lim.records);
 		return false;
 	}
-	struct wire_rr *arr = arena_grow(z->arena, z->given_rr, z->n_given_rr, sizeof(*arr),
-					 &z->cap_given_rr, 64);
+	struct wire_rr *arr =
+	    arena_grow(z->arena, z->given_rr, z->n_given_rr, sizeof(*arr), &z->cap_given_rr, 64);
 	if (!arr) {
 		snprintf(why, 160, "out of memory");
 		return false;
@@ -182,7 +207,7 @@ bool local_zones_add_data(struct local_zones *z, const char *text, char why[stat
 static int zone_cmp(const void *a, const void *b)
 {
 	return name_compare(((const struct local_zone *)a)->name,
-			    ((const struct local_zone *)b)->name);
+	                    ((const struct local_zone *)b)->name);
 }
 
 /* A record with the index of its zone, for sorting. */
@@ -209,27 +234,14 @@ static int placed_cmp(const void *pa, const void *pb)
 /* The index of the most specific zone of z->zone (sorted) holding name, or n_zones. */
 static size_t zone_index(const struct local_zones *z, const uint8_t *name)
 {
-	for (const uint8_t *s = name;; s = name_parent(s)) {
-		size_t lo = 0, hi = z->n_zones;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			int d = name_compare(z->zone[mid].name, s);
-			if (d == 0)
-				return mid;
-			if (d < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (!s[0])
-			return z->n_zones;
-	}
+	const struct local_zone *lz = local_zone_of(z, name);
+	return lz ? (size_t)(lz - z->zone) : z->n_zones;
 }
 
 /* The zones in force: the given ones but nodefault, the defaults neither off nor replaced, in
  * z->zone (room for extra more); the defaults' records appended to *rr. */
 static bool gather_zones(struct local_zones *z, size_t extra, struct placed *rr, size_t *n_rr,
-			 char why[static 160])
+                         char why[static 160])
 {
 	z->zone = arena_alloc(z->arena, (z->n_given_zones + N_DEFAULTS + extra) * sizeof(*z->zone));
 	if (!z->zone) {
@@ -252,16 +264,17 @@ static bool gather_zones(struct local_zones *z, size_t extra, struct placed *rr,
 		char text[2][200];
 		snprintf(text[0], sizeof(text[0]), "%s 10800 IN NS localhost.", defaults[i]);
 		snprintf(text[1], sizeof(text[1]),
-			 "%s 10800 IN SOA localhost. nobody.invalid. 1 3600 1200 604800 10800",
-			 defaults[i]);
+		         "%s 10800 IN SOA localhost. nobody.invalid. 1 3600 1200 604800 10800",
+		         defaults[i]);
 		z->zone[z->n_zones++] = (struct local_zone){
-			.name = name, .type = i == 0 ? LOCAL_REDIRECT : LOCAL_STATIC };
+		    .name = name, .type = i == 0 ? LOCAL_REDIRECT : LOCAL_STATIC};
 		for (size_t t = 0; t < 2; t++)
 			if (!name || !parse_rr(z, text[t], &rr[(*n_rr)++].rr, why))
 				return false;
 		size_t zl = strlen(defaults[i]);
 		for (size_t d = 0; d < sizeof(default_data) / sizeof(default_data[0]); d++)
-			if (strncmp(default_data[d], defaults[i], zl) == 0 && default_data[d][zl] == '|' &&
+			if (strncmp(default_data[d], defaults[i], zl) == 0 &&
+			    default_data[d][zl] == '|' &&
 			    !parse_rr(z, default_data[d] + zl + 1, &rr[(*n_rr)++].rr, why))
 				return false;
 	}
@@ -286,7 +299,7 @@ static void orphan_zones(struct local_zones *z, struct placed *rr, size_t n_rr)
 		if (last && name_is_subdomain(sorted[i].rr.owner, last->name))
 			continue;
 		last = &orphan[made++];
-		*last = (struct local_zone){ .name = sorted[i].rr.owner, .type = LOCAL_TRANSPARENT };
+		*last = (struct local_zone){.name = sorted[i].rr.owner, .type = LOCAL_TRANSPARENT};
 	}
 	z->n_zones += made;
 	qsort(z->zone, z->n_zones, sizeof(*z->zone), zone_cmp);
@@ -309,18 +322,18 @@ static bool index_records(struct local_zones *z, char why[static 160])
 			if (apex && r->type == DNS_TYPE_SOA && r->rdlen >= 20 && !lz->has_soa) {
 				const uint8_t *m = r->rdata + r->rdlen - 4;
 				uint32_t min = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 |
-					       (uint32_t)m[2] << 8 | m[3];
+				               (uint32_t)m[2] << 8 | m[3];
 				lz->soa_neg = *r;
 				lz->soa_neg.owner = lz->name;
 				lz->soa_neg.ttl = min < r->ttl ? min : r->ttl; /* RFC 2308 §3 */
 				lz->has_soa = true;
 			}
 			bool more = i > lz->first && z->rr[i - 1].type == r->type &&
-				    name_equal(z->rr[i - 1].owner, r->owner);
+			            name_equal(z->rr[i - 1].owner, r->owner);
 			run = more ? run + 1 : 1;
 			if (run > z->lim.rrset) {
 				snprintf(why, 160, "more than %zu records of one name and type",
-					 z->lim.rrset);
+				         z->lim.rrset);
 				return false;
 			}
 		}
@@ -379,7 +392,7 @@ bool local_zones_finish(struct local_zones *z, char why[static 160])
 	orphan_zones(z, rr, n_rr);
 	if (z->n_zones > z->lim.zones || n_rr > z->lim.records) {
 		snprintf(why, 160, "more than %zu zones or %zu records, with the defaults",
-			 z->lim.zones, z->lim.records);
+		         z->lim.zones, z->lim.records);
 		goto fail;
 	}
 	for (size_t i = 0; i < n_rr; i++)

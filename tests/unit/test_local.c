@@ -18,7 +18,7 @@ struct zone_spec {
 
 /* The zones and records given (NULL-ended lists), finished; NULL (with why) when it fails. */
 static struct local_zones *build(const struct zone_spec *zones, const char *const *data,
-				 char why[static 160])
+                                 char why[static 160])
 {
 	struct local_limits lim;
 	local_limits_default(&lim);
@@ -49,14 +49,14 @@ static struct local_answer a;
 
 /* local_answer's result, with a's answer count, authority count and rcode checked. */
 static bool is(const struct local_zones *z, const char *qname, uint16_t qtype, unsigned rcode,
-	       size_t n_an, size_t n_ns)
+               size_t n_an, size_t n_ns)
 {
 	enum local_result r = local_answer(z, N(qname), qtype, &a);
 	bool ok = r == LOCAL_ANSWER && a.rcode == rcode && a.n_an == n_an && a.n_ns == n_ns;
 	if (!ok)
 		fprintf(stderr, "  %s type %u: result %d rcode %u an %zu ns %zu\n", qname, qtype,
-			(int)r, r == LOCAL_ANSWER ? a.rcode : 99, r == LOCAL_ANSWER ? a.n_an : 99,
-			r == LOCAL_ANSWER ? a.n_ns : 99);
+		        (int)r, r == LOCAL_ANSWER ? a.rcode : 99, r == LOCAL_ANSWER ? a.n_an : 99,
+		        r == LOCAL_ANSWER ? a.n_ns : 99);
 	return ok;
 }
 
@@ -126,10 +126,9 @@ static void test_defaults_off(void)
 	CHECK(is(z, "localhost.", DNS_TYPE_A, DNS_RCODE_NOERROR, 1, 0));
 	local_zones_free(z);
 
-	static const struct zone_spec zones[] = { { "onion.", LOCAL_NODEFAULT },
-						  { "home.arpa.", LOCAL_TRANSPARENT },
-						  { NULL, 0 } };
-	static const char *const data[] = { "nas.home.arpa. 60 IN A 192.168.1.2", NULL };
+	static const struct zone_spec zones[] = {
+	    {"onion.", LOCAL_NODEFAULT}, {"home.arpa.", LOCAL_TRANSPARENT}, {NULL, 0}};
+	static const char *const data[] = {"nas.home.arpa. 60 IN A 192.168.1.2", NULL};
 	z = build(zones, data, why);
 	CHECKF(z != NULL, "%s", why);
 	CHECK(resolved(z, "www.onion.", DNS_TYPE_A));
@@ -140,32 +139,32 @@ static void test_defaults_off(void)
 }
 
 static const struct zone_spec lan[] = {
-	{ "example.lan.", LOCAL_STATIC },   { "ads.example.", LOCAL_ALWAYS_NXDOMAIN },
-	{ "tr.example.", LOCAL_TRANSPARENT }, { "tt.example.", LOCAL_TYPETRANSPARENT },
-	{ "red.example.", LOCAL_REDIRECT }, { "ref.example.", LOCAL_REFUSE },
-	{ "den.example.", LOCAL_DENY },     { "sub.ads.example.", LOCAL_ALWAYS_TRANSPARENT },
-	{ "ar.example.", LOCAL_ALWAYS_REFUSE }, { "ad.example.", LOCAL_ALWAYS_DENY },
-	{ "nd.example.", LOCAL_ALWAYS_NODATA }, { NULL, 0 },
+    {"example.lan.", LOCAL_STATIC},       {"ads.example.", LOCAL_ALWAYS_NXDOMAIN},
+    {"tr.example.", LOCAL_TRANSPARENT},   {"tt.example.", LOCAL_TYPETRANSPARENT},
+    {"red.example.", LOCAL_REDIRECT},     {"ref.example.", LOCAL_REFUSE},
+    {"den.example.", LOCAL_DENY},         {"sub.ads.example.", LOCAL_ALWAYS_TRANSPARENT},
+    {"ar.example.", LOCAL_ALWAYS_REFUSE}, {"ad.example.", LOCAL_ALWAYS_DENY},
+    {"nd.example.", LOCAL_ALWAYS_NODATA}, {NULL, 0},
 };
 
 static const char *const lan_data[] = {
-	"example.lan. 3600 IN SOA ns.example.lan. admin.example.lan. 1 3600 600 86400 300",
-	"printer.example.lan. IN A 192.168.1.20", /* TTL 3600, as Unbound */
-	"printer.example.lan. 3600 IN A 192.168.1.21",
-	"printer.example.lan. 3600 IN TXT \"lobby\"",
-	"www.example.lan. 3600 IN CNAME printer.example.lan.",
-	"a.b.example.lan. 3600 IN A 10.0.0.1",
-	"example.lan. 3600 IN MX 10 mail.example.lan.",
-	"x.tr.example. 60 IN A 10.0.0.2",
-	"x.tt.example. 60 IN A 10.0.0.3",
-	"red.example. 60 IN A 10.0.0.4",
-	"r.ref.example. 60 IN A 10.0.0.5",
-	"d.den.example. 60 IN A 10.0.0.6",
-	"y.ads.example. 60 IN A 10.0.0.7",
-	"y.ar.example. 60 IN A 10.0.0.8",
-	"orphan.example. 60 IN A 10.0.0.9",
-	"deep.orphan.example. 60 IN A 10.0.0.10",
-	NULL,
+    "example.lan. 3600 IN SOA ns.example.lan. admin.example.lan. 1 3600 600 86400 300",
+    "printer.example.lan. IN A 192.168.1.20", /* TTL 3600, as Unbound */
+    "printer.example.lan. 3600 IN A 192.168.1.21",
+    "printer.example.lan. 3600 IN TXT \"lobby\"",
+    "www.example.lan. 3600 IN CNAME printer.example.lan.",
+    "a.b.example.lan. 3600 IN A 10.0.0.1",
+    "example.lan. 3600 IN MX 10 mail.example.lan.",
+    "x.tr.example. 60 IN A 10.0.0.2",
+    "x.tt.example. 60 IN A 10.0.0.3",
+    "red.example. 60 IN A 10.0.0.4",
+    "r.ref.example. 60 IN A 10.0.0.5",
+    "d.den.example. 60 IN A 10.0.0.6",
+    "y.ads.example. 60 IN A 10.0.0.7",
+    "y.ar.example. 60 IN A 10.0.0.8",
+    "orphan.example. 60 IN A 10.0.0.9",
+    "deep.orphan.example. 60 IN A 10.0.0.10",
+    NULL,
 };
 
 /* static: the data; NODATA for an empty non-terminal or another type, NXDOMAIN else, each
@@ -242,28 +241,27 @@ static void test_errors(void)
 	static const struct {
 		const char *line, *why;
 	} bad[] = {
-		{ "printer.example.lan 3600 IN A 192.168.1.20", "not absolute" },
-		{ " 3600 IN A 192.168.1.20", "owner first" },
-		{ "$INCLUDE /etc/passwd", "owner first" },
-		{ "a.example. 3600 IN A 192.168.1.300", "" },
-		{ "a.example. 3600 CH TXT \"x\"", "class must be IN" },
-		{ "a.example. 3600 IN A 1.2.3.4\nb.example. 3600 IN A 1.2.3.4", "one line" },
-		{ "a.example. 3600 IN BOGUS 1", "" },
-		{ "", "owner first" },
+	    {"printer.example.lan 3600 IN A 192.168.1.20", "not absolute"},
+	    {" 3600 IN A 192.168.1.20", "owner first"},
+	    {"$INCLUDE /etc/passwd", "owner first"},
+	    {"a.example. 3600 IN A 192.168.1.300", ""},
+	    {"a.example. 3600 CH TXT \"x\"", "class must be IN"},
+	    {"a.example. 3600 IN A 1.2.3.4\nb.example. 3600 IN A 1.2.3.4", "one line"},
+	    {"a.example. 3600 IN BOGUS 1", ""},
+	    {"", "owner first"},
 	};
 	char why[160];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		const char *data[] = { bad[i].line, NULL };
+		const char *data[] = {bad[i].line, NULL};
 		why[0] = 0;
 		CHECKF(build(NULL, data, why) == NULL && why[0] && strstr(why, bad[i].why),
 		       "%s: %s", bad[i].line, why);
 	}
-	static const struct zone_spec twice[] = { { "a.example.", LOCAL_STATIC },
-						  { "A.example.", LOCAL_DENY },
-						  { NULL, 0 } };
+	static const struct zone_spec twice[] = {
+	    {"a.example.", LOCAL_STATIC}, {"A.example.", LOCAL_DENY}, {NULL, 0}};
 	CHECK(build(twice, NULL, why) == NULL && strstr(why, "twice"));
-	static const struct zone_spec red[] = { { "red.example.", LOCAL_REDIRECT }, { NULL, 0 } };
-	static const char *const below[] = { "www.red.example. 60 IN A 10.0.0.1", NULL };
+	static const struct zone_spec red[] = {{"red.example.", LOCAL_REDIRECT}, {NULL, 0}};
+	static const char *const below[] = {"www.red.example. 60 IN A 10.0.0.1", NULL};
 	CHECK(build(red, below, why) == NULL && strstr(why, "apex"));
 
 	struct local_limits lim;
@@ -304,7 +302,7 @@ static void test_errors(void)
 static void test_same(void)
 {
 	char why[160];
-	static const char *const other[] = { "printer.example.lan. 3600 IN A 192.168.1.99", NULL };
+	static const char *const other[] = {"printer.example.lan. 3600 IN A 192.168.1.99", NULL};
 	struct local_zones *a1 = build(lan, lan_data, why), *a2 = build(lan, lan_data, why);
 	struct local_zones *b = build(lan, other, why), *d = defaults_only();
 	CHECK(local_zones_same(a1, a2, false) && local_zones_same(a1, a2, true));
@@ -336,7 +334,7 @@ static void test_many_tlds(void)
 	CHECK(resolved(z, "open.tld0.", DNS_TYPE_A));
 	CHECK(is(z, "foo.invalid.", DNS_TYPE_A, DNS_RCODE_NXDOMAIN, 0, 1));
 	local_zones_free(z);
-	static const struct zone_spec root[] = { { ".", LOCAL_REFUSE }, { NULL, 0 } };
+	static const struct zone_spec root[] = {{".", LOCAL_REFUSE}, {NULL, 0}};
 	z = build(root, NULL, why);
 	CHECK(is(z, "www.example.com.", DNS_TYPE_A, DNS_RCODE_REFUSED, 0, 0));
 	CHECK(is(z, ".", DNS_TYPE_NS, DNS_RCODE_REFUSED, 0, 0));
