@@ -140,7 +140,7 @@ shape() { # shape SERVER ARGS...
 loose() { grep -E '^(STATUS|FLAGS|ANSWER)\|' | awk -F' ' '/^ANSWER/ { $2 = "" } { print }'; }
 
 while read -r question; do
-	filter=cat
+	filter="cat"
 	if [[ $question == *" ~" ]]; then
 		question=${question% ~}
 		filter=loose
@@ -150,7 +150,7 @@ while read -r question; do
 	# shellcheck disable=SC2086
 	got=$(shape "$RS" $question | $filter)
 	if [ -n "$want" ] && [ "$want" = "$got" ]; then
-		ok "$question: as Unbound ($(head -n 1 <<<"$want" | sed 's/.*|//'))"
+		ok "$question: as Unbound ($(sed -n 's/^STATUS|//p' <<<"$want" | grep . || echo "$want"))"
 	else
 		not_ok "$question: Unbound and resolverd differ"
 		diff <(echo "$want") <(echo "$got") | sed 's/^/    /'
