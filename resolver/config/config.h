@@ -1,7 +1,7 @@
 /* resolver/config/config.h: resolverd's configuration, read from YAML into one immutable struct.
  *
  * config_load reads the file (sections server, access, cache, resolver, limits, log,
- * control, metrics, local-zones and toy-internet; conf/README.md documents every key), checks every key, type and range, and
+ * control, metrics and toy-internet; conf/README.md documents every key), checks every key, type and range, and
  * hands back a struct config holding the values in host types, defaults filled in for whatever
  * the file leaves out. A fault stops the load with "file:line: key: reason" in the caller's
  * buffer; nothing is half-loaded, so SIGHUP can keep the old configuration on failure. The

@@ -134,10 +134,9 @@ bool config_local_build(struct config_yaml *y, struct config *c, const struct co
 		local_zones_free(z);
 		return false;
 	}
-	if (!local_zones_finish(z, why)) {
-		const yaml_node_t *at = k->data ? k->data : k->zones;
+	if (!local_zones_finish(z, why)) { /* a fault of the whole: the zones' line, or data's */
 		local_zones_free(z);
-		return config_yaml_fail(y, at, at == k->data ? KEY_DATA : KEY_ZONES, "%s", why);
+		return config_yaml_fail(y, k->zones ? k->zones : k->data, "local-zones", "%s", why);
 	}
 	c->local = z;
 	return true;

@@ -305,6 +305,20 @@ static void orphan_zones(struct local_zones *z, struct placed *rr, size_t n_rr)
 	qsort(z->zone, z->n_zones, sizeof(*z->zone), zone_cmp);
 }
 
+/* why = the zone's name (lower-case), then text. */
+static void zone_fault(const uint8_t *name, const char *text, char why[static 160])
+{
+	char t[NAME_MAX_TEXT];
+	uint8_t lower[NAME_MAX_WIRE];
+	struct buf_out b;
+	memcpy(lower, name, name_len(name));
+	name_lower(lower);
+	buf_out_init(&b, (uint8_t *)t, sizeof(t) - 1);
+	name_to_text(lower, &b);
+	t[b.len] = 0;
+	snprintf(why, 160, "zone %.100s %s", t, text);
+}
+
 /* Per zone: its run of records, its SOA; a redirect zone may hold data at its apex only. */
 static bool index_records(struct local_zones *z, char why[static 160])
 {
@@ -316,7 +330,8 @@ static bool index_records(struct local_zones *z, char why[static 160])
 			const struct wire_rr *r = &z->rr[i];
 			bool apex = name_equal(r->owner, lz->name);
 			if (lz->type == LOCAL_REDIRECT && !apex) {
-				snprintf(why, 160, "a redirect zone holds data at its apex only");
+				zone_fault(lz->name, "is a redirect zone: data at its apex only",
+				           why);
 				return false;
 			}
 			if (apex && r->type == DNS_TYPE_SOA && r->rdlen >= 20 && !lz->has_soa) {
@@ -385,7 +400,7 @@ bool local_zones_finish(struct local_zones *z, char why[static 160])
 	qsort(z->zone, z->n_zones, sizeof(*z->zone), zone_cmp);
 	for (size_t k = 1; k < z->n_zones; k++) {
 		if (name_equal(z->zone[k - 1].name, z->zone[k].name)) {
-			snprintf(why, 160, "a zone given twice");
+			zone_fault(z->zone[k].name, "given twice", why);
 			goto fail;
 		}
 	}

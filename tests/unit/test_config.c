@@ -792,7 +792,10 @@ static void test_local_zones(void)
 		 "local-zones.off: example.com. is not a locally served zone");
 	load_bad("local-zones:\n  zones:\n    - { name: r.example., type: redirect }\n"
 		 "  data: [\"www.r.example. 60 IN A 10.0.0.1\"]\n",
-		 4, "local-zones.data: a redirect zone holds data at its apex only");
+		 3, "local-zones: zone r.example. is a redirect zone: data at its apex only");
+	load_bad("local-zones:\n  zones:\n    - { name: a.example., type: static }\n"
+		 "    - { name: A.Example., type: deny }\n",
+		 3, "local-zones: zone a.example. given twice");
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
