@@ -21,6 +21,7 @@ static const char *const type_names[] = {
     [LOCAL_DENY] = "deny",
     [LOCAL_REFUSE] = "refuse",
     [LOCAL_REDIRECT] = "redirect",
+    [LOCAL_ALWAYS_NULL] = "always_null",
     [LOCAL_ALWAYS_TRANSPARENT] = "always_transparent",
     [LOCAL_ALWAYS_REFUSE] = "always_refuse",
     [LOCAL_ALWAYS_NXDOMAIN] = "always_nxdomain",
@@ -42,7 +43,7 @@ bool local_type_from_text(const char *text, enum local_type *t)
 
 const char *local_type_names(void)
 {
-	return "transparent, typetransparent, static, deny, refuse, redirect, "
+	return "transparent, typetransparent, static, deny, refuse, redirect, always_null, "
 	       "always_transparent, always_refuse, always_nxdomain, always_nodata, always_deny "
 	       "or nodefault";
 }
@@ -187,6 +188,23 @@ static void redirect(const struct local_zones *z, const uint8_t *qname, size_t a
 	out->an = out->redirected;
 }
 
+/* always_null's answer: the unspecified address for A and AAAA (owned by qname, with
+ * Unbound's TTL), NODATA without SOA for the rest. */
+static enum local_result null_address(const uint8_t *qname, uint16_t qtype,
+				      struct local_answer *out)
+{
+	static const uint8_t zeros[16];
+	if (qtype != DNS_TYPE_A && qtype != DNS_TYPE_AAAA)
+		return LOCAL_ANSWER;
+	memcpy(out->owner, qname, name_len(qname));
+	out->redirected[0] = (struct wire_rr){ .owner = out->owner, .type = qtype,
+					       .rclass = DNS_CLASS_IN, .ttl = 3600, .rdata = zeros,
+					       .rdlen = qtype == DNS_TYPE_A ? 4 : 16 };
+	out->an = out->redirected;
+	out->n_an = 1;
+	return LOCAL_ANSWER;
+}
+
 /* A negative answer of lz: rcode, and its SOA when it has one (RFC 2308 §3). */
 static enum local_result negative(const struct local_zone *lz, unsigned rcode,
                                   struct local_answer *out)
@@ -234,6 +252,8 @@ enum local_result local_answer(const struct local_zones *z, const uint8_t *qname
 	case LOCAL_STATIC:
 	case LOCAL_ALWAYS_NXDOMAIN:
 		return negative(lz, exists ? DNS_RCODE_NOERROR : DNS_RCODE_NXDOMAIN, out);
+	case LOCAL_ALWAYS_NULL:
+		return null_address(qname, qtype, out);
 	case LOCAL_REDIRECT:
 	case LOCAL_ALWAYS_NODATA:
 		return negative(lz, DNS_RCODE_NOERROR, out);

@@ -18,6 +18,8 @@
  *     any other name is resolved.
  *   typetransparent: the data answers; anything else is resolved.
  *   redirect: every name at or below the apex is answered from the apex's data.
+ *   always_null: A 0.0.0.0 and AAAA :: (TTL 3600) for every name, NODATA for other types;
+ *     the data answers first, as Unbound 1.17 does (its manual says it ignores the data).
  *   always_transparent, always_refuse, always_nxdomain, always_nodata, always_deny: the data
  *     is ignored; resolved, REFUSED, NXDOMAIN, NODATA or dropped.
  *   nodefault: no zone at all; it only switches off a default of that name.
@@ -61,6 +63,7 @@ enum local_type {
 	LOCAL_DENY,
 	LOCAL_REFUSE,
 	LOCAL_REDIRECT,
+	LOCAL_ALWAYS_NULL,
 	LOCAL_ALWAYS_TRANSPARENT,
 	LOCAL_ALWAYS_REFUSE,
 	LOCAL_ALWAYS_NXDOMAIN,

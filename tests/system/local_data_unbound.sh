@@ -24,6 +24,7 @@ den.example. deny
 aref.example. always_refuse
 aden.example. always_deny
 red.example. redirect
+null.example. always_null
 example.org. transparent
 example.com. typetransparent
 onion. nodefault'
@@ -40,6 +41,8 @@ r.ref.example. 60 IN A 10.0.0.4
 d.den.example. 60 IN A 10.0.0.5
 r.aref.example. 60 IN A 10.0.0.6
 red.example. 60 IN A 10.0.0.7
+y.null.example. 60 IN A 10.0.0.11
+null.example. 60 IN SOA ns.null.example. admin.null.example. 1 3600 600 86400 300
 local.example.org. 60 IN A 10.0.0.8
 www.example.com. 60 IN A 10.0.0.9
 printer.intern. 60 IN A 10.0.0.10'
@@ -72,6 +75,10 @@ r.aden.example A
 foo.red.example A
 a.b.red.example A
 foo.red.example MX
+x.null.example A
+x.null.example AAAA
+x.null.example MX
+y.null.example A
 local.example.org A
 local.example.org MX
 www.example.org A ~

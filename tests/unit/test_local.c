@@ -144,7 +144,8 @@ static const struct zone_spec lan[] = {
     {"red.example.", LOCAL_REDIRECT},     {"ref.example.", LOCAL_REFUSE},
     {"den.example.", LOCAL_DENY},         {"sub.ads.example.", LOCAL_ALWAYS_TRANSPARENT},
     {"ar.example.", LOCAL_ALWAYS_REFUSE}, {"ad.example.", LOCAL_ALWAYS_DENY},
-    {"nd.example.", LOCAL_ALWAYS_NODATA}, {NULL, 0},
+    {"nd.example.", LOCAL_ALWAYS_NODATA}, {"null.example.", LOCAL_ALWAYS_NULL},
+    {NULL, 0},
 };
 
 static const char *const lan_data[] = {
@@ -162,6 +163,8 @@ static const char *const lan_data[] = {
     "d.den.example. 60 IN A 10.0.0.6",
     "y.ads.example. 60 IN A 10.0.0.7",
     "y.ar.example. 60 IN A 10.0.0.8",
+    "y.null.example. 60 IN A 10.0.0.11",
+    "null.example. 60 IN SOA a.example. b.example. 1 2 3 4 5",
     "orphan.example. 60 IN A 10.0.0.9",
     "deep.orphan.example. 60 IN A 10.0.0.10",
     NULL,
@@ -222,6 +225,15 @@ static void test_types(void)
 	CHECK(is(z, "y.ar.example.", DNS_TYPE_A, DNS_RCODE_REFUSED, 0, 0));
 	CHECK(local_answer(z, N("ad.example."), DNS_TYPE_A, &a) == LOCAL_DROP);
 	CHECK(is(z, "q.nd.example.", DNS_TYPE_A, DNS_RCODE_NOERROR, 0, 0));
+	/* always_null: the unspecified addresses, NODATA without SOA, the data first (1.17) */
+	CHECK(is(z, "x.null.example.", DNS_TYPE_A, DNS_RCODE_NOERROR, 1, 0));
+	CHECK(a.an[0].rdlen == 4 && memcmp(a.an[0].rdata, "\0\0\0\0", 4) == 0);
+	CHECK(a.an[0].ttl == 3600 && name_equal(a.an[0].owner, N("x.null.example.")));
+	CHECK(is(z, "null.example.", DNS_TYPE_AAAA, DNS_RCODE_NOERROR, 1, 0));
+	CHECK(a.an[0].rdlen == 16 && a.an[0].rdata[15] == 0 && a.an[0].type == DNS_TYPE_AAAA);
+	CHECK(is(z, "x.null.example.", DNS_TYPE_MX, DNS_RCODE_NOERROR, 0, 0));
+	CHECK(is(z, "y.null.example.", DNS_TYPE_A, DNS_RCODE_NOERROR, 1, 0));
+	CHECK(a.an[0].rdata[0] == 10);
 	/* the most specific zone decides: sub.ads.example is resolved, though below ads */
 	CHECK(resolved(z, "www.sub.ads.example.", DNS_TYPE_A));
 	CHECK(is(z, "www.other.ads.example.", DNS_TYPE_A, DNS_RCODE_NXDOMAIN, 0, 0));
@@ -342,6 +354,27 @@ static void test_many_tlds(void)
 	local_zones_free(z);
 }
 
+/* Every type the message lists reads back, each as its own type (the configuration's only
+ * way to name them). */
+static void test_type_names(void)
+{
+	char list[400];
+	snprintf(list, sizeof(list), "%s", local_type_names());
+	bool seen[LOCAL_NODEFAULT + 1] = { false };
+	size_t n = 0;
+	for (char *save = NULL, *w = strtok_r(list, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+		enum local_type t;
+		if (strcmp(w, "or") == 0)
+			continue;
+		CHECKF(local_type_from_text(w, &t) && !seen[t], "%s", w);
+		seen[t] = true;
+		n++;
+	}
+	CHECK(n == LOCAL_NODEFAULT + 1);
+	enum local_type t;
+	CHECK(!local_type_from_text("inform", &t) && !local_type_from_text("", &t));
+}
+
 int main(void)
 {
 	RUN(test_localhost);
@@ -352,5 +385,6 @@ int main(void)
 	RUN(test_errors);
 	RUN(test_same);
 	RUN(test_many_tlds);
+	RUN(test_type_names);
 	return check_done();
 }
