@@ -49,8 +49,8 @@ struct local_limits {
 	size_t zones;   /* local-zones.zones entries, defaults included: memory, load time */
 	size_t records; /* local-data records, defaults included: memory, load time */
 	size_t bytes;   /* bytes of owner names and rdata held: memory */
-	size_t rrset;   /* records of one name and type, at most LOCAL_RRSET_MAX: what one
-	                   answer copies and what one message can hold */
+	size_t rrset;   /* records of one name and type, at most LOCAL_RRSET_MAX (more is cut
+	                   to it): what one answer copies and one message can hold */
 };
 
 /* The limits resolverd uses. */

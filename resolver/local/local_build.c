@@ -84,6 +84,8 @@ struct local_zones *local_zones_new(const struct local_limits *lim)
 	}
 	memset(z->off, 0, N_DEFAULTS * sizeof(bool));
 	z->lim = *lim;
+	if (z->lim.rrset > LOCAL_RRSET_MAX) /* what local_answer's copy holds */
+		z->lim.rrset = LOCAL_RRSET_MAX;
 	return z;
 }
 

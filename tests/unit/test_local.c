@@ -297,6 +297,18 @@ static void test_errors(void)
 	}
 	CHECK(!local_zones_finish(z, why) && strstr(why, "one name and type"));
 	local_zones_free(z);
+	/* a redirect answer copies the RRset: never more than LOCAL_RRSET_MAX records */
+	lim.rrset = LOCAL_RRSET_MAX + 1;
+	z = local_zones_new(&lim);
+	CHECK(local_zones_add_zone(z, N("r.example."), LOCAL_REDIRECT, why));
+	for (int i = 0; i <= LOCAL_RRSET_MAX; i++) {
+		char line[64];
+		snprintf(line, sizeof(line), "r.example. IN A 10.0.%d.%d", i / 250, i % 250);
+		CHECK(local_zones_add_data(z, line, why));
+	}
+	CHECK(!local_zones_finish(z, why) && strstr(why, "one name and type"));
+	local_zones_free(z);
+	lim.rrset = 2;
 	lim.zones = 1;
 	z = local_zones_new(&lim);
 	CHECK(local_zones_add_zone(z, N("a.example."), LOCAL_STATIC, why));
