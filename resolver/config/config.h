@@ -31,6 +31,7 @@
 
 #include "cache.h"
 #include "iterator.h"
+#include "local.h"
 #include "log.h"
 #include "name.h"
 
@@ -99,6 +100,8 @@ struct config {
 	uint8_t local_zones_off[CONFIG_MAX_LOCAL_OFF][NAME_MAX_WIRE]; /* locally served zones
 							  (local.h) switched off */
 	size_t n_local_zones_off;
+	struct local_zones *local; /* local-zones: the defaults, zones and data, built at load
+				      (config_local.c); freed by config_free */
 	enum log_level log_level;
 	enum log_format log_format; /* log.format: text or JSON lines */
 	bool log_queries;           /* log.queries: one line per answered query */

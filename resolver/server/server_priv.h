@@ -45,7 +45,6 @@ struct snapshot {
 	struct iter_env env;
 	struct iter_dnssec dnssec;  /* env.dnssec points here when validating */
 	struct val_anchors anchors; /* read from dnssec.trust-anchor-file at load */
-	struct local_zones local;   /* answered without asking anyone (local-zones) */
 	struct snapshot *older;
 };
 

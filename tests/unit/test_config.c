@@ -20,6 +20,7 @@
 #include "cache.h"
 #include "check.h"
 #include "config.h"
+#include "dns.h"
 #include "name.h"
 #include "name_text.h"
 
@@ -729,6 +730,74 @@ static void test_operating_keys(void)
 	load_bad("control:\n  sockett: x\n", 2, "control.sockett: unknown key");
 }
 
+/* Issue 14, local data: local-zones.zones and .data into resolver/local's zones, the errors
+ * at the line of the item at fault, and what a reload changed. */
+static void test_local_zones(void)
+{
+	struct config *c = load_ok("local-zones:\n"
+				   "  off: [127.in-addr.arpa.]\n"
+				   "  zones:\n"
+				   "    - { name: example.lan., type: static }\n"
+				   "    - name: ads.example.\n"
+				   "      type: always_nxdomain\n"
+				   "  data:\n"
+				   "    - \"printer.example.lan. 3600 IN A 192.168.1.20\"\n"
+				   "    - \"example.lan. 3600 IN MX 10 mail.example.lan.\"\n");
+	struct local_answer a;
+	if (!c)
+		return;
+	CHECK(local_answer(c->local, N("printer.example.lan."), DNS_TYPE_A, &a) == LOCAL_ANSWER);
+	CHECK(a.n_an == 1 && a.rcode == DNS_RCODE_NOERROR && a.an[0].ttl == 3600);
+	CHECK(local_answer(c->local, N("x.example.lan."), DNS_TYPE_A, &a) == LOCAL_ANSWER);
+	CHECK(a.rcode == DNS_RCODE_NXDOMAIN);
+	CHECK(local_answer(c->local, N("www.ads.example."), DNS_TYPE_A, &a) == LOCAL_ANSWER);
+	CHECK(a.rcode == DNS_RCODE_NXDOMAIN);
+	CHECK(local_answer(c->local, N("1.0.0.127.in-addr.arpa."), DNS_TYPE_PTR, &a) ==
+	      LOCAL_RESOLVE); /* switched off */
+	CHECK(local_answer(c->local, N("localhost."), DNS_TYPE_A, &a) == LOCAL_ANSWER);
+	struct config *d = load_ok("");
+	CHECK(d && local_answer(d->local, N("1.0.0.127.in-addr.arpa."), DNS_TYPE_PTR, &a) ==
+			   LOCAL_ANSWER);
+	char diff[256];
+	CHECK(d && config_diff(d, c, diff, sizeof(diff)) == 3);
+	CHECKF(strcmp(diff, "local-zones.off, local-zones.zones, local-zones.data") == 0, "%s",
+	       diff);
+	struct config *e = load_ok("local-zones:\n  off: [127.in-addr.arpa.]\n  zones:\n"
+				   "    - { name: example.lan., type: static }\n"
+				   "    - { name: ads.example., type: always_nxdomain }\n"
+				   "  data:\n    - \"printer.example.lan. 60 IN A 192.168.1.20\"\n"
+				   "    - \"example.lan. 3600 IN MX 10 mail.example.lan.\"\n");
+	CHECK(e && config_diff(c, e, diff, sizeof(diff)) == 1);
+	CHECKF(strcmp(diff, "local-zones.data") == 0, "%s", diff);
+	config_free(c);
+	config_free(d);
+	config_free(e);
+	load_bad("local-zones:\n  zones:\n    - { name: a.example., type: stattic }\n", 3,
+		 "local-zones.zones: \"stattic\" is not transparent, typetransparent, static");
+	load_bad("local-zones:\n  zones:\n    - { name: a.example. }\n", 3,
+		 "local-zones.zones: expected a mapping { name: ZONE, type: TYPE }");
+	load_bad("local-zones:\n  zones:\n    - { name: a.example., type: deny, ttl: 1 }\n", 3,
+		 "local-zones.zones: unknown key \"ttl\"");
+	load_bad("local-zones:\n  zones:\n    - { name: \"a..b\", type: deny }\n", 3,
+		 "local-zones.zones: not a domain name: \"a..b\"");
+	load_bad("local-zones:\n  zones: example.lan.\n", 2,
+		 "local-zones.zones: expected a list of zones");
+	load_bad("local-zones:\n  data:\n    - \"a.example. 60 IN A 10.0.0.1\"\n"
+		 "    - \"b.example 60 IN A 10.0.0.1\"\n",
+		 4, "local-zones.data: owner \"b.example\" is not absolute");
+	load_bad("local-zones:\n  data:\n\n    - \"a.example. 60 IN A 10.0.0.300\"\n", 4,
+		 "local-zones.data: ");
+	load_bad("local-zones:\n  data:\n    - [a, b]\n", 3, "local-zones.data: expected a record");
+	load_bad("local-zones:\n  off: [example.com.]\n", 2,
+		 "local-zones.off: example.com. is not a locally served zone");
+	load_bad("local-zones:\n  zones:\n    - { name: r.example., type: redirect }\n"
+		 "  data: [\"www.r.example. 60 IN A 10.0.0.1\"]\n",
+		 3, "local-zones: zone r.example. is a redirect zone: data at its apex only");
+	load_bad("local-zones:\n  zones:\n    - { name: a.example., type: static }\n"
+		 "    - { name: A.Example., type: deny }\n",
+		 3, "local-zones: zone a.example. given twice");
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -806,6 +875,7 @@ int main(void)
 	RUN(test_map_bad);
 	RUN(test_examples);
 	RUN(test_operating_keys);
+	RUN(test_local_zones);
 	if (nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 	return check_done();
