@@ -257,14 +257,22 @@ static void new_zone(struct iter_target *t)
 	t->fwd_rd = false;
 }
 
-/* The forward or stub zone that covers name, unless it is one given up in this resolution
- * (then none: normal iteration). */
+static bool fwd_is_down(const struct iter *it, const struct fwd_zone *z)
+{
+	for (unsigned i = 0; i < it->n_fwd_down; i++)
+		if (it->fwd_down[i] == z)
+			return true;
+	return false;
+}
+
+/* The forward or stub zone that covers name; one given up in this resolution is passed over
+ * for the next one above it (none: normal iteration). */
 static const struct fwd_zone *fwd_zone(const struct iter *it, const uint8_t *name, bool *stub)
 {
 	const struct fwd_zone *z = fwd_find(it->env->forward, it->env->stub, name, stub);
-	for (unsigned i = 0; z && i < it->n_fwd_down; i++)
-		if (it->fwd_down[i] == z)
-			return NULL;
+	while (z && fwd_is_down(it, z))
+		z = z->name[0] ? fwd_find(it->env->forward, it->env->stub, name_parent(z->name), stub)
+			       : NULL;
 	return z;
 }
 
@@ -913,9 +921,10 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 	}
 	if (m->rcode != DNS_RCODE_NOERROR && m->rcode != DNS_RCODE_NXDOMAIN) {
 		/* REFUSED: the server does not serve the zone (NSD and Knot answer so), lame for
-		 * it as a referral upwards would be. SERVFAIL may pass: the server is kept. */
+		 * it as a referral upwards would be; a forwarder's is of the question (a policy
+		 * of its own). SERVFAIL may pass: the server is kept. */
 		s->kind = ITER_STEP_RCODE;
-		if (m->rcode == DNS_RCODE_REFUSED) {
+		if (m->rcode == DNS_RCODE_REFUSED && !t->fwd_rd) {
 			s->note = "refused: lame for the zone";
 			infra_set_lame(it->env->infra, sa, t->zone, now_ms);
 		}

@@ -127,7 +127,7 @@ rd 127.0.0.3 stub "forwarding:
   stub-zones:
     - name: stubzone.com
       addresses: [127.0.0.70@$SPORT]
-    - {name: dead.example.org, addresses: [127.0.0.71@$SPORT], first: true}
+    - {name: example.com, addresses: [127.0.0.71@$SPORT], first: true}
     - {name: example.org, addresses: [127.0.0.71@$SPORT]}"
 out=$(ask @127.0.0.2 www.stubzone.com A)
 check "without the stub zone: NXDOMAIN ($(status "$out"))" [ "$(status "$out")" = NXDOMAIN ]
@@ -137,10 +137,10 @@ check "stub zone: www.stubzone.com A 192.0.2.70 ($(status "$out"), $(answer "$ou
 check "stub zone: insecure (no DS for com), no AD" eval '! has_ad "$out"'
 out=$(ask @127.0.0.3 www.example.org A)
 check "stub server dead, no first: SERVFAIL ($(status "$out"))" [ "$(status "$out")" = SERVFAIL ]
-out=$(ask @127.0.0.3 dead.example.org A)
-ref=$(ask @127.0.0.2 dead.example.org A)
-check "stub server dead, first: true: iterated instead ($(status "$out"), as $(status "$ref"))" \
-	[ "$(status "$out")" = "$(status "$ref")" ] && [ "$(status "$out")" != SERVFAIL ]
+out=$(ask @127.0.0.3 www.example.com A)
+ref=$(ask @127.0.0.2 www.example.com A)
+check "stub server dead, first: true: iterated instead ($(status "$out"), $(answer "$out"))" \
+	[ "$(status "$out")" = NOERROR ] && [ -n "$(answer "$out")" ] && [ "$(answer "$out")" = "$(answer "$ref")" ]
 
 # A reload adds a forward zone: used at once, and the reload log names the key.
 cat >>"$T_TMP/stub.yaml" <<EOT

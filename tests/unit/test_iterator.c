@@ -1083,6 +1083,16 @@ static void test_forward_first(void)
 	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
 	CHECK_TEXT(trace_text(&w), "rcode rcode no-server " WALK "answer");
 
+	/* A forwarder's REFUSED is of that question (a policy of its own): it stays in use. */
+	struct rule policy[] = {
+		{ FWD1, "bad.example.com.", T_A, .rcode = DNS_RCODE_REFUSED },
+		{ FWD1, "www.example.com.", T_A, .an = WWW_A },
+	};
+	start_fwd(policy, LEN(policy));
+	fwd_add(&fwd_forward, ".", FWD1, false);
+	CHECK(resolve(&w, "bad.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+
 	/* One forwarder dead, the other answers: no fallback. */
 	struct rule one[] = {
 		{ FWD1, NULL, .play = TIMEOUT },
@@ -1169,6 +1179,19 @@ static void test_fwd_most_specific(void)
 	CHECK(w.n_sent == 1 && strcmp(w.sent[0].addr, STUB) == 0 && !w.sent[0].rd);
 	CHECK(resolve(&w, "a.sub.example.com.", T_A) == DNS_RCODE_NOERROR);
 	CHECK(w.n_sent == 1 && strcmp(w.sent[0].addr, FWD2) == 0 && w.sent[0].rd);
+
+	/* A stub zone with first whose server is dead: the next zone above it (".", forwarded)
+	 * takes over, as if the stub were not configured. */
+	struct rule dead_stub[] = {
+		{ STUB, NULL, .play = TIMEOUT },
+		{ FWD1, "www.example.com.", T_A, .an = WWW_A },
+	};
+	start_fwd(dead_stub, LEN(dead_stub));
+	fwd_add(&fwd_forward, ".", FWD1, false);
+	fwd_add(&fwd_stub, "example.com.", STUB, true);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "timeout no-server answer");
+	CHECK(asked(&w, ROOT) == 0 && asked(&w, FWD1) == 1);
 }
 
 int main(void)
