@@ -662,6 +662,18 @@ static void test_forwarded_stripped(void)
 	resolve(&w, "www.insecure.dnssec.", DNS_TYPE_A, WALL_2030);
 	CHECK(w.rcode == DNS_RCODE_NOERROR && w.sec == VAL_INSECURE);
 	world_free(&w);
+
+	/* The operator's opt-out (Unbound's domain-insecure): below a negative trust anchor the
+	 * unsigned answer is served, insecure. */
+	struct val_anchors a = anchors;
+	a.file = NULL;
+	CHECK(val_anchors_add_negative(&a, N("ed25519.dnssec.")));
+	world_forwarding(&w);
+	w.dnssec.anchors = &a;
+	w.strip_sigs = N("www.ed25519.dnssec.");
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.rcode == DNS_RCODE_NOERROR && w.sec == VAL_INSECURE);
+	world_free(&w);
 }
 
 static bool loaded;

@@ -1023,6 +1023,20 @@ static void test_forward(void)
 	CHECK_TEXT(trace_text(&w), "nodata");
 	CHECK(w.n_sent == 1 && asked(&w, EVIL) == 0 && w.n_an == 0);
 
+	/* An alias out of the zone: the forwarder's word for the target is not taken, the
+	 * target is resolved where it lies. */
+	struct rule alias[] = {
+		{ FWD1, "www.example.com.", T_A,
+		  .an = "www.example.com. CNAME www.example.net.\nwww.example.net. A " EVIL },
+		{ NET, "www.example.net.", T_A, .flags = AA, .an = "www.example.net. A " WWW },
+	};
+	start_fwd(alias, LEN(alias));
+	w.env.qmin = ITER_QMIN_OFF;
+	fwd_add(&fwd_forward, "example.com.", FWD1, false);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(answer_text(&w), "www.example.com. CNAME www.example.net. | www.example.net. A " WWW);
+	CHECK_TEXT(cache_text(&w, "www.example.net.", T_A, CACHE_TRUST_GLUE), "www.example.net. A " WWW);
+
 	/* Outside the zone: iterated, RD=0. */
 	struct rule outside[] = {
 		{ NET, "www.example.net.", T_A, .flags = AA, .an = "www.example.net. A " WWW },
