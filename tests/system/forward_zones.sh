@@ -10,7 +10,8 @@
 # fails with EDE 22 or 23, and a forward zone with first: true iterates instead. Stub zones:
 # NSD serves stubzone.com, which com does not delegate (NXDOMAIN without the stub); the stub
 # zone makes it resolve, a dead stub server with first: true falls back, without gives
-# SERVFAIL. A reload (SIGHUP) that adds a forward zone is used at once.
+# SERVFAIL. A reload (SIGHUP) that adds a forward zone, and one (resolverd-ctl reload) that
+# takes a stub zone out, are used at once and named in what the reload says.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
 README=$TOP/zones/README.md
@@ -26,7 +27,7 @@ cases() { # "name type|verdict" for each row of the signed cases
 	}' "$README"
 }
 CASES=$(cases)
-CHECKS=$(($(grep -c . <<<"$CASES") + 10))
+CHECKS=$(($(grep -c . <<<"$CASES") + 13))
 
 [ -x "$RESOLVERD" ] || skip_all $CHECKS "resolverd is not built"
 command -v unbound >/dev/null || skip_all $CHECKS "unbound is not installed"
@@ -41,7 +42,8 @@ toy_unbound "$UB" "$UBPORT" "	trust-anchor-file: \"$ANCHOR\"
 	log-queries: yes"
 
 # rd ADDR NAME YAML: a validating resolverd on ADDR port 53 with more YAML (its forwarding
-# section); its configuration is $T_TMP/NAME.yaml, its process ${PID[NAME]}.
+# section) and the negative trust anchors $NTA; its configuration is $T_TMP/NAME.yaml, its
+# process ${PID[NAME]}.
 declare -A PID
 rd() {
 	cat >"$T_TMP/$2.yaml" <<EOT
@@ -53,6 +55,7 @@ resolver:
   query-special-addresses: true
 dnssec:
   trust-anchor-file: $ANCHOR
+  negative-trust-anchors: [${NTA:-}]
 $3
 EOT
 	start_bg "$T_TMP/$2.log" "$RESOLVERD" -c "$T_TMP/$2.yaml"
@@ -120,10 +123,20 @@ stubzone.com. SOA ns.stubzone.com. h.stubzone.com. 1 7200 900 1209600 300
 stubzone.com. NS ns.stubzone.com.
 ns.stubzone.com. A 127.0.0.70
 www.stubzone.com. A 192.0.2.70
+ftp.stubzone.com. A 192.0.2.70
+EOT
+cat >"$T_TMP/fwd.zone" <<EOT
+\$TTL 300
+fwd.example. SOA ns.fwd.example. h.fwd.example. 1 7200 900 1209600 300
+fwd.example. NS ns.fwd.example.
+www.fwd.example. A 192.0.2.71
 EOT
 SPORT=$(free_port) || { not_ok "a free port"; done_testing; }
-start_nsd 127.0.0.70 "$SPORT" stubzone.com "$T_TMP/stub.zone" || { not_ok "nsd starts"; done_testing; }
-rd 127.0.0.3 stub "forwarding:
+start_nsd 127.0.0.70 "$SPORT" stubzone.com "$T_TMP/stub.zone" fwd.example "$T_TMP/fwd.zone" || { not_ok "nsd starts"; done_testing; }
+# fwd.example is no zone of the signed toy tree: the operator opts it out of validation.
+NTA=fwd.example rd 127.0.0.3 stub "control:
+  socket: $T_TMP/stub.sock
+forwarding:
   stub-zones:
     - name: stubzone.com
       addresses: [127.0.0.70@$SPORT]
@@ -151,4 +164,15 @@ kill -HUP "${PID[stub]}"
 for _ in $(seq 1 50); do grep -q "forwarding.forward-zones" "$T_TMP/stub.log" && break; sleep 0.1; done
 check "SIGHUP: the reload names forwarding.forward-zones, not at restart" \
 	grep -qE "forwarding\.forward-zones($|,| [^(])" "$T_TMP/stub.log"
+out=$(ask @127.0.0.3 www.fwd.example A)
+check "the forward zone added by the reload is used: www.fwd.example A 192.0.2.71 ($(status "$out"))" \
+	grep -q "A 192.0.2.71" <<<"$(answer "$out")"
+# resolverd-ctl reload: a stub zone taken out, said so, and no longer used.
+sed -i '/name: stubzone.com/,/addresses: \[127.0.0.70@/d' "$T_TMP/stub.yaml"
+out=$("$BUILD/resolverd-ctl" -s "$T_TMP/stub.sock" reload 2>&1)
+check "resolverd-ctl reload names forwarding.stub-zones ($out)" \
+	grep -qE "forwarding\.stub-zones($|,| [^(])" <<<"$out"
+out=$(ask @127.0.0.3 ftp.stubzone.com A)
+check "the stub zone taken out is no longer used: NXDOMAIN ($(status "$out"))" \
+	[ "$(status "$out")" = NXDOMAIN ]
 done_testing
