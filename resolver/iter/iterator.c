@@ -802,11 +802,28 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 	return false;
 }
 
+/* The time budget ran out. While forwarders were being asked, their silence is the cause
+ * (EDE 22, as when their tries run out first), not the budget. */
+static void out_of_time(struct iter *it)
+{
+	struct iter_target *t = top(it);
+	bool fwd = t->fwd_rd && !it->fail_text;
+	if (fwd)
+		no_server_failure(it, t);
+	uint16_t code = it->fail_code;
+	const char *text = it->fail_text;
+	fail_limit(it, "time budget used up");
+	if (fwd) {
+		it->fail_code = code;
+		it->fail_text = text;
+	}
+}
+
 static void advance(struct iter *it, uint64_t now_ms, struct iter_action *act)
 {
 	while (!it->done) {
 		if (now_ms - it->start_ms >= it->env->limits.budget_ms) {
-			fail_limit(it, "time budget used up");
+			out_of_time(it);
 			break;
 		}
 		if (step_target(it, now_ms, act))

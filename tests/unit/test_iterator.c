@@ -1073,6 +1073,14 @@ static void test_forward_first(void)
 	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
 	CHECK(iter_failure(w.it, &code) != NULL && code == ITER_EDE_NO_REACHABLE);
 	CHECK(asked(&w, FWD1) == 3 && asked(&w, FWD2) == 3 && asked(&w, ROOT) == 0);
+	/* Once their timeouts have backed off, the time budget runs out before the tries: the
+	 * silent forwarders are still what the EDE names. */
+	for (int k = 0; k < 2; k++) {
+		CHECK(resolve(&w, k ? "a.example.com." : "b.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+		const char *why = iter_failure(w.it, &code);
+		CHECKF(why && code == ITER_EDE_NO_REACHABLE && strstr(why, "no server of ."),
+		       "EDE %u: %s", code, why ? why : "none");
+	}
 
 	rules[0].play = rules[1].play = FAIL;
 	start_fwd(rules, LEN(rules));
