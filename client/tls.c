@@ -26,9 +26,7 @@ static double now_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* A TCP connection to s within timeout_ms, with that timeout on every later read and write;
- * -1 with the reason in r->error. */
-static int connect_to(const struct query_server *s, unsigned timeout_ms, struct query_result *r)
+int tls_tcp_connect(const struct query_server *s, unsigned timeout_ms, struct query_result *r)
 {
 	struct sockaddr_storage to = s->addr;
 	socklen_t tlen = to.ss_family == AF_INET ? sizeof(struct sockaddr_in)
@@ -111,7 +109,7 @@ void tls_send(const struct query_server *s, const uint8_t *pkt, size_t len,
 	r->failures = 0;
 	*cert_failed = false;
 	SSL_CTX *ctx = context(o, r);
-	int fd = ctx ? connect_to(s, timeout_ms, r) : -1;
+	int fd = ctx ? tls_tcp_connect(s, timeout_ms, r) : -1;
 	SSL *ssl = fd >= 0 ? SSL_new(ctx) : NULL;
 	uint8_t head[2] = { (uint8_t)(len >> 8), (uint8_t)len };
 	if (ssl) {

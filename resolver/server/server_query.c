@@ -606,7 +606,9 @@ size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt
 	size_t n;
 	if (rec && !config_client_allowed(snap->cfg, (const struct sockaddr *)&c->peer))
 		n = refuse(w, &q, e, &req, out, cap);
-	else if (!(n = check(w, c, &q, e, &req, out, cap)) && !rec)
+	else if (!(n = check(w, c, &q, e, &req, out, cap)) && !rec && auth_xfr_asked(&q))
+		return io_xfr_start(w, c, &q, pkt, len, out, cap);
+	else if (!n && !rec)
 		return auth_answer(w->s->auth, (const struct sockaddr *)&c->lis->local, &q, pkt,
 				   len, req.max_size, out, cap);
 	else if (!n)
