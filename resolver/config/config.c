@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "config_fwd.h"
 #include "config_local.h"
 #include "config_yaml.h"
 #include "text.h"
@@ -41,6 +42,7 @@ enum kind {
 		       max is the offset of the size_t that gets the count */
 	K_WORD,     /* a non-empty string without spaces, shorter than the field */
 	K_LOCAL,    /* local-zones.zones (max 0) or .data (max 1): read by config_local.c */
+	K_FWD,      /* a list of forward or stub zones: struct fwd_zones (config_fwd.c) */
 };
 
 struct key {
@@ -110,13 +112,15 @@ static const struct key keys[] = {
 	{ "metrics", "port", K_NUM, AT(metrics.port), 1, 65535 },
 	{ "toy-internet", "map", K_PATH, AT(toy.map), 0, 0 },
 	{ "toy-internet", "port", K_NUM, AT(toy.port), 1, 65535 },
+	{ "forwarding", "forward-zones", K_FWD, AT(forwarding.forward), 0, 0 },
+	{ "forwarding", "stub-zones", K_FWD, AT(forwarding.stub), 0, 0 },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = {
 	"server", "access", "cache", "resolver", "limits", "dnssec", "log", "control", "metrics",
-	"toy-internet", "local-zones",
+	"toy-internet", "local-zones", "forwarding",
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -458,6 +462,16 @@ static bool set_names(struct load *l, const struct key *k, const yaml_node_t *v)
 	return true;
 }
 
+/* forwarding.forward-zones or forwarding.stub-zones; a name in both is refused. */
+static bool set_fwd(struct load *l, const struct key *k, const yaml_node_t *v)
+{
+	struct fwd_zones *out = (struct fwd_zones *)((char *)l->c + k->off);
+	bool stub = out == &l->c->forwarding.stub;
+	return config_fwd_read(&l->y, v, l->key,
+			       stub ? &l->c->forwarding.forward : &l->c->forwarding.stub,
+			       stub ? "forward" : "stub", out);
+}
+
 static bool set_value(struct load *l, const struct key *k, const yaml_node_t *v)
 {
 	switch (k->kind) {
@@ -475,6 +489,7 @@ static bool set_value(struct load *l, const struct key *k, const yaml_node_t *v)
 	case K_NAMES: return set_names(l, k, v);
 	case K_WORD: return set_word(l, k, v);
 	case K_LOCAL: l->local[k->max] = v; return true;
+	case K_FWD: return set_fwd(l, k, v);
 	}
 	return false;
 }

@@ -1,7 +1,7 @@
 /* resolver/config/config.h: resolverd's configuration, read from YAML into one immutable struct.
  *
  * config_load reads the file (sections server, access, cache, resolver, limits, log,
- * control, metrics and toy-internet; conf/README.md documents every key), checks every key, type and range, and
+ * control, metrics, toy-internet and forwarding; conf/README.md documents every key), checks every key, type and range, and
  * hands back a struct config holding the values in host types, defaults filled in for whatever
  * the file leaves out. A fault stops the load with "file:line: key: reason" in the caller's
  * buffer; nothing is half-loaded, so SIGHUP can keep the old configuration on failure. The
@@ -115,6 +115,10 @@ struct config {
 		bool on;                        /* metrics.listen was given */
 		uint16_t port;
 	} metrics;
+	struct {
+		struct fwd_zones forward; /* forwarding.forward-zones (fwd.h) */
+		struct fwd_zones stub;    /* forwarding.stub-zones */
+	} forwarding;
 	struct {
 		char map[CONFIG_PATH_MAX]; /* the map file, usable from the current directory;
 					      empty when the toy internet is off */

@@ -68,6 +68,8 @@ static struct snapshot *snapshot_new(const struct config *cfg, struct server *s,
 		.edns_size = cfg->resolver.edns_size,
 		.query_special = cfg->resolver.query_special_addresses,
 		.use_0x20 = cfg->resolver.use_0x20,
+		.forward = &cfg->forwarding.forward,
+		.stub = &cfg->forwarding.stub,
 		.qmin = !cfg->resolver.qname_minimisation ? ITER_QMIN_OFF
 			: cfg->resolver.qname_minimisation_strict ? ITER_QMIN_STRICT
 								  : ITER_QMIN_RELAXED,

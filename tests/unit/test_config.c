@@ -798,6 +798,90 @@ static void test_local_zones(void)
 		 3, "local-zones: zone a.example. given twice");
 }
 
+/* Issue 14: forward and stub zones, their address forms, every bad value, and the reload
+ * diff (taken without a restart). */
+static void test_forwarding(void)
+{
+	struct config *c = load_ok("forwarding:\n"
+				   "  forward-zones:\n"
+				   "    - name: \".\"\n"
+				   "      addresses: [127.0.0.1@5353, \"::1\"]\n"
+				   "      first: true\n"
+				   "    - {name: Example.COM, addresses: [192.0.2.1]}\n"
+				   "  stub-zones:\n"
+				   "    - name: corp.example\n"
+				   "      addresses: [\"::1@53000\", 10.0.0.1]\n");
+	if (!c)
+		return;
+	const struct fwd_zones *f = &c->forwarding.forward, *st = &c->forwarding.stub;
+	CHECK(f->n == 2 && st->n == 1);
+	CHECK(f->z[0].name[0] == 0 && f->z[0].first && f->z[0].n_addr == 2);
+	CHECK(same_addr(&f->z[0].addr[0], "127.0.0.1", 5353) && same_addr(&f->z[0].addr[1], "::1", 53));
+	CHECK(name_equal(f->z[1].name, N("example.com.")) && !f->z[1].first && f->z[1].n_addr == 1);
+	CHECK(same_addr(&f->z[1].addr[0], "192.0.2.1", 53));
+	CHECK(name_equal(st->z[0].name, N("corp.example.")) && !st->z[0].first);
+	CHECK(same_addr(&st->z[0].addr[0], "::1", 53000) && same_addr(&st->z[0].addr[1], "10.0.0.1", 53));
+	struct config *d = load_ok("");
+	char diff[256];
+	CHECK(d && d->forwarding.forward.n == 0 && d->forwarding.stub.n == 0);
+	CHECK(d && config_diff(d, c, diff, sizeof(diff)) == 2);
+	CHECKF(strcmp(diff, "forwarding.forward-zones, forwarding.stub-zones") == 0, "%s", diff);
+	config_free(c);
+	config_free(d);
+	static const struct {
+		const char *text;
+		unsigned line;
+		const char *want;
+	} bad[] = {
+		{ "forwarding:\n  forward-zones: x\n", 2,
+		  "forwarding.forward-zones: expected a list of zones" },
+		{ "forwarding:\n  forward-zones:\n    - x\n", 3,
+		  "forwarding.forward-zones: expected a mapping of name, addresses and first" },
+		{ "forwarding:\n  forward-zones:\n    - {addresses: [127.0.0.1]}\n", 3,
+		  "forwarding.forward-zones: name missing" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a}\n", 3,
+		  "forwarding.forward-zones: addresses missing" },
+		{ "forwarding:\n  stub-zones:\n    - {name: a, addresses: []}\n", 3,
+		  "forwarding.stub-zones.addresses: expected 1 to 8 addresses" },
+		{ "forwarding:\n  stub-zones:\n    - {name: a, addresses: 127.0.0.1}\n", 3,
+		  "forwarding.stub-zones.addresses: expected 1 to 8 addresses" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a..b, addresses: [127.0.0.1]}\n", 3,
+		  "forwarding.forward-zones.name: not a domain name: \"a..b\"" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [localhost]}\n", 3,
+		  "forwarding.forward-zones.addresses: not an address or address@port: \"localhost\"" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1@0]}\n", 3,
+		  "not an address or address@port: \"127.0.0.1@0\"" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1@65536]}\n", 3,
+		  "not an address or address@port: \"127.0.0.1@65536\"" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1#53]}\n", 3,
+		  "not an address or address@port: \"127.0.0.1#53\"" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1], first: 1}\n",
+		  3, "forwarding.forward-zones.first: expected true or false" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1], port: 1}\n",
+		  3, "forwarding.forward-zones.port: unknown key" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, name: b, addresses: [127.0.0.1]}\n",
+		  3, "forwarding.forward-zones.name: duplicate key" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1]}\n"
+		  "    - {name: A., addresses: [127.0.0.2]}\n",
+		  4, "forwarding.forward-zones: a. listed twice" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1]}\n"
+		  "  stub-zones:\n    - {name: a, addresses: [127.0.0.2]}\n",
+		  5, "forwarding.stub-zones: a. is a forward zone too" },
+		{ "forwarding:\n  stubzones: []\n", 2, "forwarding.stubzones: unknown key" },
+	};
+	for (size_t i = 0; i < COUNT(bad); i++)
+		load_bad(bad[i].text, bad[i].line, bad[i].want);
+	char many[8192];
+	size_t len = (size_t)snprintf(many, sizeof(many), "forwarding:\n  forward-zones:\n");
+	for (unsigned i = 0; i <= FWD_MAX_ZONES; i++)
+		len += (size_t)snprintf(many + len, sizeof(many) - len,
+					"    - {name: z%u, addresses: [127.0.0.1]}\n", i);
+	load_bad(many, 3, "forwarding.forward-zones: more than 64 zones");
+	load_bad("forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1, 127.0.0.2,"
+		 " 127.0.0.3, 127.0.0.4, 127.0.0.5, 127.0.0.6, 127.0.0.7, 127.0.0.8, 127.0.0.9]}\n",
+		 3, "forwarding.forward-zones.addresses: expected 1 to 8 addresses");
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -876,6 +960,7 @@ int main(void)
 	RUN(test_examples);
 	RUN(test_operating_keys);
 	RUN(test_local_zones);
+	RUN(test_forwarding);
 	if (nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 	return check_done();
