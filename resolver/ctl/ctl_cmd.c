@@ -17,8 +17,11 @@
 
 #include "buf.h"
 #include "dns.h"
+#include "config.h"
+#include "fwd.h"
 #include "infra.h"
 #include "iterator.h"
+#include "local.h"
 #include "log.h"
 #include "loop.h"
 #include "rdata.h"
@@ -481,6 +484,101 @@ static bool flush_infra(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 	return true;
 }
 
+/* ---- the configuration's zones: list-local-zones, list-local-data, list-forwards, ... ---- */
+
+struct local_listing {
+	FILE *out;
+	bool json, data;
+	size_t shown; /* zones or records written */
+};
+
+static void list_local_zone(void *arg, const struct local_zone_info *zi)
+{
+	struct local_listing *l = arg;
+	char name[NAME_MAX_TEXT], type[16];
+	name_str(zi->name, name, sizeof(name));
+	if (!l->data) {
+		if (l->json) {
+			fprintf(l->out, "%s{\"name\":", l->shown ? "," : "");
+			ctl_json_str(l->out, name);
+			fprintf(l->out, ",\"type\":\"%s\",\"records\":%zu}",
+				local_type_name(zi->type), zi->n_rr);
+		} else {
+			fprintf(l->out, "%s %s\n", name, local_type_name(zi->type));
+		}
+		l->shown++;
+		return;
+	}
+	for (size_t i = 0; i < zi->n_rr; i++, l->shown++) {
+		const struct wire_rr *rr = &zi->rr[i];
+		char *rd = rdata_str(rr);
+		name_str(rr->owner, name, sizeof(name));
+		type_str(rr->type, type);
+		if (l->json) {
+			fprintf(l->out, "%s{\"name\":", l->shown ? "," : "");
+			ctl_json_str(l->out, name);
+			fprintf(l->out, ",\"ttl\":%u,\"type\":\"%s\",\"rdata\":", rr->ttl, type);
+			ctl_json_str(l->out, rd ? rd : "");
+			fputs("}", l->out);
+		} else {
+			fprintf(l->out, "%s\t%u\tIN\t%s\t%s\n", name, rr->ttl, type, rd ? rd : "");
+		}
+		free(rd);
+	}
+}
+
+static bool list_local(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
+{
+	struct local_listing l = { out, cmd->json, cmd->verb == CTL_LIST_LOCAL_DATA, 0 };
+	const char *what = l.data ? "records" : "zones";
+	if (cmd->json)
+		fprintf(out, "{\"%s\":[", what);
+	local_zones_walk(server_config(x->s)->local, list_local_zone, &l);
+	if (cmd->json)
+		fprintf(out, "],\"count\":%zu}\n", l.shown);
+	else
+		fprintf(out, "%zu local %s%s\n", l.shown, l.data ? "record" : "zone",
+			l.shown == 1 ? "" : "s");
+	return true;
+}
+
+static bool list_forwarding(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
+{
+	bool stub = cmd->verb == CTL_LIST_STUBS;
+	const struct config *cfg = server_config(x->s);
+	const struct fwd_zones *zs = stub ? &cfg->forwarding.stub : &cfg->forwarding.forward;
+	fputs(cmd->json ? "{\"zones\":[" : "", out);
+	for (size_t i = 0; i < zs->n; i++) {
+		const struct fwd_zone *z = &zs->z[i];
+		char name[NAME_MAX_TEXT], a[INET6_ADDRSTRLEN + 8];
+		name_str(z->name, name, sizeof(name));
+		if (cmd->json) {
+			fprintf(out, "%s{\"name\":", i ? "," : "");
+			ctl_json_str(out, name);
+			fputs(",\"addresses\":[", out);
+		} else {
+			fprintf(out, "%s %s", name, stub ? "stub" : "forward");
+		}
+		for (size_t k = 0; k < z->n_addr; k++) {
+			server_addr_text(&z->addr[k], a, sizeof(a));
+			if (cmd->json)
+				fprintf(out, "%s\"%s\"", k ? "," : "", a);
+			else
+				fprintf(out, " %s", a);
+		}
+		if (cmd->json)
+			fprintf(out, "],\"first\":%s}", z->first ? "true" : "false");
+		else
+			fputs(z->first ? " first\n" : "\n", out);
+	}
+	if (cmd->json)
+		fprintf(out, "],\"count\":%zu}\n", zs->n);
+	else
+		fprintf(out, "%zu %s zone%s\n", zs->n, stub ? "stub" : "forward",
+			zs->n == 1 ? "" : "s");
+	return true;
+}
+
 /* ---- status, stats, reload ---- */
 
 static bool status(struct ctl_ctx *x, bool json, FILE *out)
@@ -588,6 +686,10 @@ bool ctl_cmd_run(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 	case CTL_FLUSH_BOGUS: return flush(x, cmd, out);
 	case CTL_DUMP_INFRA: return dump_infra(x, cmd->json, out);
 	case CTL_FLUSH_INFRA: return flush_infra(x, cmd, out);
+	case CTL_LIST_LOCAL_ZONES:
+	case CTL_LIST_LOCAL_DATA: return list_local(x, cmd, out);
+	case CTL_LIST_FORWARDS:
+	case CTL_LIST_STUBS: return list_forwarding(x, cmd, out);
 	case CTL_DUMP_CACHE: return dump_cache(x, cmd->json, out);
 	case CTL_LOOKUP: return lookup(x, cmd, out);
 	case CTL_LOG_LEVEL: return log_level(cmd, out);

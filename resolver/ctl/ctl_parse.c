@@ -35,6 +35,10 @@ static const struct {
 	[CTL_FLUSH_BOGUS] = { "flush-bogus", 0, 0, false, false },
 	[CTL_DUMP_INFRA] = { "dump-infra", 0, 0, false, false },
 	[CTL_FLUSH_INFRA] = { "flush-infra", 1, 1, false, false },
+	[CTL_LIST_LOCAL_ZONES] = { "list-local-zones", 0, 0, false, false },
+	[CTL_LIST_LOCAL_DATA] = { "list-local-data", 0, 0, false, false },
+	[CTL_LIST_FORWARDS] = { "list-forwards", 0, 0, false, false },
+	[CTL_LIST_STUBS] = { "list-stubs", 0, 0, false, false },
 };
 
 const char ctl_usage[] =
@@ -51,6 +55,10 @@ const char ctl_usage[] =
 	"  trace NAME [TYPE]      resolve NAME now, past the cache, showing every step\n"
 	"  dump-infra             the servers asked: round-trip time, timeout, lameness\n"
 	"  flush-infra all|ADDR   forget what was learnt of every server or of one\n"
+	"  list-local-zones       the local zones, defaults included, with their types\n"
+	"  list-local-data        the records the local zones answer from\n"
+	"  list-forwards          the forward zones and their resolvers\n"
+	"  list-stubs             the stub zones and their servers\n"
 	"  log-level LEVEL        error, warn, info or debug from now on (until a reload)\n"
 	"  stop                   stop the daemon, as SIGTERM does\n";
 

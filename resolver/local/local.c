@@ -79,6 +79,22 @@ bool local_zones_same(const struct local_zones *a, const struct local_zones *b, 
 	return true;
 }
 
+const char *local_type_name(enum local_type t)
+{
+	return (size_t)t < sizeof(type_names) / sizeof(type_names[0]) ? type_names[t] : "?";
+}
+
+size_t local_zones_walk(const struct local_zones *z, local_walk_fn fn, void *arg)
+{
+	for (size_t i = 0; z && i < z->n_zones; i++) {
+		const struct local_zone *lz = &z->zone[i];
+		struct local_zone_info zi = { .name = lz->name, .type = lz->type,
+					      .rr = lz->n ? z->rr + lz->first : NULL, .n_rr = lz->n };
+		fn(arg, &zi);
+	}
+	return z ? z->n_zones : 0;
+}
+
 void local_zones_free(struct local_zones *z)
 {
 	if (!z)

@@ -79,6 +79,9 @@ bool local_type_from_text(const char *text, enum local_type *t);
 /* A list of every type's name, for messages: "transparent, typetransparent, ...". */
 const char *local_type_names(void);
 
+/* The name of type t, as local_type_from_text reads it. */
+const char *local_type_name(enum local_type t);
+
 struct local_zones;
 
 /* A new, empty set of local zones under the limits lim (copied), or NULL when memory is short.
@@ -109,6 +112,22 @@ bool local_zones_finish(struct local_zones *z, char why[static 160]);
 /* Whether a and b (finished, or NULL for none) were given the same zones (data false) or the
  * same records (data true), in the same order: for telling what a reload changed. */
 bool local_zones_same(const struct local_zones *a, const struct local_zones *b, bool data);
+
+/* One zone as local_zones_walk shows it: its records are those it answers from (each owned
+ * by the apex or a name below it), sorted by owner and type. */
+struct local_zone_info {
+	const uint8_t *name;
+	enum local_type type;
+	const struct wire_rr *rr;
+	size_t n_rr;
+};
+
+typedef void (*local_walk_fn)(void *arg, const struct local_zone_info *zi);
+
+/* Calls fn for every zone of z (finished; NULL: none), defaults included, in canonical order
+ * of their names, and returns how many. For resolverd-ctl list-local-zones and
+ * list-local-data. */
+size_t local_zones_walk(const struct local_zones *z, local_walk_fn fn, void *arg);
 
 /* Frees z; local_zones_free(NULL) does nothing. */
 void local_zones_free(struct local_zones *z);

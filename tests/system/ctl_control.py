@@ -585,6 +585,53 @@ def journal():
           any(l.startswith("<6>resolverd[info]: listening on") for l in lines), "\n".join(lines[:5]))
 
 
+# ---- D4: the zones of the configuration: local data, forward and stub zones ----
+
+def config_zones():
+    port = free_port()
+    sock = os.path.join(TMP, "d4.sock")
+    text = ("server:\n  listen: [127.0.0.1]\n  port: %d\n"
+            "resolver:\n  root-hints: %s\n"
+            "control:\n  socket: %s\n"
+            "local-zones:\n  off: [test.]\n  zones:\n"
+            "    - { name: example.lan., type: static }\n"
+            "    - { name: ads.example., type: always_nxdomain }\n"
+            "  data:\n    - \"printer.example.lan. 600 IN A 192.168.1.20\"\n"
+            "    - 'example.lan. 3600 IN TXT \"lobby\"'\n"
+            "forwarding:\n  forward-zones:\n"
+            "    - { name: fwd.example., addresses: [127.0.0.99@5399, \"::1\"], first: true }\n"
+            "  stub-zones:\n    - { name: corp.example., addresses: [10.1.0.53] }\n"
+            % (port, os.path.join(TOP, "conf/root.hints"), sock))
+    p, log = start_resolverd("d4", text, port)
+    if not p:
+        check("D4 starts", False)
+        return
+    rc, out, _ = ctl(sock, "list-local-zones")
+    lines = out.splitlines()
+    check("list-local-zones: every zone with its type, defaults included, in order",
+          rc == 0 and "example.lan. static" in lines and "ads.example. always_nxdomain" in lines
+          and "localhost. redirect" in lines and "invalid. static" in lines
+          and "test. static" not in lines and lines[-1] == "%d local zones" % (len(lines) - 1),
+          out[:800])
+    rc, out, _ = ctl(sock, "list-local-data")
+    check("list-local-data: the records in zone-file layout",
+          rc == 0 and "printer.example.lan.\t600\tIN\tA\t192.168.1.20" in out.splitlines()
+          and 'example.lan.\t3600\tIN\tTXT\t"lobby"' in out.splitlines()
+          and re.search(r"^localhost\.\t\d+\tIN\tA\t127\.0\.0\.1$", out, re.M), out[:800])
+    rc, d = ctl_json(sock, "list-local-data")
+    check("list-local-data --json", rc == 0 and d.get("count") == len(d.get("records", [])) and
+          {"name": "printer.example.lan.", "ttl": 600, "type": "A", "rdata": "192.168.1.20"}
+          in d.get("records", []), str(d)[:300])
+    rc, out, _ = ctl(sock, "list-forwards")
+    check("list-forwards: the zone, its resolvers and first",
+          rc == 0 and out == "fwd.example. forward 127.0.0.99#5399 ::1#53 first\n1 forward zone\n", out)
+    rc, d = ctl_json(sock, "list-stubs")
+    check("list-stubs --json", rc == 0 and d == {"zones": [{"name": "corp.example.", "addresses":
+          ["10.1.0.53#53"], "first": False}], "count": 1}, str(d))
+    p.send_signal(signal.SIGTERM)
+    p.wait(timeout=5)
+
+
 def main():
     if not os.path.exists(CTL) or not os.path.exists(RESOLVERD):
         skip("resolverd-ctl is not built")
@@ -592,6 +639,7 @@ def main():
     os.chmod(TMP, 0o755)  # nobody must reach the sockets for the access checks
     d1()
     d2()
+    config_zones()
     journal()
     done_testing()
 

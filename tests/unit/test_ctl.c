@@ -43,6 +43,10 @@ static void parse_good(void)
 	CHECK(parse("log-level error", &c, err) && c.level == LOG_ERROR);
 	CHECK(parse("stop", &c, err) && c.verb == CTL_STOP);
 	CHECK(parse("flush-bogus", &c, err) && c.verb == CTL_FLUSH_BOGUS);
+	CHECK(parse("list-local-zones", &c, err) && c.verb == CTL_LIST_LOCAL_ZONES);
+	CHECK(parse("--json list-local-data", &c, err) && c.verb == CTL_LIST_LOCAL_DATA && c.json);
+	CHECK(parse("list-forwards", &c, err) && c.verb == CTL_LIST_FORWARDS);
+	CHECK(parse("list-stubs", &c, err) && c.verb == CTL_LIST_STUBS);
 	CHECK(parse("dump-infra", &c, err) && c.verb == CTL_DUMP_INFRA);
 	CHECK(parse("flush-infra all", &c, err) && c.verb == CTL_FLUSH_INFRA && c.family == 0);
 	CHECK(parse("flush-infra 127.0.0.9", &c, err) && c.family == AF_INET &&
@@ -74,6 +78,7 @@ static void parse_bad(void)
 		{ "flush-infra ns.example", "flush-infra: expected all or an IP address" },
 		{ "flush-infra all 1.2.3.4", "flush-infra: expected all or an IP address" },
 		{ "dump-infra x", "dump-infra: expected no argument" },
+		{ "list-stubs corp.example", "list-stubs: expected no argument" },
 		{ "status a b c d e f", "too many words or bytes in the request" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

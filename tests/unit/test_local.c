@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "dns.h"
@@ -387,6 +388,54 @@ static void test_type_names(void)
 	CHECK(!local_type_from_text("inform", &t) && !local_type_from_text("", &t));
 }
 
+struct listed {
+	size_t zones, records, lan_records, defaults;
+	bool lan_static, orphan_transparent, sorted;
+	uint8_t last[NAME_MAX_WIRE];
+};
+
+static void list_zone(void *arg, const struct local_zone_info *zi)
+{
+	struct listed *l = arg;
+	l->sorted &= l->zones == 0 || name_compare(l->last, zi->name) < 0;
+	memcpy(l->last, zi->name, name_len(zi->name));
+	l->zones++;
+	l->records += zi->n_rr;
+	if (name_equal(zi->name, N("example.lan."))) {
+		l->lan_static = zi->type == LOCAL_STATIC &&
+				strcmp(local_type_name(zi->type), "static") == 0;
+		l->lan_records = zi->n_rr;
+		for (size_t i = 0; i < zi->n_rr; i++)
+			l->lan_records -= !name_is_subdomain(zi->rr[i].owner, zi->name);
+	}
+	if (name_equal(zi->name, N("orphan.example.")))
+		l->orphan_transparent = zi->type == LOCAL_TRANSPARENT;
+	l->defaults += name_equal(zi->name, N("localhost.")) || name_equal(zi->name, N("test."));
+}
+
+/* resolverd-ctl list-local-zones and list-local-data: every zone once, in canonical order,
+ * with its type and its own records. */
+static void test_walk(void)
+{
+	char why[160];
+	struct local_zones *z = build(lan, lan_data, why);
+	CHECKF(z != NULL, "%s", why);
+	struct listed l = { .sorted = true };
+	size_t n = local_zones_walk(z, list_zone, &l);
+	CHECK(n == l.zones && l.sorted && l.lan_static && l.orphan_transparent);
+	CHECK(l.lan_records == 7); /* example.lan.'s seven lines, all below its apex */
+	CHECK(l.defaults == 2);
+	/* every record once: the defaults' plus the 18 lines given */
+	struct listed d = { .sorted = true };
+	struct local_zones *dz = defaults_only();
+	local_zones_walk(dz, list_zone, &d);
+	CHECKF(l.records == d.records + 18, "%zu records, %zu of them defaults", l.records,
+	       d.records);
+	CHECK(local_zones_walk(NULL, list_zone, &d) == 0);
+	local_zones_free(dz);
+	local_zones_free(z);
+}
+
 int main(void)
 {
 	RUN(test_localhost);
@@ -398,5 +447,6 @@ int main(void)
 	RUN(test_same);
 	RUN(test_many_tlds);
 	RUN(test_type_names);
+	RUN(test_walk);
 	return check_done();
 }
