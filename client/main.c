@@ -107,7 +107,7 @@ static size_t build_query(const struct qdig_query *q, uint8_t *buf, size_t cap,
 				    (q->raflag ? DNS_FLAG_RA : 0) | (q->tcflag ? DNS_FLAG_TC : 0) |
 				    (q->zflag ? DNS_FLAG_Z : 0) | (q->opcode & 0xF) << 11);
 	wire_build_init(&b, buf, cap, q->qid >= 0 ? (uint16_t)q->qid : rand_u16(), flags);
-	if (wire_build_question(&b, q->qname, q->qtype, q->qclass))
+	if (!q->header_only && wire_build_question(&b, q->qname, q->qtype, q->qclass))
 		return 0;
 	uint8_t opts[OPTS_EDNSOPT_MAX * (OPTS_EDNSOPT_LEN + 4) + 128];
 	struct buf_out o;
@@ -195,9 +195,10 @@ static void print_failure(struct run *r, const struct qdig_query *q,
 {
 	bool banner = false;
 	for (unsigned i = 0; i < res->failures; i++) {
-		if (tcp && !res->timed_out[i]) {
-			fprintf(r->out, ";; Connection to %s#%u(%s) for %s failed: %s.\n", s->text,
-				s->port, s->text, q->qname_text, res->error);
+		if ((tcp || res->setup_failed) && !res->timed_out[i]) {
+			fprintf(r->out, ";; %s %s#%u(%s) for %s failed: %s.\n",
+				tcp ? "Connection to" : "UDP setup with", s->text, s->port, s->text,
+				q->qname_text, res->error);
 			fprintf(r->out, ";; no servers could be reached\n");
 			continue;
 		}
@@ -642,7 +643,15 @@ static void ask(struct run *r, struct qdig_query *q)
 	bool ok = q->server[0] ? query_server_set(&s, q->server, port, r->c->family, err)
 			       : query_server_default(&s, "/etc/resolv.conf", port, r->c->family,
 						      err);
-	if (!ok && !(q->trace && q->root_hints[0])) {
+	s.source = r->c->source;
+	uint8_t v4[4];
+	if (r->c->family == 6 && inet_pton(AF_INET, q->server, v4) == 1) {
+		/* dig asks for IPv6 addresses only: an IPv4 literal comes back mapped, and is skipped */
+		fprintf(r->out, ";; Skipping mapped address '::ffff:%s'\n;; No acceptable nameservers\n",
+			q->server);
+		rc = EXIT_REPLY;
+		r->stop = true;
+	} else if (!ok && !(q->trace && q->root_hints[0])) {
 		fprintf(stderr, "qdig: %s\n", err);
 		rc = EXIT_USAGE; /* as dig */
 		r->stop = true;
@@ -698,7 +707,10 @@ static void run_batch(struct run *r)
 
 static int usage_error(const char *err)
 {
-	bool plain = strncmp(err, "Invalid option", 14) == 0 || strncmp(err, "invalid ", 8) == 0;
+	/* dig's parse warnings (invalid WHAT 'VALUE'...) come without its name, its fatal errors
+	 * (invalid address X) with it */
+	bool plain = strncmp(err, "Invalid option", 14) == 0 ||
+		     (strncmp(err, "invalid ", 8) == 0 && strchr(err, '\''));
 	fprintf(stderr, plain ? "%s\n" : "qdig: %s\n", err);
 	if (strncmp(err, "Invalid option", 14) == 0)
 		opts_usage_short(stderr);

@@ -103,8 +103,7 @@ static const struct opt_def pluses[] = {
 	FN("short", V_NONE, set_short, "print only the answer's rdata"),
 	SW("yaml", d.yaml, "print the reply in YAML, as dig does"),
 	SW("unknownformat", d.unknownformat, "print every record in RFC 3597 form (\\# len hex)"),
-	NO("header-only", V_NONE, "qdig's transport (the resolver's) takes only replies that "
-				  "repeat the question"),
+	SW("header-only", header_only, "send a header without a question (name and type unused)"),
 	/* The query. */
 	SW("recurse", recurse, "set RD, ask for recursion (default on)"),
 	SW("rdflag", recurse, "same as +recurse"),
@@ -188,7 +187,7 @@ static const struct opt_def pluses[] = {
 static const struct opts_dash dashes[] = {
 	{ '4', false, false, "use IPv4 only" },
 	{ '6', false, false, "use IPv6 only" },
-	{ 'b', true, true, "qdig's transport (the resolver's) has no source address setting" },
+	{ 'b', true, false, "ADDR[#PORT]: the source address (and port) of the queries" },
 	{ 'c', true, false, "CLASS: the question class (default IN)" },
 	{ 'f', true, false, "FILE: batch mode, one query per line" },
 	{ 'h', false, false, "this help" },

@@ -219,8 +219,23 @@ www.example.com +search
 @$NSD +norec aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.types.example
 @$NSD +norec $(printf 'a%.0s.' $(seq 1 130))types.example
 @127.0.0.1 -p 9 a.example +tries=1 +timeout=1 +short
+@$NSD +norec a.types.example +header-only
+@$NSD +norec a.types.example +header-only +qr +tcp
+@$NSD +norec a.types.example +header-only +qr +yaml
+@$NSD +norec a.types.example +header-only +noheader-only +short
+@$NSD +norec -b 127.0.0.5 a.types.example
+@$NSD +norec -b 127.0.0.5#5399 a.types.example +short
+@$NSD +norec -b 127.0.0.5#5399 a.types.example +tcp +short
+@$NSD +norec -b 192.0.2.1 a.types.example +tries=2
+@$NSD +norec -b 192.0.2.1 a.types.example +tcp +tries=1
+@$NSD +norec -b bogus a.types.example
+@$NSD +norec -b 127.0.0.1#99999 a.types.example
+@$NSD +norec -b 127.0.0.1 -6 a.types.example
+@$NSD +norec -4 -b ::1 a.types.example
+@$NSD +norec -b ::1 a.types.example
 @nonexistent.invalid a.example
 @::1 -4 a.example
+@127.0.0.1 -6 a.example
 @127.0.0.1 -p 9 a.example +tries=2 +timeout=1 +short
 EOC
 )
@@ -306,6 +321,28 @@ for args in "+nssearch example.com" "-4 +nssearch example.com" "@$EX +nssearch e
 	q=$("$QDIG" $args 2>&1 | sed -E 's/ in [0-9]+ ms\.$/ in T ms./' | sort; echo "exit ${PIPESTATUS[0]}")
 	check "same as dig, lines sorted: $args ($(wc -l <<<"$d") lines)" \
 		eval '[ "$d" = "$q" ] && [ "$(grep -c "^SOA " <<<"$d")" = 2 ]'
+done
+
+# -b: the queries really leave from that address and port (UDP and TCP), as a listener sees.
+for proto in udp tcp; do
+	peer=$(timeout 5 python3 -c '
+import socket, sys
+tcp = sys.argv[1] == "tcp"
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.53.206.1", 53))
+if tcp:
+    s.listen(1)
+    c, a = s.accept()
+else:
+    a = s.recvfrom(512)[1]
+print("%s#%d" % a)' "$proto" &
+	sleep 0.3
+	t=""
+	[ $proto = tcp ] && t=+tcp
+	"$QDIG" @127.53.206.1 -b 127.0.0.7#5398 a.example +tries=1 +timeout=1 $t >/dev/null 2>&1
+	wait)
+	check "-b 127.0.0.7#5398: the $proto query came from there ($peer)" test "$peer" = 127.0.0.7#5398
 done
 
 # A dead UDP port answers nothing: dig's words for a timeout, exit 9, within the time given.
