@@ -163,8 +163,14 @@ static bool handshake(struct tls_conn *c, const struct query_server *s, const st
 	} else if (o->verify) {
 		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), s->text);
 	}
+	errno = 0;
 	if (SSL_connect(c->ssl) == 1)
 		return true;
+	if (errno == EAGAIN) { /* a server that accepts and says nothing */
+		r->status = QUERY_TIMEOUT;
+		snprintf(r->error, sizeof(r->error), "timed out");
+		return false;
+	}
 	long v = SSL_get_verify_result(c->ssl);
 	*cert_failed = o->verify && v != X509_V_OK;
 	snprintf(r->error, sizeof(r->error), "%s",
@@ -192,18 +198,24 @@ struct tls_conn *tls_conn_open(const struct query_server *s, bool tls, const str
 	return c;
 }
 
+void tls_result_begin(struct query_result *r)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	r->sent_s = (double)tv.tv_sec + tv.tv_usec / 1e6;
+	r->status = QUERY_FAILED;
+	r->len = 0;
+	r->error[0] = 0;
+	r->failures = 0;
+}
+
 void tls_send(const struct query_server *s, const uint8_t *pkt, size_t len,
 	      const struct tls_opts *o, unsigned timeout_ms, struct query_result *r,
 	      bool *cert_failed)
 {
 	static const unsigned char alpn[] = { 3, 'd', 'o', 't' }; /* RFC 7858 §3.2 */
 	double start = now_ms();
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	r->sent_s = (double)tv.tv_sec + tv.tv_usec / 1e6;
-	r->status = QUERY_FAILED;
-	r->len = 0;
-	r->failures = 0;
+	tls_result_begin(r);
 	struct tls_conn *c = tls_conn_open(s, true, o, alpn, sizeof(alpn), timeout_ms, r,
 					   cert_failed);
 	uint8_t head[2] = { (uint8_t)(len >> 8), (uint8_t)len };

@@ -22,6 +22,9 @@ struct tls_opts {
 	const char *key_file;
 };
 
+/* Empties r for a new exchange, its send time now. */
+void tls_result_begin(struct query_result *r);
+
 /* One TCP connection, with TLS over it or not: the byte stream DNS over HTTP (doh.c) runs on. */
 struct tls_conn;
 

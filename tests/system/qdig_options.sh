@@ -69,18 +69,6 @@ norm() {
 		grep -v 'is too short to be secure$'
 }
 
-same() { # ARGS...: dig and qdig print the same, and exit the same
-	local d q drc qrc
-	d=$(dig "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
-	q=$("$QDIG" "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
-	if [ "$d" = "$q" ] && [ "$(wc -l <<<"$d")" -ge 2 ]; then
-		ok "same as dig: $*"
-	else
-		not_ok "differs from dig: $*"
-		diff <(echo "$d") <(echo "$q") | head -20 | sed 's/^/    /'
-	fi
-}
-
 # The cases: one command line each, @server first. A "#" line is a comment.
 CASES=$(
 	cat <<EOC
@@ -389,8 +377,10 @@ check "+json +short is a usage error (exit $rc), named" \
 
 # The README's table: "same" rows are used above; "not supported" rows are refused.
 # +trace is compared with dig +trace in trace_vs_dig.sh; +nssearch, +fuzztime, -f, -r, -h, -v,
-# -k, -y, +tls and +tls-* below; the options in qdig_edns.py's lists there.
+# -k, -y, +tls and +tls-* below; the options in qdig_edns.py's lists there; DNS over HTTP in
+# qdig_doh.sh.
 used=$(printf '%s\n' "$CASES" "+trace +nssearch +fuzztime -f -r -h -v -k -y" \
+	"+https +https-get +https-post +http-plain +http-plain-get +http-plain-post" \
 	"+tls +tls-ca +tls-hostname +tls-certfile +tls-keyfile" \
 	"$(grep -o '\["+[a-z0-9=]*"\]' "$TOP/tests/system/qdig_edns.py" | tr -d '[]"')" | tr ' ' '\n' | sed -E 's/^\+no/+/; s/=.*//' |
 	sort -u)
