@@ -165,6 +165,7 @@ static bool drive(nghttp2_session *h, struct exchange *x, double deadline_ms)
 	static uint8_t in[DOH_READ_SIZE];
 	struct query_result *r = x->r;
 	while (!x->closed) {
+		errno = 0;
 		if (nghttp2_session_send(h) != 0)
 			break;
 		if (x->closed)
@@ -177,9 +178,13 @@ static bool drive(nghttp2_session *h, struct exchange *x, double deadline_ms)
 			return false;
 		}
 		if (n <= 0) {
-			snprintf(r->error, sizeof(r->error), "%s", n == 0 ? "end of file" : "failure");
+			snprintf(r->error, sizeof(r->error), "%s",
+				 n == 0		     ? "end of file"
+				 : errno == ECONNRESET ? "connection reset"
+						       : "failure");
 			return false;
 		}
+		errno = 0;
 		if (nghttp2_session_mem_recv(h, in, (size_t)n) < 0)
 			break;
 	}
@@ -187,7 +192,8 @@ static bool drive(nghttp2_session *h, struct exchange *x, double deadline_ms)
 		return true;
 	/* Not HTTP/2 (a TLS server's alert, say), or a connection that closed while we wrote: dig's
 	 * words for a broken stream. A body too big is the reply refused. */
-	snprintf(r->error, sizeof(r->error), "%s", x->too_big ? "failure" : "end of file");
+	snprintf(r->error, sizeof(r->error), "%s",
+		 x->too_big ? "failure" : errno == ECONNRESET ? "connection reset" : "end of file");
 	return false;
 }
 

@@ -576,6 +576,7 @@ static int nssearch(struct run *r, struct qdig_query *q, const struct query_serv
 		}
 		for (unsigned k = 0; k < na; k++) {
 			struct arena *b = arena_new();
+			addr[k].source = s->source; /* -b */
 			if (b && ask_parsed(r, &soa, &addr[k], &res, b, &m) && m.n[WIRE_ANSWER] &&
 			    m.rr[WIRE_ANSWER][0].type == DNS_TYPE_SOA) {
 				char text[2048];

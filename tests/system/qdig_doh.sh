@@ -6,7 +6,9 @@
 # (port 443, a certificate made here with openssl) and one over plain HTTP (port 80), in front
 # of resolverd resolving the toy internet. Each case is run by dig and by qdig; the outputs,
 # normalised as in qdig_options.sh (and the TTLs, which the resolver's cache counts down
-# between the two runs), must be equal, exit status included. dnsdist's HTTP actions give the
+# between the two runs; and a connection reset told as its end, since a server that gives up
+# on a stream sends a FIN or a reset as it happens, to dig as to qdig), must be equal, exit
+# status included. dnsdist's HTTP actions give the
 # error cases: a 418 status, a 200 that is not application/dns-message (dig parses it anyway;
 # qdig refuses it, as the README says), both with a body that starts with the query's ID ("AA"
 # for +qid=16705) so that only the status and the type tell; a body larger than a DNS message;
@@ -45,7 +47,7 @@ norm() {
 		-e 's/^;; WHEN: .*/;; WHEN: DATE/' -e 's/COOKIE: [0-9a-f]+.*/COOKIE: C/' \
 		-e 's/!!timestamp .*/!!timestamp T/' -e 's/^q?dig: /dig: /' \
 		-e '/^Use?a?g?e?:? /s/qdig/dig/g' -e 's/ in [0-9]+ ms\.$/ in T ms./' -e 's/^([^;][^\t ]*[\t ]+)[0-9]+([\t ])/\1TTL\2/' \
-		-e "s/^(        - '[^ ]+ )[0-9]+ /\1TTL /"
+		-e "s/^(        - '[^ ]+ )[0-9]+ /\1TTL /" -e 's/: connection reset$/: end of file/'
 }
 
 CA=$T_TMP/doh.pem

@@ -221,6 +221,7 @@ www.example.com +search
 @$NSD +norec -b 127.0.0.1 -6 a.types.example
 @$NSD +norec -4 -b ::1 a.types.example
 @$NSD +norec -b ::1 a.types.example
+@$EX -b 192.0.2.1 +nssearch example.com +tries=1
 @nonexistent.invalid a.example
 @::1 -4 a.example
 @127.0.0.1 -6 a.example
@@ -331,6 +332,15 @@ print("%s#%d" % a)' "$proto" &
 	"$QDIG" @127.53.206.1 -b 127.0.0.7#5398 a.example +tries=1 +timeout=1 $t >/dev/null 2>&1
 	wait)
 	check "-b 127.0.0.7#5398: the $proto query came from there ($peer)" test "$peer" = 127.0.0.7#5398
+done
+
+# -b and +trace: every step leaves from the source; from an address the machine lacks none can.
+for src in 127.0.0.7:0 192.0.2.1:9; do
+	"$QDIG" +trace +root-hints="$TOP/conf/toy-root.hints" -b "${src%:*}" www.example.com \
+		+tries=1 +timeout=1 >"$T_TMP/out" 2>&1
+	rc=$?
+	check "+trace -b ${src%:*}: exit $rc (${src#*:} expected)" \
+		eval "[ $rc = ${src#*:} ] && { [ $rc = 9 ] || grep -q '^www.example.com.' $T_TMP/out; }"
 done
 
 # A dead UDP port answers nothing: dig's words for a timeout, exit 9, within the time given.
