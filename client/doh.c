@@ -7,6 +7,7 @@
  */
 #include "doh.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <nghttp2/nghttp2.h>
 #include <stdio.h>
@@ -58,7 +59,8 @@ static int header_cb(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *
 	(void)s, (void)flags;
 	if (f->hd.type != NGHTTP2_HEADERS || f->hd.stream_id != x->stream)
 		return 0;
-	if (nlen == 7 && memcmp(name, ":status", 7) == 0 && vlen == 3)
+	if (nlen == 7 && memcmp(name, ":status", 7) == 0 && vlen == 3 && isdigit(value[0]) &&
+	    isdigit(value[1]) && isdigit(value[2]))
 		x->status = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
 	/* The type, with or without parameters (RFC 9110 §8.3.1), in any case. */
 	if (nlen == 12 && memcmp(name, "content-type", 12) == 0)

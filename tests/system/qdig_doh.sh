@@ -116,7 +116,10 @@ s = socket.socket()
 s.bind(("'$SILENT'", 443))
 s.listen(8)
 time.sleep(60)'
-sleep 0.3
+for _ in $(seq 1 50); do # until it listens (5 s at most)
+	ss -Hltn | grep -q "$SILENT:443 " && break
+	sleep 0.1
+done
 for o in +https +http-plain; do
 	start=$(date +%s%N)
 	out=$("$QDIG" @$SILENT -p 443 www.example.com $o +tries=2 +timeout=1 2>&1)

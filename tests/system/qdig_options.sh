@@ -326,7 +326,10 @@ if tcp:
 else:
     a = s.recvfrom(512)[1]
 print("%s#%d" % a)' "$proto" &
-	sleep 0.3
+	for _ in $(seq 1 50); do # until it listens (5 s at most)
+		ss -Hltun | grep -q "127.53.206.1:53 " && break
+		sleep 0.1
+	done
 	t=""
 	[ $proto = tcp ] && t=+tcp
 	"$QDIG" @127.53.206.1 -b 127.0.0.7#5398 a.example +tries=1 +timeout=1 $t >/dev/null 2>&1
