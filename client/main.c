@@ -31,6 +31,7 @@
 #include "tsig.h"
 #include "wire.h"
 #include "print_yaml.h"
+#include "xfr.h"
 
 #define QDIG_VERSION "0.2"
 
@@ -109,6 +110,8 @@ static size_t build_query(const struct qdig_query *q, uint8_t *buf, size_t cap,
 				    (q->zflag ? DNS_FLAG_Z : 0) | (q->opcode & 0xF) << 11);
 	wire_build_init(&b, buf, cap, q->qid >= 0 ? (uint16_t)q->qid : rand_u16(), flags);
 	if (!q->header_only && wire_build_question(&b, q->qname, q->qtype, q->qclass))
+		return 0;
+	if (q->qtype == DNS_TYPE_IXFR && xfr_build_soa(&b, q->qname, q->ixfr_serial))
 		return 0;
 	uint8_t opts[OPTS_EDNSOPT_MAX * (OPTS_EDNSOPT_LEN + 4) + 128];
 	struct buf_out o;
@@ -518,6 +521,32 @@ static int plain_query(struct run *r, struct qdig_query *q, const struct query_s
 	return rc;
 }
 
+/* AXFR and IXFR: always over TCP (as dig), the messages printed as they come (xfr.c). */
+static int zone_transfer(struct run *r, const struct qdig_query *q, const struct query_server *s)
+{
+	static struct query_result fail;
+	static struct qdig_query xq;
+	uint8_t pkt[DNS_UDP_MIN_SIZE + OPTS_EDNSOPT_MAX * (OPTS_EDNSOPT_LEN + 4) + 1024];
+	uint8_t cookie[8], mac[TSIG_MAC_MAX];
+	xq = *q;
+	xq.recurse = false; /* dig sets no RD in a transfer, whatever +rec says */
+	size_t mac_len, len = build_signed(r, &xq, pkt, sizeof(pkt), cookie, mac, &mac_len);
+	if (len == 0) {
+		fprintf(stderr, "qdig: cannot build the query\n");
+		return EXIT_INTERNAL;
+	}
+	struct xfr *x = xfr_open(s, pkt, len, q->qtype, q->ixfr_serial, q->timeout_s * 1000,
+				 q->tries, &fail);
+	if (!x) {
+		print_failure(r, q, s, &fail, true);
+		return EXIT_NO_REPLY;
+	}
+	print_banner(r, q, false);
+	int rc = xfr_print(r->out, x, &q->d, s, r->c->usec);
+	xfr_close(x);
+	return rc;
+}
+
 #define NSSEARCH_SERVERS_MAX 32 /* name servers of a zone asked by +nssearch */
 #define NSSEARCH_ADDRS_MAX 8    /* addresses asked per name server */
 
@@ -676,6 +705,8 @@ static void ask(struct run *r, struct qdig_query *q)
 		rc = trace_run(q, &s, r->out);
 	} else if (q->nssearch) {
 		rc = nssearch(r, q, &s);
+	} else if (xfr_asked(q->qtype)) {
+		rc = zone_transfer(r, q, &s);
 	} else {
 		rc = plain_query(r, q, &s);
 	}

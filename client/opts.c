@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns.h"
@@ -101,6 +102,30 @@ static bool source_address(struct qdig_cmd *c, const char *val, char *err)
 	return true;
 }
 
+/* dig's IXFR words: "ixfr=N" (a word or -t's value) asks IXFR from serial N; "ixfr" alone
+ * has no serial and is ignored with dig's warning (as a word) or as an invalid type (-t).
+ * false: text is something else. */
+static bool ixfr_type(struct qdig_query *q, const char *text, bool is_word)
+{
+	static const char ixfr[] = "ixfr";
+	for (size_t i = 0; i < 4; i++)
+		if ((text[i] | 0x20) != ixfr[i])
+			return false;
+	if (text[4] == 0)
+		fprintf(stderr, is_word ? ";; Warning, ixfr requires a serial number\n"
+					: ";; Warning, ignoring invalid type %s\n", text);
+	else if (text[4] != '=')
+		return false;
+	if (text[4] == 0)
+		return true;
+	if (q->type_set && is_word)
+		fprintf(stderr, ";; Warning, extra type option\n");
+	q->qtype = DNS_TYPE_IXFR;
+	q->ixfr_serial = (uint32_t)strtoul(text + 5, NULL, 10); /* as dig: no check */
+	q->type_set = true;
+	return true;
+}
+
 static bool dash_option(struct qdig_cmd *c, struct qdig_query **cur, struct qdig_query *base,
 			const struct opts_dash *d, const char *val, bool batch, char *err)
 {
@@ -130,6 +155,8 @@ static bool dash_option(struct qdig_cmd *c, struct qdig_query **cur, struct qdig
 		q->port_set = true;
 		return true;
 	case 't':
+		if (ixfr_type(q, val, false))
+			return true;
 		if (rdata_type_from_text(val, strlen(val), &v) != ERR_OK) {
 			fprintf(stderr, ";; Warning, ignoring invalid type %s\n", val);
 			return true;
@@ -193,6 +220,8 @@ static bool word(struct qdig_cmd *c, struct qdig_query **cur, struct qdig_query 
 {
 	struct qdig_query *q = *cur ? *cur : base;
 	uint16_t v;
+	if (ixfr_type(q, w, true))
+		return true;
 	if (rdata_type_from_text(w, strlen(w), &v) == ERR_OK) {
 		if (q->type_set)
 			fprintf(stderr, ";; Warning, extra type option\n");

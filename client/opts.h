@@ -117,6 +117,7 @@ struct qdig_query {
 	char root_hints[256];  /* +root-hints=FILE for +trace, instead of asking for ". NS" */
 	char trust_anchor[256]; /* +trust-anchor=FILE: +trace validates from these DS records */
 	struct qdig_display d;
+	uint32_t ixfr_serial;  /* ixfr=N, -t ixfr=N: the serial the client has (client/xfr.h) */
 };
 
 /* The whole command line: global settings and the queries in order. */

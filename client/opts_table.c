@@ -102,7 +102,7 @@ static const struct opt_def pluses[] = {
 	SW("class", d.rrclass, "print the class of each record"),
 	FN("rrcomments", V_NONE, set_rrcomments, "print comments on records (DNSKEY key ids)"),
 	SW("multiline", d.multiline, "print long records over several commented lines"),
-	SW("onesoa", d.onesoa, "print one SOA of a zone transfer (no effect: no transfers)"),
+	SW("onesoa", d.onesoa, "print only the opening SOA of an AXFR"),
 	SW("identify", d.identify, "with +short, name the server that answered"),
 	SW("crypto", d.crypto, "print keys and signatures (+nocrypto: [omitted])"),
 	FN("split", V_NEEDED, set_split, "split base64 and hex rdata in chunks of W characters"),

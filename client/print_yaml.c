@@ -98,10 +98,11 @@ void yaml_message(FILE *f, const struct wire_msg *m, const struct qdig_display *
 	}
 	const bool shown[3] = { d->answer, d->authority, d->additional };
 	for (int s = 0; s < 3; s++) {
-		if (!shown[s] || m->n[s] == 0)
+		unsigned n = m->n[s] - (s == WIRE_ANSWER && y->drop_last && m->n[s] ? 1u : 0u);
+		if (!shown[s] || n == 0)
 			continue;
 		fprintf(f, "      %s_SECTION:\n", titles[s]);
-		for (uint16_t i = 0; i < m->n[s]; i++)
+		for (uint16_t i = 0; i < n; i++)
 			quoted(f, &m->rr[s][i], NULL, line);
 	}
 	free(line);

@@ -22,6 +22,8 @@ struct yaml_reply {
 	double sent_s;        /* when the query was sent, seconds since the epoch */
 	const uint8_t *cookie; /* the client cookie sent (8 bytes) or NULL, for "(good)" */
 	bool query;           /* the message is the query sent (+qr): dig's *_QUERY document */
+	bool drop_last;       /* the last answer record is not printed (it stays counted): the
+			       * closing SOA of a transfer with +onesoa */
 };
 
 void yaml_message(FILE *f, const struct wire_msg *m, const struct qdig_display *d,

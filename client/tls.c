@@ -28,9 +28,7 @@ static double now_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* A TCP connection to s (from its source address, if set) within timeout_ms, with that timeout
- * on every later read and write; -1 with the reason in r->error. */
-static int connect_to(const struct query_server *s, unsigned timeout_ms, struct query_result *r)
+int tls_tcp_connect(const struct query_server *s, unsigned timeout_ms, struct query_result *r)
 {
 	struct sockaddr_storage to = s->addr;
 	socklen_t tlen = to.ss_family == AF_INET ? sizeof(struct sockaddr_in)
@@ -190,7 +188,7 @@ struct tls_conn *tls_conn_open(const struct query_server *s, bool tls, const str
 	}
 	c->fd = -1;
 	if ((tls && !(c->ctx = context(o, alpn, alpn_len, r))) ||
-	    (c->fd = connect_to(s, timeout_ms, r)) < 0 ||
+	    (c->fd = tls_tcp_connect(s, timeout_ms, r)) < 0 ||
 	    (tls && !handshake(c, s, o, r, cert_failed))) {
 		tls_conn_close(c);
 		return NULL;

@@ -53,4 +53,9 @@ void tls_send(const struct query_server *s, const uint8_t *pkt, size_t len,
 	      const struct tls_opts *o, unsigned timeout_ms, struct query_result *r,
 	      bool *cert_failed);
 
+/* The TCP connection under it (also a zone transfer's, client/xfr.c): to s within
+ * timeout_ms, then blocking with that timeout on every read and write. -1 with r->status
+ * (QUERY_FAILED or QUERY_TIMEOUT) and the reason in r->error, in dig's words. */
+int tls_tcp_connect(const struct query_server *s, unsigned timeout_ms, struct query_result *r);
+
 #endif

@@ -187,6 +187,13 @@ const uint8_t *name_parent(const uint8_t *name)
 	return *name ? name + *name + 1 : name;
 }
 
+const uint8_t *name_ancestor(const uint8_t *name, unsigned labels)
+{
+	for (unsigned n = name_labels(name); n > labels; n--)
+		name = name_parent(name);
+	return name;
+}
+
 bool name_equal(const uint8_t *a, const uint8_t *b)
 {
 	for (;;) {

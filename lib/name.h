@@ -50,6 +50,10 @@ unsigned name_labels(const uint8_t *name);
 /* The name with its first label removed (a pointer into name); the root returns itself. */
 const uint8_t *name_parent(const uint8_t *name);
 
+/* The ancestor of name with the given number of labels (a pointer into name); name itself
+ * when it has that many or fewer. */
+const uint8_t *name_ancestor(const uint8_t *name, unsigned labels);
+
 /* Equality ignoring ASCII case. */
 bool name_equal(const uint8_t *a, const uint8_t *b);
 

@@ -6,7 +6,8 @@
  * child. Before that: a response is never answered; QDCOUNT other than 1 is FORMERR; an opcode
  * other than QUERY is NOTIMP; EDNS version above 0 is BADVERS; a class other than IN, a zone
  * transfer and a name outside every zone of the address are REFUSED. The zones themselves are
- * auth_zone.c's (index and lookup) and auth_answer.c's (the sections).
+ * auth_zone.c's (index and lookup) and auth_answer.c's (the sections); transfers are
+ * auth_xfr.c's.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -201,10 +202,8 @@ static const uint32_t *served_at(const struct auth *a, const struct sockaddr *lo
 	return NULL;
 }
 
-/* The deepest zone of the address holding the question; for DS at a zone's apex, the parent
- * zone when the address serves it too (RFC 4035 §3.1.4.1: DS is the parent's). */
-static const struct auth_zone *zone_for(const struct auth *a, const struct sockaddr *local,
-					const struct wire_question *q)
+const struct auth_zone *auth_zone_for(const struct auth *a, const struct sockaddr *local,
+				      const struct wire_question *q)
 {
 	size_t n = a->n_zone;
 	const uint32_t *idx = local ? served_at(a, local, &n) : NULL;
@@ -225,8 +224,7 @@ static const struct auth_zone *zone_for(const struct auth *a, const struct socka
 	return best;
 }
 
-/* The rcode a query gets before any zone is looked at, or NOERROR to go on. */
-static unsigned precheck(const struct wire_query *q)
+unsigned auth_precheck(const struct wire_query *q)
 {
 	if (!q->has_question || q->counts[0] != 1)
 		return DNS_RCODE_FORMERR;
@@ -234,13 +232,8 @@ static unsigned precheck(const struct wire_query *q)
 		return DNS_RCODE_NOTIMP;
 	if (q->edns.present && q->edns.version > 0)
 		return DNS_RCODE_BADVERS; /* RFC 6891 §6.1.3 */
-	switch (q->q.type) {
-	case DNS_TYPE_OPT: /* RFC 6891 §6.1.1: OPT is never a question */
+	if (q->q.type == DNS_TYPE_OPT) /* RFC 6891 §6.1.1: OPT is never a question */
 		return DNS_RCODE_FORMERR;
-	case DNS_TYPE_AXFR:
-	case DNS_TYPE_IXFR: /* we do not transfer zones */
-		return DNS_RCODE_REFUSED;
-	}
 	return q->q.rclass == DNS_CLASS_IN ? DNS_RCODE_NOERROR : DNS_RCODE_REFUSED;
 }
 
@@ -258,13 +251,15 @@ size_t auth_answer(const struct auth *a, const struct sockaddr *local, const str
 	/* RFC 1035 §4.1.1: ID, opcode and RD come back; CD too (RFC 4035 §3.1.6). */
 	uint16_t keep = 0x7800u | DNS_FLAG_RD | DNS_FLAG_CD;
 	wire_build_init(&b, out, limit, q->id, (uint16_t)(DNS_FLAG_QR | (q->flags & keep)));
-	unsigned rcode = precheck(q);
+	unsigned rcode = auth_precheck(q);
+	if (rcode == DNS_RCODE_NOERROR && auth_xfr_asked(q))
+		rcode = DNS_RCODE_REFUSED; /* transfers are auth_xfr_start's */
 	if (q->has_question && q->counts[0] == 1)
 		wire_build_question(&b, q->q.name, q->q.type, q->q.rclass);
 	if (q->edns.present)
 		wire_build_reserve(&b, OPT_RR_SIZE);
 	if (rcode == DNS_RCODE_NOERROR) {
-		const struct auth_zone *z = zone_for(a, local, &q->q);
+		const struct auth_zone *z = auth_zone_for(a, local, &q->q);
 		bool dnssec = q->edns.present && (q->edns.flags & DNS_EDNS_FLAG_DO);
 		rcode = z ? auth_zone_answer(z, q->q.name, q->q.type, dnssec, &b)
 			  : DNS_RCODE_REFUSED;

@@ -62,11 +62,60 @@ size_t auth_udp_limit(const struct wire_query *q);
  * not fit has TC=1 and only the RRsets that fitted. The question is echoed as received;
  * names from the zones keep the case of the zone file. Errors are answers: FORMERR without
  * exactly one question or for QTYPE OPT, NOTIMP for an opcode other than QUERY, BADVERS for
- * EDNS version above 0, REFUSED for a class other than IN, AXFR/IXFR and names outside the
- * address's zones; none has RA or AA. q should come from a wire_parse_query that succeeded
+ * EDNS version above 0, REFUSED for a class other than IN, AXFR/IXFR (auth_xfr_start answers
+ * those) and names outside the address's zones; none has RA or AA. q should come from a wire_parse_query that succeeded
  * (the caller answers malformed packets). Returns the reply length, or 0 when no reply
  * should be sent (q is a response). Thread-safe; allocates nothing. */
 size_t auth_answer(const struct auth *a, const struct sockaddr *local, const struct wire_query *q,
 		   const uint8_t *pkt, size_t len, size_t max_size, uint8_t *out, size_t cap);
+
+/* ---- zone transfers (auth_xfr.c) ---- */
+
+/* The size the messages of a transfer are filled to (a record that does not fit an empty one
+ * gets a message of its own, up to 65535): several messages for a zone of more than a few
+ * hundred records, as BIND's and NSD's transfers come. */
+#define AUTH_XFR_MSG_SIZE 16384
+
+/* A zone transfer being answered, one message at a time: AXFR (RFC 5936) and IXFR (RFC 1995)
+ * of a zone that keeps no history. Caller storage, filled by auth_xfr_start; it points into
+ * the zones of the struct auth it came from, which must outlive it. */
+struct auth_xfr {
+	const struct auth_zone *z; /* NULL: one message with no records (an error) */
+	const struct wire_rr *soa;
+	size_t next;               /* the next record of the zone's body to send */
+	unsigned stage;            /* opening SOA, body, closing SOA, done */
+	unsigned rcode;
+	unsigned messages;         /* made so far */
+	uint16_t id, flags, qtype, qclass;
+	bool edns, soa_only;
+	uint8_t qname[NAME_MAX_WIRE];
+};
+
+/* Whether q asks for a zone transfer (QTYPE AXFR or IXFR): auth_xfr_start answers it. */
+bool auth_xfr_asked(const struct wire_query *q);
+
+/* Starts answering the transfer question q (parsed from pkt, len bytes; auth_xfr_asked) that
+ * came from peer to local (as auth_answer's local; NULL: every zone) over TCP or UDP. Only
+ * loopback clients (127.0.0.0/8, ::1) may transfer, and only a zone's apex: others get
+ * REFUSED. AXFR over UDP is NOTIMP, as NSD answers it. IXFR needs the client's SOA in the
+ * authority section (else FORMERR); the zones keep no history, so a client whose serial is
+ * the zone's or newer (RFC 1982 arithmetic) gets the zone's SOA alone, and an older one the
+ * whole zone in AXFR form (RFC 1995 §4), or over UDP the SOA alone, telling it to come back
+ * over TCP (RFC 1995 §2). busy: the caller takes no more multi-message transfers now; one
+ * that would be is answered SERVFAIL. Checks as auth_answer's otherwise (opcode, EDNS).
+ * x then gives the messages through auth_xfr_next. IXFR parses the query whole, in an arena
+ * freed before return; otherwise nothing is allocated. Thread-safe. */
+void auth_xfr_start(const struct auth *a, const struct sockaddr *local,
+		    const struct sockaddr *peer, bool tcp, bool busy, const struct wire_query *q,
+		    const uint8_t *pkt, size_t len, struct auth_xfr *x);
+
+/* The next message of x into out (cap bytes, at least 512), its length, or 0 when every
+ * message has been given. The first carries the question; every one the OPT record when
+ * the query had one. Records go in the order of the zone's index: the SOA, every other
+ * record (DNSSEC records included), the SOA again. */
+size_t auth_xfr_next(struct auth_xfr *x, uint8_t *out, size_t cap);
+
+/* Whether x has no message left to give. */
+bool auth_xfr_done(const struct auth_xfr *x);
 
 #endif

@@ -14,17 +14,18 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth_zone.h"
+#include "buf.h"
 #include "dns.h"
 #include "name.h"
+#include "text.h"
+#include "val_denial.h"
 
 #define NSEC3_SHA1 1  /* the only NSEC3 hash algorithm (RFC 5155 §11) */
-#define HASH_LEN 20   /* SHA-1 */
 #define HASH_LABEL 32 /* base32hex of 20 bytes */
 
 /* Compares the first labels of two names, ASCII case ignored: for NSEC3 owners, whose labels
@@ -52,38 +53,27 @@ static int nsec_cmp(const void *pa, const void *pb)
 	return name_compare((*a)->name, (*b)->name);
 }
 
-/* RFC 5155 §5: IH(0) = H(owner || salt), IH(k) = H(IH(k-1) || salt), the owner in canonical
- * (lower-case) wire form. The label is the hash in base32hex (RFC 4648 §7), lower case. */
+/* The NSEC3 owner label of name in the zone's chain: its hash (the validator's, RFC 5155 §5)
+ * in base32hex (RFC 4648 §7). */
 static bool nsec3_label(const struct auth_zone *z, const uint8_t *name,
-			uint8_t label[1 + HASH_LABEL])
+			uint8_t label[1 + HASH_LABEL + 1])
 {
-	static const char b32[] = "0123456789abcdefghijklmnopqrstuv";
-	uint8_t buf[NAME_MAX_WIRE + 255], hash[EVP_MAX_MD_SIZE];
-	size_t len = name_len(name), salt = z->nsec3.salt_len;
-	unsigned hlen = 0;
-	memcpy(buf, name, len);
-	name_lower(buf);
-	memcpy(buf + len, z->nsec3.salt, salt);
-	for (unsigned k = 0; k <= z->nsec3.iterations; k++) {
-		if (!EVP_Digest(buf, len + salt, hash, &hlen, EVP_sha1(), NULL) || hlen != HASH_LEN)
-			return false;
-		memcpy(buf, hash, HASH_LEN);
-		memcpy(buf + HASH_LEN, z->nsec3.salt, salt);
-		len = HASH_LEN;
-	}
-	label[0] = HASH_LABEL;
-	for (unsigned i = 0; i < HASH_LABEL; i++) {
-		unsigned bit = i * 5, byte = bit / 8, shift = bit % 8;
-		unsigned v = (unsigned)hash[byte] << 8 | (byte + 1 < HASH_LEN ? hash[byte + 1] : 0);
-		label[1 + i] = (uint8_t)b32[(v >> (11 - shift)) & 31];
-	}
-	return true;
+	uint8_t hash[VAL_NSEC3_HASH_MAX];
+	size_t hlen;
+	if (val_nsec3_hash(name, NSEC3_SHA1, z->nsec3.iterations, z->nsec3.salt,
+			   z->nsec3.salt_len, NULL, hash, &hlen) != VAL_R_OK)
+		return false;
+	struct buf_out o;
+	buf_out_init(&o, label, 1 + HASH_LABEL + 1); /* the text ends with a NUL past the label */
+	buf_put_u8(&o, HASH_LABEL);
+	text_base32hex_encode(hash, hlen, &o);
+	return o.err == ERR_OK && o.len == 1 + HASH_LABEL;
 }
 
 const struct auth_node *auth_denial_nsec3(const struct auth_zone *z, const uint8_t *name,
 					  bool *exact)
 {
-	uint8_t label[1 + HASH_LABEL];
+	uint8_t label[1 + HASH_LABEL + 1];
 	*exact = false;
 	if (z->nsec3.n == 0 || !nsec3_label(z, name, label))
 		return NULL;
@@ -115,15 +105,6 @@ static const struct auth_node *nsec_cover(const struct auth_zone *z, const uint8
 			hi = mid;
 	}
 	return lo ? z->nsec[lo - 1] : NULL;
-}
-
-/* The ancestor of qname (or qname) one label below the name ce: the next closer name. */
-static const uint8_t *next_closer(const uint8_t *qname, const uint8_t *ce)
-{
-	unsigned skip = name_labels(qname) - name_labels(ce) - 1;
-	while (skip-- > 0)
-		qname = name_parent(qname);
-	return qname;
 }
 
 /* The node of name's parent (ENTs are nodes too); NULL above the apex. */
@@ -187,17 +168,17 @@ static void proof3(const struct auth_zone *z, enum auth_deny kind, const uint8_t
 	switch (kind) {
 	case AUTH_DENY_NXDOMAIN: {
 		const uint8_t *wild = name_wildcard(ce, buf) ? buf : NULL;
-		pick(p, cover3(z, next_closer(qname, ce)));
+		pick(p, cover3(z, name_ancestor(qname, name_labels(ce) + 1)));
 		pick(p, match3(z, ce));
 		if (wild)
 			pick(p, cover3(z, wild));
 		return;
 	}
 	case AUTH_DENY_WILDCARD:
-		pick(p, cover3(z, next_closer(qname, ce)));
+		pick(p, cover3(z, name_ancestor(qname, name_labels(ce) + 1)));
 		return;
 	case AUTH_DENY_WILDCARD_NODATA:
-		pick(p, cover3(z, next_closer(qname, ce)));
+		pick(p, cover3(z, name_ancestor(qname, name_labels(ce) + 1)));
 		pick(p, match3(z, ce));
 		pick(p, cover3(z, nd->name));
 		return;

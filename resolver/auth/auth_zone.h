@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
+
 #include "wire.h"
 #include "zonefile.h"
 
@@ -138,5 +140,17 @@ const struct auth_node *auth_denial_nsec3(const struct auth_zone *z, const uint8
  * (NOERROR or NXDOMAIN). Allocates nothing. */
 unsigned auth_zone_answer(const struct auth_zone *z, const uint8_t *qname, uint16_t qtype,
 			  bool dnssec, struct wire_builder *b);
+
+/* auth.c: the checks every query passes before a zone is looked at (FORMERR without exactly
+ * one question or for QTYPE OPT, NOTIMP for an opcode other than QUERY, BADVERS, REFUSED for a
+ * class other than IN), or NOERROR to go on. */
+struct auth;
+unsigned auth_precheck(const struct wire_query *q);
+
+/* auth.c: the deepest zone served at local (NULL: any) holding the question; for DS at a
+ * zone's apex, the parent zone when the address serves it too (RFC 4035 §3.1.4.1: DS is the
+ * parent's). NULL when none holds it. */
+const struct auth_zone *auth_zone_for(const struct auth *a, const struct sockaddr *local,
+				      const struct wire_question *q);
 
 #endif

@@ -918,6 +918,8 @@ static bool filter_match(const struct cache_filter *f, const struct entry *e)
 		return true;
 	if (f->negative_only && e->kind == KIND_RRSET)
 		return false;
+	if (f->bogus_only && e->security != CACHE_SEC_BOGUS)
+		return false;
 	if (f->type && e->type != f->type)
 		return false;
 	if (!f->name)

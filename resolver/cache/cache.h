@@ -230,6 +230,7 @@ struct cache_filter {
 	uint16_t type;       /* 0: every type, NXDOMAIN denials included; else entries of this
 	                        type only (its RRset or its NODATA denial) */
 	bool negative_only;  /* only NXDOMAIN and NODATA denials */
+	bool bogus_only;     /* only entries stored as CACHE_SEC_BOGUS */
 };
 
 /* Drops every entry that f matches, live or expired, one shard at a time (write lock), and

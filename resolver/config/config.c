@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "config_fwd.h"
+#include "config_local.h"
 #include "config_yaml.h"
 #include "text.h"
 
@@ -39,6 +41,8 @@ enum kind {
 	K_NAMES,    /* a list of domain names into a uint8_t [N][NAME_MAX_WIRE] field; the key's
 		       max is the offset of the size_t that gets the count */
 	K_WORD,     /* a non-empty string without spaces, shorter than the field */
+	K_LOCAL,    /* local-zones.zones (max 0) or .data (max 1): read by config_local.c */
+	K_FWD,      /* a list of forward or stub zones: struct fwd_zones (config_fwd.c) */
 };
 
 struct key {
@@ -97,6 +101,8 @@ static const struct key keys[] = {
 	{ "dnssec", "max-nsec3-iterations", K_NUM, AT(dnssec.limits.nsec3_iterations), 0, 2500 },
 	{ "local-zones", "off", K_NAMES, AT(local_zones_off), 0,
 	  offsetof(struct config, n_local_zones_off) },
+	{ "local-zones", "zones", K_LOCAL, AT(local), 0, 0 },
+	{ "local-zones", "data", K_LOCAL, AT(local), 0, 1 },
 	{ "log", "level", K_LOG, AT(log_level), 0, 0 },
 	{ "log", "format", K_FORMAT, AT(log_format), 0, 0 },
 	{ "log", "queries", K_BOOL, AT(log_queries), 0, 0 },
@@ -106,13 +112,15 @@ static const struct key keys[] = {
 	{ "metrics", "port", K_NUM, AT(metrics.port), 1, 65535 },
 	{ "toy-internet", "map", K_PATH, AT(toy.map), 0, 0 },
 	{ "toy-internet", "port", K_NUM, AT(toy.port), 1, 65535 },
+	{ "forwarding", "forward-zones", K_FWD, AT(forwarding.forward), 0, 0 },
+	{ "forwarding", "stub-zones", K_FWD, AT(forwarding.stub), 0, 0 },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = {
 	"server", "access", "cache", "resolver", "limits", "dnssec", "log", "control", "metrics",
-	"toy-internet", "local-zones",
+	"toy-internet", "local-zones", "forwarding",
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -138,6 +146,7 @@ struct load {
 	unsigned section_line[N_SECTIONS]; /* where each section was given, 0 if not */
 	unsigned key_line[N_KEYS];         /* where each key was given, 0 if not */
 	char key[160];                     /* "section.name" of the key being read */
+	const yaml_node_t *local[2];       /* local-zones.zones and .data, read at the end */
 };
 
 static int key_index(const char *section, const char *name)
@@ -453,6 +462,16 @@ static bool set_names(struct load *l, const struct key *k, const yaml_node_t *v)
 	return true;
 }
 
+/* forwarding.forward-zones or forwarding.stub-zones; a name in both is refused. */
+static bool set_fwd(struct load *l, const struct key *k, const yaml_node_t *v)
+{
+	struct fwd_zones *out = (struct fwd_zones *)((char *)l->c + k->off);
+	bool stub = out == &l->c->forwarding.stub;
+	return config_fwd_read(&l->y, v, l->key,
+			       stub ? &l->c->forwarding.forward : &l->c->forwarding.stub,
+			       stub ? "forward" : "stub", out);
+}
+
 static bool set_value(struct load *l, const struct key *k, const yaml_node_t *v)
 {
 	switch (k->kind) {
@@ -469,6 +488,8 @@ static bool set_value(struct load *l, const struct key *k, const yaml_node_t *v)
 	case K_PREFIXES: return set_prefixes(l, k, v);
 	case K_NAMES: return set_names(l, k, v);
 	case K_WORD: return set_word(l, k, v);
+	case K_LOCAL: l->local[k->max] = v; return true;
+	case K_FWD: return set_fwd(l, k, v);
 	}
 	return false;
 }
@@ -599,7 +620,11 @@ static bool finish(struct load *l)
 		set_port(&c->server.listen[i], c->server.port);
 	if (c->metrics.on)
 		set_port(&c->metrics.listen, c->metrics.port);
-	return true;
+	struct config_local_keys lk = {
+		.zones = l->local[0], .data = l->local[1],
+		.off_line = l->key_line[key_index("local-zones", "off")],
+	};
+	return config_local_build(&l->y, c, &lk);
 }
 
 bool config_load(const char *path, struct config **out, char err[static 256])
@@ -625,7 +650,7 @@ fail:
 		config_yaml_fini(&l->y);
 	free(l);
 	if (!ok)
-		free(c);
+		config_free(c);
 	return ok;
 }
 
@@ -654,8 +679,9 @@ unsigned config_diff(const struct config *a, const struct config *b, char *out, 
 	for (size_t i = 0; i < N_KEYS; i++) {
 		const struct key *k = &keys[i];
 		bool group_set = k->kind == K_GROUP && a->control.has_group != b->control.has_group;
-		if (!group_set &&
-		    memcmp((const char *)a + k->off, (const char *)b + k->off, k->size) == 0)
+		if (k->kind == K_LOCAL ? local_zones_same(a->local, b->local, k->max)
+				       : !group_set && memcmp((const char *)a + k->off,
+							      (const char *)b + k->off, k->size) == 0)
 			continue;
 		int w = snprintf(out + len, cap - len, "%s%s.%s%s", n ? ", " : "", k->section,
 				 k->name, restart_only(k) ? " (at restart)" : "");
@@ -668,6 +694,8 @@ unsigned config_diff(const struct config *a, const struct config *b, char *out, 
 
 void config_free(struct config *c)
 {
+	if (c)
+		local_zones_free(c->local);
 	free(c);
 }
 

@@ -1,7 +1,7 @@
 /* resolver/config/config.h: resolverd's configuration, read from YAML into one immutable struct.
  *
  * config_load reads the file (sections server, access, cache, resolver, limits, log,
- * control, metrics and toy-internet; conf/README.md documents every key), checks every key, type and range, and
+ * control, metrics, toy-internet and forwarding; conf/README.md documents every key), checks every key, type and range, and
  * hands back a struct config holding the values in host types, defaults filled in for whatever
  * the file leaves out. A fault stops the load with "file:line: key: reason" in the caller's
  * buffer; nothing is half-loaded, so SIGHUP can keep the old configuration on failure. The
@@ -31,6 +31,7 @@
 
 #include "cache.h"
 #include "iterator.h"
+#include "local.h"
 #include "log.h"
 #include "name.h"
 
@@ -99,6 +100,8 @@ struct config {
 	uint8_t local_zones_off[CONFIG_MAX_LOCAL_OFF][NAME_MAX_WIRE]; /* locally served zones
 							  (local.h) switched off */
 	size_t n_local_zones_off;
+	struct local_zones *local; /* local-zones: the defaults, zones and data, built at load
+				      (config_local.c); freed by config_free */
 	enum log_level log_level;
 	enum log_format log_format; /* log.format: text or JSON lines */
 	bool log_queries;           /* log.queries: one line per answered query */
@@ -112,6 +115,10 @@ struct config {
 		bool on;                        /* metrics.listen was given */
 		uint16_t port;
 	} metrics;
+	struct {
+		struct fwd_zones forward; /* forwarding.forward-zones (fwd.h) */
+		struct fwd_zones stub;    /* forwarding.stub-zones */
+	} forwarding;
 	struct {
 		char map[CONFIG_PATH_MAX]; /* the map file, usable from the current directory;
 					      empty when the toy internet is off */

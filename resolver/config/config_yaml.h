@@ -3,8 +3,8 @@
  * Loading one YAML document with libyaml, walking its nodes with the line each began on, and
  * the value forms both files use: scalars, IP addresses, paths relative to the file being read.
  * Every failure writes "file:line: key: reason" into the caller's 256-byte buffer. The schemas
- * themselves (which keys, which ranges) are config.c's and config_map.c's; only those two files
- * include this header, so libyaml stays inside resolver/config*.c.
+ * themselves (which keys, which ranges) are config.c's, config_fwd.c's and config_map.c's; only
+ * those files include this header, so libyaml stays inside resolver/config*.c.
  *
  * SPDX-License-Identifier: MIT
  */

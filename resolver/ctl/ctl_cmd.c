@@ -17,6 +17,8 @@
 
 #include "buf.h"
 #include "dns.h"
+#include "infra.h"
+#include "iterator.h"
 #include "log.h"
 #include "loop.h"
 #include "rdata.h"
@@ -173,19 +175,28 @@ struct lines {
 	bool short_of_memory;
 };
 
+/* The array v (n used of *cap elements of size bytes) with room for one more: v itself, or
+ * v moved and doubled (from 64) when full. NULL when memory is short; v is then as it was. */
+static void *room_for_one(void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	size_t more = *cap ? 2 * *cap : 64;
+	void *bigger = realloc(v, more * size);
+	if (bigger)
+		*cap = more;
+	return bigger;
+}
+
 static void collect(void *arg, const struct cache_item *it)
 {
 	struct lines *l = arg;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 256;
-		struct line *v = realloc(l->v, cap * sizeof(*v));
-		if (!v) {
-			l->short_of_memory = true;
-			return;
-		}
-		l->v = v;
-		l->cap = cap;
+	struct line *v = room_for_one(l->v, l->n, &l->cap, sizeof(*v));
+	if (!v) {
+		l->short_of_memory = true;
+		return;
 	}
+	l->v = v;
 	struct line *ln = &l->v[l->n];
 	size_t len = 0;
 	FILE *f = open_memstream(&ln->text, &len);
@@ -353,6 +364,10 @@ static bool flush(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 		f.negative_only = true;
 		snprintf(what, sizeof(what), "every NXDOMAIN and NODATA");
 		break;
+	case CTL_FLUSH_BOGUS:
+		f.bogus_only = true;
+		snprintf(what, sizeof(what), "every bogus entry");
+		break;
 	default:
 		snprintf(what, sizeof(what), "everything");
 		break;
@@ -365,6 +380,103 @@ static bool flush(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 		fputs("}\n", out);
 	} else {
 		fprintf(out, "flushed %zu entr%s: %s\n", n, n == 1 ? "y" : "ies", what);
+	}
+	return true;
+}
+
+/* ---- the server table: dump-infra, flush-infra ---- */
+
+struct servers {
+	struct infra_entry *v;
+	size_t n, cap;
+	bool short_of_memory;
+};
+
+static void add_server(void *arg, const struct infra_entry *e)
+{
+	struct servers *l = arg;
+	struct infra_entry *v = room_for_one(l->v, l->n, &l->cap, sizeof(*v));
+	if (!v) {
+		l->short_of_memory = true;
+		return;
+	}
+	l->v = v;
+	l->v[l->n++] = *e;
+}
+
+/* IPv4 before IPv6, then by address bytes. */
+static int by_address(const void *a, const void *b)
+{
+	const struct sockaddr_storage *x = &((const struct infra_entry *)a)->addr;
+	const struct sockaddr_storage *y = &((const struct infra_entry *)b)->addr;
+	if (x->ss_family != y->ss_family)
+		return x->ss_family == AF_INET ? -1 : 1;
+	if (x->ss_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)x)->sin_addr,
+			      &((const struct sockaddr_in *)y)->sin_addr, 4);
+	return memcmp(&((const struct sockaddr_in6 *)x)->sin6_addr,
+		      &((const struct sockaddr_in6 *)y)->sin6_addr, 16);
+}
+
+static bool dump_infra(struct ctl_ctx *x, bool json, FILE *out)
+{
+	struct servers l = { 0 };
+	infra_walk(server_iter_env(x->s)->infra, loop_clock_ms(), add_server, &l);
+	qsort(l.v, l.n, sizeof(*l.v), by_address);
+	fputs(json ? "{\"servers\":[" : "", out);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct infra_entry *e = &l.v[i];
+		char a[INET6_ADDRSTRLEN];
+		inet_ntop(e->addr.ss_family,
+			  e->addr.ss_family == AF_INET
+				  ? (const void *)&((const struct sockaddr_in *)&e->addr)->sin_addr
+				  : (const void *)&((const struct sockaddr_in6 *)&e->addr)->sin6_addr,
+			  a, sizeof(a));
+		unsigned long long lame_s = (unsigned long long)((e->lame_left_ms + 999) / 1000);
+		if (json) {
+			fprintf(out, "%s{\"address\":\"%s\",\"srtt_ms\":%u,\"rttvar_ms\":%u,"
+				     "\"timeout_ms\":%u,\"lame_s\":%llu,\"no_0x20\":%s,\"timed\":%s}",
+				i ? "," : "", a, e->srtt_ms, e->rttvar_ms, e->rto_ms, lame_s,
+				e->no_0x20 ? "true" : "false", e->timed ? "true" : "false");
+			continue;
+		}
+		if (e->timed)
+			fprintf(out, "%s rtt %u ms (variance %u ms), timeout %u ms", a, e->srtt_ms,
+				e->rttvar_ms, e->rto_ms);
+		else
+			fprintf(out, "%s never timed, timeout %u ms", a, e->rto_ms);
+		if (lame_s)
+			fprintf(out, ", lame for a zone for %llu s more", lame_s);
+		fputs(e->no_0x20 ? ", asked without 0x20\n" : "\n", out);
+	}
+	if (json)
+		fprintf(out, "],\"count\":%zu}\n", l.n);
+	else
+		fprintf(out, "%zu server%s%s\n", l.n, l.n == 1 ? "" : "s",
+			l.short_of_memory ? " (memory short: some left out)" : "");
+	free(l.v);
+	return !l.short_of_memory;
+}
+
+static bool flush_infra(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
+{
+	struct sockaddr_storage ss = { .ss_family = (sa_family_t)cmd->family };
+	char a[INET6_ADDRSTRLEN] = "every server";
+	if (cmd->family == AF_INET)
+		memcpy(&((struct sockaddr_in *)&ss)->sin_addr, cmd->addr, 4);
+	else if (cmd->family == AF_INET6)
+		memcpy(&((struct sockaddr_in6 *)&ss)->sin6_addr, cmd->addr, 16);
+	if (cmd->family)
+		inet_ntop(cmd->family, cmd->addr, a, sizeof(a));
+	size_t n = infra_forget(server_iter_env(x->s)->infra,
+				cmd->family ? (const struct sockaddr *)&ss : NULL);
+	log_msg(LOG_INFO, "control: forgot %zu server%s: %s", n, n == 1 ? "" : "s", a);
+	if (cmd->json) {
+		fprintf(out, "{\"forgotten\":%zu,\"what\":", n);
+		ctl_json_str(out, a);
+		fputs("}\n", out);
+	} else {
+		fprintf(out, "forgot %zu server%s: %s\n", n, n == 1 ? "" : "s", a);
 	}
 	return true;
 }
@@ -472,7 +584,10 @@ bool ctl_cmd_run(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 	case CTL_FLUSH:
 	case CTL_FLUSH_ZONE:
 	case CTL_FLUSH_ALL:
-	case CTL_FLUSH_NEGATIVE: return flush(x, cmd, out);
+	case CTL_FLUSH_NEGATIVE:
+	case CTL_FLUSH_BOGUS: return flush(x, cmd, out);
+	case CTL_DUMP_INFRA: return dump_infra(x, cmd->json, out);
+	case CTL_FLUSH_INFRA: return flush_infra(x, cmd, out);
 	case CTL_DUMP_CACHE: return dump_cache(x, cmd->json, out);
 	case CTL_LOOKUP: return lookup(x, cmd, out);
 	case CTL_LOG_LEVEL: return log_level(cmd, out);

@@ -3,8 +3,10 @@
  */
 #include "ctl_parse.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "dns.h"
 #include "rdata.h"
@@ -30,6 +32,9 @@ static const struct {
 	[CTL_DUMP_CACHE] = { "dump-cache", 0, 0, false, false },
 	[CTL_LOOKUP] = { "lookup", 1, 1, true, false },
 	[CTL_TRACE] = { "trace", 1, 2, true, true },
+	[CTL_FLUSH_BOGUS] = { "flush-bogus", 0, 0, false, false },
+	[CTL_DUMP_INFRA] = { "dump-infra", 0, 0, false, false },
+	[CTL_FLUSH_INFRA] = { "flush-infra", 1, 1, false, false },
 };
 
 const char ctl_usage[] =
@@ -40,9 +45,12 @@ const char ctl_usage[] =
 	"  flush-zone NAME        drop NAME and every name below it\n"
 	"  flush-all              empty the cache\n"
 	"  flush-negative         drop every NXDOMAIN and NODATA entry\n"
+	"  flush-bogus            drop every entry validation found bogus\n"
 	"  dump-cache             the cache in zone-file layout: TTL left, trust, DNSSEC\n"
 	"  lookup NAME            what the cache holds for NAME and the delegations above it\n"
 	"  trace NAME [TYPE]      resolve NAME now, past the cache, showing every step\n"
+	"  dump-infra             the servers asked: round-trip time, timeout, lameness\n"
+	"  flush-infra all|ADDR   forget what was learnt of every server or of one\n"
 	"  log-level LEVEL        error, warn, info or debug from now on (until a reload)\n"
 	"  stop                   stop the daemon, as SIGTERM does\n";
 
@@ -80,6 +88,26 @@ static bool split(const char *line, size_t len, struct word *w, size_t max, size
 	return true;
 }
 
+/* flush-infra's one argument: "all" or an IPv4 or IPv6 address. */
+static bool infra_argument(struct ctl_cmd *cmd, const struct word *a, size_t n,
+			   char err[static 160])
+{
+	char text[INET6_ADDRSTRLEN];
+	if (n == 1 && word_is(&a[0], "all"))
+		return true;
+	if (n == 1 && a[0].len < sizeof(text)) {
+		memcpy(text, a[0].p, a[0].len);
+		text[a[0].len] = 0;
+		if (inet_pton(AF_INET, text, cmd->addr) == 1)
+			cmd->family = AF_INET;
+		else if (inet_pton(AF_INET6, text, cmd->addr) == 1)
+			cmd->family = AF_INET6;
+	}
+	if (!cmd->family)
+		snprintf(err, 160, "flush-infra: expected all or an IP address");
+	return cmd->family != 0;
+}
+
 /* The arguments after the command, into cmd. */
 static bool arguments(struct ctl_cmd *cmd, const struct word *a, size_t n, char err[static 160])
 {
@@ -104,6 +132,8 @@ static bool arguments(struct ctl_cmd *cmd, const struct word *a, size_t n, char 
 		snprintf(err, 160, "log-level: expected error, warn, info or debug");
 		return false;
 	}
+	if (cmd->verb == CTL_FLUSH_INFRA)
+		return infra_argument(cmd, a, n, err);
 	if (n < verbs[cmd->verb].min || n > verbs[cmd->verb].max) {
 		snprintf(err, 160, "%s: expected %s", v,
 			 verbs[cmd->verb].max == 0	 ? "no argument"

@@ -34,6 +34,9 @@ enum ctl_verb {
 	CTL_TRACE,
 	CTL_LOG_LEVEL,
 	CTL_STOP,
+	CTL_FLUSH_BOGUS,
+	CTL_DUMP_INFRA,
+	CTL_FLUSH_INFRA,
 	CTL_VERB_N,
 };
 
@@ -44,6 +47,8 @@ struct ctl_cmd {
 	uint8_t name[NAME_MAX_WIRE];  /* flush, flush-zone, lookup, trace: the name */
 	uint16_t type;                /* flush: 0 for every type; trace: A unless given */
 	enum log_level level;         /* log-level */
+	int family;                   /* flush-infra: AF_INET or AF_INET6, 0 for all */
+	uint8_t addr[16];             /* flush-infra: the address, network byte order */
 };
 
 /* Parses the words of a request (line, len bytes, without the newline; at most

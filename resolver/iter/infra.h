@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <sys/socket.h>
 
 #define INFRA_MAX_SERVERS 16384   /* servers remembered; bounds memory */
@@ -52,5 +53,27 @@ void infra_set_no_0x20(struct infra *in, const struct sockaddr *addr);
 
 /* False once infra_set_no_0x20 was called for addr (until the table starts over). */
 bool infra_keeps_case(struct infra *in, const struct sockaddr *addr);
+
+/* One server as infra_walk shows it (resolverd-ctl dump-infra). */
+struct infra_entry {
+	struct sockaddr_storage addr; /* AF_INET or AF_INET6, port 0 */
+	bool timed;                   /* a reply was timed; until then srtt and rttvar are 0 */
+	uint32_t srtt_ms, rttvar_ms;
+	uint32_t rto_ms;              /* the timeout its next query gets */
+	uint64_t lame_left_ms;        /* 0, or how long it is still skipped for one zone */
+	bool no_0x20;                 /* asked without random case */
+};
+
+typedef void (*infra_walk_fn)(void *arg, const struct infra_entry *e);
+
+/* Calls fn for every server in the table, in no particular order, and returns how many. The
+ * table is copied a few hundred servers at a time under the lock and fn runs with no lock
+ * held, so a slow reader never holds up a resolution for long; a server added or forgotten
+ * meanwhile may be shown or not. */
+size_t infra_walk(struct infra *in, uint64_t now_ms, infra_walk_fn fn, void *arg);
+
+/* Forgets what is known of addr (NULL: of every server): its next query starts from the first
+ * timeout, with 0x20, lame for no zone. Returns how many servers were forgotten. */
+size_t infra_forget(struct infra *in, const struct sockaddr *addr);
 
 #endif

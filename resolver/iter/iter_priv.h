@@ -20,6 +20,11 @@
 #define ITER_BOGUS_RETRIES 2 /* a client's question asked again after a reply that does not
 			     validate, as Unbound does: a forged reply that won the race costs
 			     a query, not SERVFAIL for bogus-ttl */
+#define ITER_FIRST_TRIES 1 /* UDP tries of one server of a forward or stub zone with first set:
+			     the fallback to iteration must fit in the time budget once a dead
+			     forwarder's timeout has backed off to INFRA_RTO_MAX_MS */
+#define ITER_MAX_FWD_DOWN 8 /* forward and stub zones given up in one resolution (first set);
+			     one more is not given up: its failure is the answer */
 #define ITER_SRV_TRIES 3  /* UDP tries of one server for one target, each timeout doubling (a
 			     lost datagram costs a retry, not the answer; a dead server 3 tries) */
 
@@ -73,6 +78,10 @@ struct iter_target {
 	bool qmin_off;               /* the full question from now on: the relaxed fallback */
 	bool zone_cached;            /* zone's servers came from the cache, not a referral */
 	bool parent_tried;           /* the parent-side fallback was taken (iterator.c) */
+	const struct fwd_zone *fwd;  /* the forward or stub zone whose listed servers are asked
+					(zone is its name); NULL: servers of a delegation */
+	bool fwd_rd;                 /* fwd is a forward zone: RD=1, the answer taken as it is,
+					no referral, no minimisation */
 };
 
 /* What the resolution knows of one zone's keys (iter_val.c), whoever asked. */
@@ -113,6 +122,9 @@ struct iter {
 	uint8_t asked[NAME_MAX_WIRE]; /* the name asked, in the target's case */
 	uint16_t asked_type;
 	uint8_t sent_qname[NAME_MAX_WIRE];
+	/* forward and stub zones with first set whose every server failed: not used again */
+	const struct fwd_zone *fwd_down[ITER_MAX_FWD_DOWN];
+	unsigned n_fwd_down;
 	/* validation */
 	uint32_t wall_s;             /* real time for signature validity */
 	struct val_budget budget;

@@ -403,7 +403,9 @@ enum iter_reply_kind iter_reply_classify(struct iter *it, struct iter_target *t,
 	 * it; what the answer section held of other names or types is dropped. */
 	if (m->rcode == DNS_RCODE_NXDOMAIN)
 		return denial(it, t, m, true, now_ms);
-	k = referral(it, t, m, now_ms, ns_set, n_ns);
+	/* A forwarder answers for the whole tree below its zone: what it gives without an
+	 * answer is a NODATA, never a referral to iterate from. */
+	k = t->fwd_rd ? REPLY_NODATA : referral(it, t, m, now_ms, ns_set, n_ns);
 	return k == REPLY_NODATA ? denial(it, t, m, false, now_ms) : k;
 }
 

@@ -198,10 +198,11 @@ static bool settle_zone(struct iter *it, const uint8_t *zone, bool keys, uint64_
 	return true;
 }
 
-/* A target asking a zone for its own DNSKEY set: proven by the DS, not by the keys. */
+/* A target asking a zone for its own DNSKEY set: proven by the DS, not by the keys. Through
+ * a forwarder the zone asked is the forward zone, above the one whose keys come. */
 static bool key_fetch(const struct iter_target *t)
 {
-	return t->qtype == DNS_TYPE_DNSKEY && name_equal(t->qname, t->zone);
+	return t->qtype == DNS_TYPE_DNSKEY && (name_equal(t->qname, t->zone) || t->fwd_rd);
 }
 
 bool iter_val_zone_ready(struct iter *it, struct iter_target *t, uint64_t now_ms)
@@ -372,12 +373,12 @@ struct judged {
 	const uint8_t *zone; /* whose keys judged it */
 };
 
-/* The DNSKEY set of t's zone, asked by t for the chain: proven by the DS of the parent. */
+/* The DNSKEY set of t's name, asked by t for the chain: proven by the DS of the parent. */
 static void judge_keys(struct iter *it, struct iter_target *t, const struct wire_rr *set,
 		       size_t n, const struct iter_val_out *out, struct judged *j)
 {
-	struct iter_zone_keys *z = zkeys(it, t->zone);
-	j->zone = t->zone;
+	struct iter_zone_keys *z = zkeys(it, t->qname);
+	j->zone = t->qname;
 	if (!z) {
 		j->st = VAL_INDETERMINATE;
 		j->reason = VAL_R_NOMEM;
@@ -400,16 +401,62 @@ static void judge_keys(struct iter *it, struct iter_target *t, const struct wire
 	settle(z, j->st, j->reason);
 }
 
+/* Unbound's DS walk, for an RRset without RRSIGs from a forwarder (no referral showed where
+ * the zones below the forward zone begin): from the forward zone down to owner, the security
+ * of each name is settled in turn, by its DS (and then DNSKEY) through the forwarder. The
+ * RRset is insecure (j set) when a name on the way is an insecure delegation, or lies below
+ * a negative trust anchor; when every name is secure, or one is not settled (a name that is
+ * no zone cut has no DS and no insecure delegation's proof: bogus), j is left for the
+ * signature check, which finds the RRSIG missing: bogus, never secure. false when t->signer
+ * names the next one to settle, and the query is to be asked again after. */
+static bool ds_walk(struct iter *it, struct iter_target *t, const uint8_t *owner,
+		    struct judged *j)
+{
+	struct iter_zone_keys *top = zkeys(it, t->zone);
+	if (!top || !top->settled || top->key_state != VAL_SECURE ||
+	    !name_is_subdomain(owner, t->zone))
+		return true;
+	unsigned skip = name_labels(owner) - name_labels(t->zone);
+	while (skip-- > 0) {
+		const uint8_t *c = owner;
+		for (unsigned k = 0; k < skip; k++)
+			c = name_parent(c);
+		struct iter_zone_keys *z = zkeys(it, c);
+		if (!z)
+			return true;
+		if (!z->settled) {
+			if (z->ds_asked || z->key_asked)
+				return true; /* asked and still not known */
+			memcpy(t->signer, c, name_len(c));
+			t->zone_known = false;
+			return false;
+		}
+		if (z->key_state == VAL_INSECURE) {
+			j->st = VAL_INSECURE;
+			j->reason = z->reason;
+			j->zone = z->zone;
+			return true;
+		}
+		if (z->key_state != VAL_SECURE)
+			return true;
+	}
+	return true;
+}
+
 /* The verdict on an RRset of t's reply m, into j; false when it is signed by a zone below
  * t->zone whose keys are to be fetched first. */
 static bool judge(struct iter *it, struct iter_target *t, const struct wire_msg *m,
 		  const struct wire_rr *set, size_t n, struct iter_val_out *out, size_t *cap,
 		  struct judged *j)
 {
-	if (key_fetch(t) && set[0].type == DNS_TYPE_DNSKEY && name_equal(set[0].owner, t->zone)) {
+	if (key_fetch(t) && set[0].type == DNS_TYPE_DNSKEY && name_equal(set[0].owner, t->qname)) {
 		judge_keys(it, t, set, n, out, j);
 		return true;
 	}
+	if (t->fwd_rd && out->n_extra == 0 && !ds_walk(it, t, set[0].owner, j))
+		return false;
+	if (j->zone)
+		return true;
 	j->zone = signer_of(it, t, out->extra, out->n_extra, set[0].owner);
 	struct iter_zone_keys *z = zkeys(it, j->zone);
 	if (!z) {
@@ -530,8 +577,11 @@ bool iter_val_denial(struct iter *it, struct iter_target *t, const struct wire_m
 	if (t->qtype == DNS_TYPE_DS && validating(it, t)) {
 		struct iter_zone_keys *c = zkeys(it, t->qname);
 		if (c && c->ds_state == VAL_INDETERMINATE) {
-			/* A proven absence of DS, opt-out included, makes the child insecure. */
-			c->ds_state = nxdomain || st == VAL_BOGUS ? VAL_BOGUS : VAL_INSECURE;
+			/* A proven absence of DS, opt-out included, makes the child insecure; so
+			 * does any denial from an insecure parent (a stub zone it does not
+			 * delegate). A signed parent's NXDOMAIN says there is no such zone. */
+			bool bad = st == VAL_BOGUS || (nxdomain && st == VAL_SECURE);
+			c->ds_state = bad ? VAL_BOGUS : VAL_INSECURE;
 			c->reason = st == VAL_BOGUS ? reason : VAL_R_NO_DS;
 		}
 	}

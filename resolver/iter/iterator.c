@@ -173,6 +173,17 @@ static bool hint_addr(const struct iter *it, const struct sockaddr *sa)
 	return false;
 }
 
+/* Adds server address a of name server ns to t's servers, once, within ITER_MAX_SRV. */
+static void insert_srv(struct iter_target *t, unsigned ns, const union iter_addr *a, bool hint)
+{
+	for (unsigned i = 0; i < t->n_srv; i++)
+		if (memcmp(&t->srv[i].addr, a, sizeof(*a)) == 0)
+			return;
+	if (t->n_srv == ITER_MAX_SRV)
+		return;
+	t->srv[t->n_srv++] = (struct iter_srv){ .addr = *a, .ns = ns, .hint = hint };
+}
+
 /* Adds an address of name server ns to t's servers. Once an address of a name is known, the
  * name is not looked up any more: a sub-question would only ask the servers that gave it (or
  * failed) again, and addresses refused as special would come back the same. */
@@ -193,12 +204,7 @@ static void add_srv(struct iter *it, struct iter_target *t, unsigned ns, const v
 	}
 	if (!hint && !it->env->query_special && special_addr(&a.sa) && !hint_addr(it, &a.sa))
 		return; /* a delegation must not turn us against our own host or network */
-	for (unsigned i = 0; i < t->n_srv; i++)
-		if (memcmp(&t->srv[i].addr, &a, sizeof(a)) == 0)
-			return;
-	if (t->n_srv == ITER_MAX_SRV)
-		return;
-	t->srv[t->n_srv++] = (struct iter_srv){ .addr = a, .ns = ns, .hint = hint };
+	insert_srv(t, ns, &a, hint);
 }
 
 /* A cache lookup into the scratch buffer (grown on demand). */
@@ -247,6 +253,50 @@ static void new_zone(struct iter_target *t)
 {
 	t->zone_known = false;
 	t->signer[0] = 0;
+	t->fwd = NULL;
+	t->fwd_rd = false;
+}
+
+static bool fwd_is_down(const struct iter *it, const struct fwd_zone *z)
+{
+	for (unsigned i = 0; i < it->n_fwd_down; i++)
+		if (it->fwd_down[i] == z)
+			return true;
+	return false;
+}
+
+/* The forward or stub zone that covers name; one given up in this resolution is passed over
+ * for the next one above it (none: normal iteration). */
+static const struct fwd_zone *fwd_zone(const struct iter *it, const uint8_t *name, bool *stub)
+{
+	const struct fwd_zone *z = fwd_find(it->env->forward, it->env->stub, name, stub);
+	while (z && fwd_is_down(it, z))
+		z = z->name[0] ? fwd_find(it->env->forward, it->env->stub, name_parent(z->name), stub)
+			       : NULL;
+	return z;
+}
+
+/* t asks the servers listed for forward or stub zone z. They are the operator's choice:
+ * whatever their address, they are asked, as the root hints are. */
+static void use_fwd(struct iter *it, struct iter_target *t, const struct fwd_zone *z, bool stub)
+{
+	memcpy(t->zone, z->name, name_len(z->name));
+	new_zone(t);
+	t->fwd = z;
+	t->fwd_rd = !stub;
+	t->zone_cached = false;
+	t->n_ns = t->n_srv = 0;
+	int ns = add_ns(t, arena_dup(it->a, z->name, name_len(z->name)));
+	if (ns < 0 || !t->ns[ns].name)
+		return;
+	t->ns[ns].state = NS_DONE;
+	for (size_t i = 0; i < z->n_addr; i++) {
+		union iter_addr a;
+		memset(&a, 0, sizeof(a));
+		memcpy(&a, &z->addr[i],
+		       z->addr[i].ss_family == AF_INET ? sizeof(a.in) : sizeof(a.in6));
+		insert_srv(t, (unsigned)ns, &a, true);
+	}
 }
 
 static void use_hints(struct iter *it, struct iter_target *t)
@@ -277,6 +327,8 @@ static bool find_cut(struct iter *it, struct iter_target *t, const uint8_t *belo
 {
 	size_t used;
 	enum cache_res r;
+	bool stub;
+	const struct fwd_zone *fz = fwd_zone(it, below, &stub);
 	for (;;) {
 		r = cache_get_cut(it->env->cache, below, it->qclass, (uint32_t)(now_ms / 1000),
 				  (struct cache_rrset *)it->scratch, it->scratch_cap, &used);
@@ -287,6 +339,14 @@ static bool find_cut(struct iter *it, struct iter_target *t, const uint8_t *belo
 			return false;
 		it->scratch = bigger;
 		it->scratch_cap = used;
+	}
+	/* A forward zone hides every cut below it; a stub zone only those at or above it. */
+	const uint8_t *cut = r == CACHE_HIT ? ((struct cache_rrset *)it->scratch)->rr[0].owner
+					    : NULL;
+	if (fz && (!stub || !cut || !name_is_subdomain(cut, fz->name) ||
+		   name_equal(cut, fz->name))) {
+		use_fwd(it, t, fz, stub);
+		return true;
 	}
 	if (r != CACHE_HIT) {
 		if (!t->priming && !it->prime_failed)
@@ -368,13 +428,14 @@ static int pick(struct iter *it, struct iter_target *t, uint64_t now_ms)
 {
 	int best = -1, count = 0, avail[ITER_MAX_SRV];
 	uint32_t best_rto = UINT32_MAX, ties = 0;
-	unsigned fewest = ITER_SRV_TRIES;
+	unsigned tries = t->fwd && t->fwd->first ? ITER_FIRST_TRIES : ITER_SRV_TRIES;
+	unsigned fewest = tries;
 	for (unsigned i = 0; i < t->n_srv; i++)
 		if (!t->srv[i].done && t->srv[i].timeouts < fewest)
 			fewest = t->srv[i].timeouts;
 	for (unsigned i = 0; i < t->n_srv; i++) {
 		const struct sockaddr *sa = (const struct sockaddr *)&t->srv[i].addr;
-		if (t->srv[i].done || t->srv[i].timeouts != fewest || fewest == ITER_SRV_TRIES ||
+		if (t->srv[i].done || t->srv[i].timeouts != fewest || fewest == tries ||
 		    infra_is_lame(it->env->infra, sa, t->zone, now_ms))
 			continue;
 		avail[count++] = (int)i;
@@ -467,7 +528,7 @@ static void qmin_reset(struct iter_target *t)
 static void qmin_grow(const struct iter *it, struct iter_target *t, unsigned base)
 {
 	unsigned full = name_labels(t->qname);
-	if (it->env->qmin == ITER_QMIN_OFF || t->qmin_off || base + 1 >= full ||
+	if (it->env->qmin == ITER_QMIN_OFF || t->qmin_off || t->fwd_rd || base + 1 >= full ||
 	    t->qmin_steps >= ITER_QMIN_MAX_COUNT) {
 		t->qmin_labels = full;
 		return;
@@ -600,7 +661,10 @@ static void send_query(struct iter *it, struct iter_target *t, int srv, bool tcp
 	memcpy(it->sent_qname, it->asked, qlen);
 	if (it->cur_0x20)
 		name_randomize_case(it->sent_qname);
-	wire_build_init(&b, act->query, sizeof(act->query), rand_u16(), 0);
+	/* A forwarder recurses for us (RD=1); when we validate, it is to give us the data to
+	 * validate, not its own verdict (CD=1, RFC 4035 §3.2.2). */
+	uint16_t flags = !t->fwd_rd ? 0 : it->env->dnssec ? DNS_FLAG_RD | DNS_FLAG_CD : DNS_FLAG_RD;
+	wire_build_init(&b, act->query, sizeof(act->query), rand_u16(), flags);
 	wire_build_question(&b, it->sent_qname, it->asked_type, it->qclass);
 	wire_build_edns(&b, it->env->edns_size, 0, it->env->dnssec ? DNS_EDNS_FLAG_DO : 0, NULL, 0);
 	act->query_len = wire_build_finish(&b);
@@ -684,6 +748,22 @@ static bool parent_fallback(struct iter *it, struct iter_target *t, uint64_t now
 	return true;
 }
 
+/* Every server of t's forward or stub zone failed: with first set, the zone is given up for
+ * the rest of the resolution and t iterates as if it were not configured. */
+static bool fwd_fallback(struct iter *it, struct iter_target *t)
+{
+	if (!t->fwd || !t->fwd->first || it->n_fwd_down == ITER_MAX_FWD_DOWN)
+		return false;
+	it->fwd_down[it->n_fwd_down++] = t->fwd;
+	add_step(it, ITER_STEP_NO_SERVER,
+		 t->fwd_rd ? "every forwarder failed: iterating instead"
+			   : "every stub server failed: iterating instead");
+	new_zone(t);
+	t->state = T_FIND_CUT;
+	t->qmin_labels = 0;
+	return true;
+}
+
 /* One step of the top target; true when act holds a query to send. */
 static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *act)
 {
@@ -713,7 +793,7 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 		return ask(it, t, srv, it->env->tcp_only, now_ms, act);
 	if (resolve_ns(it, t))
 		return false;
-	if (parent_fallback(it, t, now_ms))
+	if (parent_fallback(it, t, now_ms) || fwd_fallback(it, t))
 		return false;
 	it->cur = -1;
 	add_step(it, ITER_STEP_NO_SERVER, "no server of the zone left to ask");
@@ -722,11 +802,28 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 	return false;
 }
 
+/* The time budget ran out. While forwarders were being asked, their silence is the cause
+ * (EDE 22, as when their tries run out first), not the budget. */
+static void out_of_time(struct iter *it)
+{
+	struct iter_target *t = top(it);
+	bool fwd = t->fwd_rd && !it->fail_text;
+	if (fwd)
+		no_server_failure(it, t);
+	uint16_t code = it->fail_code;
+	const char *text = it->fail_text;
+	fail_limit(it, "time budget used up");
+	if (fwd) {
+		it->fail_code = code;
+		it->fail_text = text;
+	}
+}
+
 static void advance(struct iter *it, uint64_t now_ms, struct iter_action *act)
 {
 	while (!it->done) {
 		if (now_ms - it->start_ms >= it->env->limits.budget_ms) {
-			fail_limit(it, "time budget used up");
+			out_of_time(it);
 			break;
 		}
 		if (step_target(it, now_ms, act))
@@ -841,9 +938,10 @@ static bool handle(struct iter *it, const struct wire_msg *m, struct iter_step *
 	}
 	if (m->rcode != DNS_RCODE_NOERROR && m->rcode != DNS_RCODE_NXDOMAIN) {
 		/* REFUSED: the server does not serve the zone (NSD and Knot answer so), lame for
-		 * it as a referral upwards would be. SERVFAIL may pass: the server is kept. */
+		 * it as a referral upwards would be; a forwarder's is of the question (a policy
+		 * of its own). SERVFAIL may pass: the server is kept. */
 		s->kind = ITER_STEP_RCODE;
-		if (m->rcode == DNS_RCODE_REFUSED) {
+		if (m->rcode == DNS_RCODE_REFUSED && !t->fwd_rd) {
 			s->note = "refused: lame for the zone";
 			infra_set_lame(it->env->infra, sa, t->zone, now_ms);
 		}

@@ -28,6 +28,7 @@
 
 #include "arena.h"
 #include "cache.h"
+#include "fwd.h"
 #include "hints.h"
 #include "infra.h"
 #include "val.h"
@@ -95,6 +96,8 @@ struct iter_env {
 				     not to repeat it (infra_keeps_case) */
 	const struct iter_dnssec *dnssec; /* NULL: no validation, nothing is asked DO=1 */
 	enum iter_qmin qmin;      /* QNAME minimisation; OFF when zeroed */
+	const struct fwd_zones *forward; /* forward zones (fwd.h); NULL: none */
+	const struct fwd_zones *stub;    /* stub zones; NULL: none */
 };
 
 enum iter_step_kind {

@@ -68,21 +68,12 @@ static struct snapshot *snapshot_new(const struct config *cfg, struct server *s,
 		.edns_size = cfg->resolver.edns_size,
 		.query_special = cfg->resolver.query_special_addresses,
 		.use_0x20 = cfg->resolver.use_0x20,
+		.forward = &cfg->forwarding.forward,
+		.stub = &cfg->forwarding.stub,
 		.qmin = !cfg->resolver.qname_minimisation ? ITER_QMIN_OFF
 			: cfg->resolver.qname_minimisation_strict ? ITER_QMIN_STRICT
 								  : ITER_QMIN_RELAXED,
 	};
-	size_t bad;
-	if (!local_zones_init(&snap->local, cfg->local_zones_off, cfg->n_local_zones_off, &bad)) {
-		char name[NAME_MAX_TEXT];
-		struct buf_out b;
-		buf_out_init(&b, (uint8_t *)name, sizeof(name) - 1);
-		name_to_text(cfg->local_zones_off[bad], &b);
-		name[b.len] = 0;
-		snprintf(err, 256, "local-zones.off: %.200s is not a locally served zone", name);
-		snapshot_free(snap);
-		return NULL;
-	}
 	if (!snapshot_dnssec(snap, cfg, err)) {
 		snapshot_free(snap);
 		return NULL;

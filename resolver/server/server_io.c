@@ -14,6 +14,13 @@
  * the oldest idle connection (nothing in flight, nothing queued, its last question the
  * longest ago) is closed to admit the newcomer.
  *
+ * Zone transfers (toy-internet addresses, resolver/auth/auth_xfr.c) send many messages for one
+ * question. The first goes out as any reply; the others are made one by one when the socket
+ * has room (EPOLLOUT), at most IO_XFR_LIMITS.per_turn per wakeup and none while queued_max bytes
+ * wait unsent, so a big zone takes its turn with the worker's other clients and a client that
+ * stops reading holds a bounded buffer until the idle timer closes it. No question of that
+ * connection is read until its transfer has been sent.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
@@ -29,6 +36,12 @@
 #include "server_priv.h"
 
 #define TCP_IN_CAP (2 + DNS_MSG_MAX)
+
+const struct io_xfr_limits IO_XFR_LIMITS = {
+	.concurrent = 16,
+	.per_turn = 4,
+	.queued_max = 65536,
+};
 
 /* ---- UDP ---- */
 
@@ -84,12 +97,21 @@ static void conn_free(void *arg)
 	free(c);
 }
 
+static void xfr_end(struct conn *c)
+{
+	free(c->xfr);
+	c->xfr = NULL;
+	c->w->n_xfr--;
+}
+
 static void conn_close(struct conn *c)
 {
 	struct worker *w = c->w;
 	if (c->closed)
 		return;
 	c->closed = true;
+	if (c->xfr)
+		xfr_end(c);
 	loop_timer_cancel(w->loop, &c->idle);
 	loop_timer_cancel(w->loop, &c->deadline);
 	loop_unwatch(w->loop, &c->lf);
@@ -142,7 +164,7 @@ static void touch(struct conn *c)
  * while the client leaves its replies unread (the queue would grow without end). */
 static bool may_read(const struct conn *c)
 {
-	return !c->closed && c->pending < TCP_PIPELINE && c->out_bytes < TCP_OUT_MAX;
+	return !c->closed && !c->xfr && c->pending < TCP_PIPELINE && c->out_bytes < TCP_OUT_MAX;
 }
 
 /* Writes what is queued; watches for EPOLLOUT while some is left. */
@@ -167,7 +189,7 @@ static void flush(struct conn *c)
 			c->out_tail = NULL;
 		free(o);
 	}
-	uint32_t ev = (may_read(c) ? EPOLLIN : 0u) | (c->out_head ? EPOLLOUT : 0u);
+	uint32_t ev = (may_read(c) ? EPOLLIN : 0u) | (c->out_head || c->xfr ? EPOLLOUT : 0u);
 	if (ev != c->events && loop_rewatch(c->w->loop, &c->lf, ev) == 0)
 		c->events = ev;
 }
@@ -256,10 +278,45 @@ static void take_messages(struct conn *c)
 		watch_partial(c, at > 0);
 }
 
+/* A transfer's next messages, this wakeup's share of them. */
+static void xfr_feed(struct conn *c)
+{
+	static _Thread_local uint8_t msg[DNS_MSG_MAX];
+	for (unsigned i = 0; c->xfr && !c->closed && i < IO_XFR_LIMITS.per_turn &&
+			     c->out_bytes < IO_XFR_LIMITS.queued_max;
+	     i++) {
+		size_t n = auth_xfr_next(c->xfr, msg, sizeof(msg));
+		if (n)
+			queue(c, msg, n);
+		if (c->xfr && auth_xfr_done(c->xfr))
+			xfr_end(c);
+	}
+}
+
+size_t io_xfr_start(struct worker *w, const struct client *c, const struct wire_query *q,
+		    const uint8_t *pkt, size_t len, uint8_t *out, size_t cap)
+{
+	struct auth_xfr x;
+	auth_xfr_start(w->s->auth, (const struct sockaddr *)&c->lis->local,
+		       (const struct sockaddr *)&c->peer, c->conn != NULL,
+		       w->n_xfr >= IO_XFR_LIMITS.concurrent, q, pkt, len, &x);
+	size_t n = auth_xfr_next(&x, out, cap);
+	if (!c->conn || auth_xfr_done(&x))
+		return n;
+	if (!(c->conn->xfr = malloc(sizeof(x)))) {
+		conn_close(c->conn); /* better no transfer than a cut one */
+		return 0;
+	}
+	*c->conn->xfr = x;
+	w->n_xfr++;
+	return n;
+}
+
 /* Sends what can go (which may make room for more questions), takes the questions that
- * may be taken, and sends their replies. */
+ * may be taken, and sends their replies. A transfer in progress gets its turn first. */
 static void serve(struct conn *c)
 {
+	xfr_feed(c);
 	flush(c);
 	if (!c->closed)
 		take_messages(c);
@@ -333,7 +390,7 @@ static bool admit(struct worker *w, const struct listener *lis,
 	unsigned same = 0;
 	for (struct conn *c = w->conns; c; c = c->next) {
 		same += same_host(&c->peer, peer);
-		if (c->pending == 0 && !c->out_head &&
+		if (c->pending == 0 && !c->out_head && !c->xfr &&
 		    (!oldest || c->last_question_ms <= oldest->last_question_ms))
 			oldest = c;
 	}

@@ -27,6 +27,17 @@
 #define WAITERS_MAX 256      /* clients waiting for one resolution */
 #define FLIGHT_BUCKETS 4096
 
+/* What zone transfers (AXFR, IXFR: resolver/auth/auth.h) may take of one worker. */
+struct io_xfr_limits {
+	unsigned concurrent;  /* transfers in progress at once: bounds the zone walks and their
+			       * buffers; one more is answered SERVFAIL */
+	unsigned per_turn;    /* messages made for one connection per wakeup: the worker's other
+			       * clients are served between turns, however big the zone */
+	size_t queued_max;    /* reply bytes queued unsent before another message is made: the
+			       * memory a slow or stalled reader holds (plus one message) */
+};
+extern const struct io_xfr_limits IO_XFR_LIMITS;
+
 /* A configuration in force, with what the resolutions derive from it. Kept until exit once
  * replaced: resolutions in flight point at the one they started with. */
 struct snapshot {
@@ -34,7 +45,6 @@ struct snapshot {
 	struct iter_env env;
 	struct iter_dnssec dnssec;  /* env.dnssec points here when validating */
 	struct val_anchors anchors; /* read from dnssec.trust-anchor-file at load */
-	struct local_zones local;   /* answered without asking anyone (local-zones) */
 	struct snapshot *older;
 };
 
@@ -68,6 +78,7 @@ struct conn {
 	size_t in_len;
 	struct outbuf *out_head, *out_tail;
 	size_t out_bytes;   /* queued in out_head..out_tail, not yet sent */
+	struct auth_xfr *xfr; /* a zone transfer still sending: no question is read meanwhile */
 	uint32_t events;    /* what epoll watches for now */
 	unsigned pending;   /* replies still owed by resolutions, and a deferred resume */
 	bool resuming;      /* a resume is deferred (and counted in pending) */
@@ -126,6 +137,7 @@ struct worker {
 	size_t n_lis;
 	struct conn *conns;
 	unsigned n_conns;
+	unsigned n_xfr;                 /* connections with a transfer in progress */
 	struct flight *flights[FLIGHT_BUCKETS];
 	unsigned n_flights;
 	atomic_uint n_flights_seen;     /* n_flights, for other threads (the metrics) */
@@ -169,6 +181,11 @@ void io_reply(struct worker *w, const struct client *c, const uint8_t *msg, size
 void io_conn_release(struct conn *conn);
 /* Closes every TCP connection of w (at shutdown). */
 void io_close_all(struct worker *w);
+/* Answers the zone transfer question q (auth_xfr_asked) from c: returns the length of the
+ * first (over UDP, the only) message, written into out (cap bytes). Over TCP the rest are
+ * sent as the client reads them (at most IO_XFR_LIMITS.concurrent transfers at once). */
+size_t io_xfr_start(struct worker *w, const struct client *c, const struct wire_query *q,
+		    const uint8_t *pkt, size_t len, uint8_t *out, size_t cap);
 
 /* server_zones.c: the toy internet's zones. */
 /* Loads the map at path and its zones into s->zones and s->auth; false with err. */

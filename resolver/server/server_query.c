@@ -574,9 +574,13 @@ static size_t recursive(struct worker *w, struct snapshot *snap, const struct cl
 	atomic_fetch_add_explicit(&w->st.queries, 1, memory_order_relaxed);
 	count_qtype(w, req->q.type);
 	struct local_answer la;
-	if (local_answer(&snap->local, req->q.name, req->q.type, &la))
-		return answer_build(out, cap, req, la.rcode, DNS_FLAG_AA, la.an, la.n_an, &la.soa,
-				    1);
+	switch (local_answer(snap->cfg->local, req->q.name, req->q.type, &la)) {
+	case LOCAL_ANSWER:
+		return answer_build(out, cap, req, la.rcode, DNS_FLAG_AA, la.an, la.n_an, la.ns,
+				    la.n_ns);
+	case LOCAL_DROP: return 0; /* deny: as Unbound, no answer at all */
+	case LOCAL_RESOLVE: break;
+	}
 	uint32_t now_s = (uint32_t)(loop_now_ms(w->loop) / 1000);
 	size_t n = from_cache(w, snap, req, now_s, out, cap);
 	if (n)
@@ -606,7 +610,9 @@ size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt
 	size_t n;
 	if (rec && !config_client_allowed(snap->cfg, (const struct sockaddr *)&c->peer))
 		n = refuse(w, &q, e, &req, out, cap);
-	else if (!(n = check(w, c, &q, e, &req, out, cap)) && !rec)
+	else if (!(n = check(w, c, &q, e, &req, out, cap)) && !rec && auth_xfr_asked(&q))
+		return io_xfr_start(w, c, &q, pkt, len, out, cap);
+	else if (!n && !rec)
 		return auth_answer(w->s->auth, (const struct sockaddr *)&c->lis->local, &q, pkt,
 				   len, req.max_size, out, cap);
 	else if (!n)

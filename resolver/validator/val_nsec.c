@@ -19,18 +19,11 @@ struct nsec_find {
 	bool malformed;
 };
 
-const uint8_t *ancestor_at(const uint8_t *name, unsigned labels)
-{
-	for (unsigned n = name_labels(name); n > labels; n--)
-		name = name_parent(name);
-	return name;
-}
-
 const uint8_t *common_ancestor(const uint8_t *a, const uint8_t *b)
 {
 	unsigned la = name_labels(a), lb = name_labels(b);
-	a = ancestor_at(a, lb < la ? lb : la);
-	b = ancestor_at(b, lb < la ? lb : la);
+	a = name_ancestor(a, lb < la ? lb : la);
+	b = name_ancestor(b, lb < la ? lb : la);
 	while (*a && !name_equal(a, b)) {
 		a = name_parent(a);
 		b = name_parent(b);

@@ -194,7 +194,7 @@ static enum val_state prove_wildcard(struct n3 *n, enum val_reason *reason)
 	if (!ce || !name_is_subdomain(ce, n->q->zone) || !name_is_subdomain(qname, ce) ||
 	    name_equal(qname, ce))
 		return bogus(reason);
-	const struct val_nsec3 *nc = cover(n, ancestor_at(qname, name_labels(ce) + 1));
+	const struct val_nsec3 *nc = cover(n, name_ancestor(qname, name_labels(ce) + 1));
 	return nc ? via_next_closer(nc, reason) : bogus(reason);
 }
 

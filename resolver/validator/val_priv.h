@@ -89,10 +89,6 @@ enum val_state nsec3_prove(const struct val_denial_query *q, const struct wire_r
 /* The longest name that is an ancestor of (or equal to) both a and b. */
 const uint8_t *common_ancestor(const uint8_t *a, const uint8_t *b);
 
-/* name's ancestor (or name itself) with the given number of labels; labels must not exceed
- * name's own. */
-const uint8_t *ancestor_at(const uint8_t *name, unsigned labels);
-
 /* Copies rdata of type into out (room for len bytes) with the names lowercased for the types
  * RFC 4034 §6.2 lists, as RFC 6840 §5.1 corrects it (not NSEC, not HINFO). */
 void canon_rdata(uint16_t type, const uint8_t *rd, size_t len, uint8_t *out);

@@ -349,6 +349,34 @@ def listings(sock, port):
     check("lookup --json", rc == 0 and d.get("entries") and len(d.get("delegations", [])) > 3, str(d)[:300])
     rc, out, err = ctl(sock, "lookup", "nothing.example.net")
     check("lookup of a name not cached: says so, exit 0", rc == 0 and "; nothing" in out, out + err)
+    infra(sock, port)
+
+
+def infra(sock, port):
+    """dump-infra shows the servers asked with their timing; flush-infra forgets them."""
+    rc, out, _ = ctl(sock, "dump-infra")
+    check("dump-infra: the servers asked, timed, and a count",
+          rc == 0 and re.search(r"^127\.53\.\d+\.\d+ rtt \d+ ms \(variance \d+ ms\), timeout \d+ ms$", out, re.M)
+          and re.search(r"^\d+ servers$", out, re.M), out[:600])
+    rc, d = ctl_json(sock, "dump-infra")
+    servers = d.get("servers", [])
+    timed = [x["address"] for x in servers if x["timed"] and x["timeout_ms"] >= 200]
+    check("dump-infra --json", rc == 0 and d.get("count") == len(servers) > 2 and timed, str(d)[:300])
+    one = timed[0] if timed else "127.0.0.1"
+    rc, out, _ = ctl(sock, "flush-infra", one)
+    _, d2 = ctl_json(sock, "dump-infra")
+    check("flush-infra ADDR forgets that server only",
+          rc == 0 and out.strip() == "forgot 1 server: " + one and
+          d2.get("count") == len(servers) - 1 and
+          all(x["address"] != one for x in d2.get("servers", [])), out + str(d2)[:300])
+    rc, out, _ = ctl(sock, "flush-infra", "all")
+    _, d3 = ctl_json(sock, "dump-infra")
+    check("flush-infra all forgets every server",
+          rc == 0 and out.strip() == "forgot %d servers: every server" % (len(servers) - 1) and
+          d3.get("count") == 0, out + str(d3)[:200])
+    rc, out, err = ctl(sock, "flush-infra", "ns1.example.com")
+    check("flush-infra NAME: a usage error, exit 1",
+          rc == 1 and "expected all or an IP address" in err, out + err)
 
 
 def trace(sock, port):

@@ -12,7 +12,7 @@
 # and the reason of a bogus answer.
 # SPDX-License-Identifier: MIT
 source "$(dirname "$0")/lib.sh"
-CHECKS=63 # the file's checks, counted as skipped when it cannot run
+CHECKS=66 # the file's checks, counted as skipped when it cannot run
 
 [ -x "$RESOLVERD" ] || skip_all $CHECKS "resolverd is not built"
 command -v unbound >/dev/null || skip_all $CHECKS "unbound is not installed"
@@ -37,6 +37,8 @@ dnssec:
   trust-anchor-file: $TOP/conf/toy-root.anchor
 log:
   level: info
+control:
+  socket: $T_TMP/ctl.sock
 EOF
 start_bg "$T_TMP/rd.log" "$RESOLVERD" -c "$T_TMP/rd.yaml"
 wait_dns 127.0.0.1 53 10 || { not_ok "resolverd starts: $(tail -n 2 "$T_TMP/rd.log")"; done_testing; }
@@ -177,4 +179,20 @@ check "qdig +trust-anchor with a file that does not read: exit 1, file:line" \
 check "the log says why www.badsig.dnssec is bogus" \
 	grep -qE 'SERVFAIL for www\.badsig\.dnssec\. A: dnssec-bogus: badsig\.dnssec\.: signature' \
 	"$T_TMP/rd.log"
+
+# resolverd-ctl flush-bogus: the bogus entries go, the proven ones stay.
+CTL="$(dirname "$RESOLVERD")/resolverd-ctl"
+before=$("$CTL" -s "$T_TMP/ctl.sock" --json dump-cache 2>&1)
+nbogus=$(python3 -c 'import json,sys; print(sum(e.get("dnssec") == "bogus"
+	for e in json.loads(sys.argv[1])["entries"]))' "$before")
+out=$("$CTL" -s "$T_TMP/ctl.sock" flush-bogus 2>&1)
+n=$(sed -n 's/^flushed \([0-9]*\) entr.*: every bogus entry$/\1/p' <<<"$out")
+check "flush-bogus drops the $nbogus entries dump-cache shows bogus ($out)" \
+	test -n "$n" -a "$nbogus" -gt 0 -a "$n" = "$nbogus"
+after=$("$CTL" -s "$T_TMP/ctl.sock" dump-cache 2>&1)
+check "after flush-bogus, no bogus entry is left and the secure ones stay" \
+	bash -c '! grep -q " dnssec=bogus" <<<"$1" && grep -q " dnssec=secure" <<<"$1"' _ "$after"
+out=$(ask 127.0.0.1 53 +dnssec www.badsig.dnssec A)
+check "a flushed bogus name is validated again: still SERVFAIL, EDE 6" \
+	test "$(status_of "$out")/$(ede_of "$out")" = SERVFAIL/6
 done_testing

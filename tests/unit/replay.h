@@ -65,6 +65,7 @@ struct sent {
 	uint16_t qtype;
 	bool exact_case;
 	bool tcp;
+	bool rd, cd;      /* the query's RD and CD flags */
 	uint32_t timeout_ms;
 	uint64_t left_ms; /* what was left of the time budget when it was sent */
 };
@@ -365,6 +366,8 @@ static void play(struct world *w, struct iter_action *act)
 	buf_out_init(&o, s->qname, sizeof(s->qname));
 	name_to_text(q.q.name, &o);
 	s->qtype = q.q.type;
+	s->rd = q.flags & DNS_FLAG_RD;
+	s->cd = q.flags & DNS_FLAG_CD;
 	struct rule *r = find_rule(w, s, &q);
 	CHECKF(r, "no rule for %s %s type %u", s->addr, s->qname, s->qtype);
 	if (r)

@@ -5,7 +5,8 @@
  * the toy internet of zones/map.yaml itself, asked one question per named case of
  * zones/README.md at the address that serves it. Queries are built with lib/wire, answered by
  * auth_answer and the replies parsed back with wire_parse. A last case loads a zone of a
- * million records and checks that lookups in it cost what they cost in a small zone.
+ * million records and checks that lookups in it cost what they cost in a small zone. Zone
+ * transfers (auth_xfr_start, auth_xfr_next) are run whole, every message parsed back.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -102,12 +103,15 @@ static const char *write_file(const char *name, const char *text, size_t len)
 	return path;
 }
 
-static void sa4(struct sockaddr_storage *ss, const char *text)
+/* An IPv4 or (with a colon) IPv6 address, port 0. */
+static void sa_of(struct sockaddr_storage *ss, const char *text)
 {
 	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
 	memset(ss, 0, sizeof(*ss));
-	v4->sin_family = AF_INET;
-	CHECK(inet_pton(AF_INET, text, &v4->sin_addr) == 1);
+	ss->ss_family = strchr(text, ':') ? AF_INET6 : AF_INET;
+	CHECK(inet_pton(ss->ss_family, text,
+			ss->ss_family == AF_INET ? (void *)&v4->sin_addr : (void *)&v6->sin6_addr) == 1);
 }
 
 static void to_name(const char *text, uint8_t out[NAME_MAX_WIRE])
@@ -134,7 +138,7 @@ static struct auth *load_zones(const struct tzone *tz, size_t n, char err[256])
 		zones[i].file = (char *)write_file(file[i], tz[i].text,
 						   tz[i].len ? tz[i].len : strlen(tz[i].text));
 		to_name(tz[i].name, zones[i].name);
-		sa4(&servers[i], tz[i].addr);
+		sa_of(&servers[i], tz[i].addr);
 		zones[i].servers = &servers[i];
 		zones[i].n_servers = 1;
 	}
@@ -227,7 +231,7 @@ static struct reply answer_pkt(const struct auth *a, const char *addr, const uin
 	struct sockaddr_storage ss;
 	CHECK(wire_parse_query(pkt, len, &q) == ERR_OK || !q.has_question);
 	if (addr)
-		sa4(&ss, addr);
+		sa_of(&ss, addr);
 	if (!max_size)
 		max_size = auth_udp_limit(&q);
 	r.len = auth_answer(a, addr ? (struct sockaddr *)&ss : NULL, &q, pkt, len, max_size, out,
@@ -1013,6 +1017,183 @@ out:
 	auth_free(big);
 }
 
+/* ---- zone transfers ---- */
+
+struct xfr_seen {
+	unsigned messages, records, soas, rcode, max_len;
+	bool first_soa, last_soa, question_first, aa;
+};
+
+/* A transfer query for zone: AXFR, or IXFR with the client's SOA of serial in authority. */
+static size_t xfr_query(uint8_t *buf, const char *zone, uint16_t qtype, bool soa,
+			uint32_t serial)
+{
+	struct wire_builder b;
+	uint8_t qn[NAME_MAX_WIRE];
+	to_name(zone, qn);
+	wire_build_init(&b, buf, 512, 0x7171, 0);
+	CHECK(wire_build_question(&b, qn, qtype, DNS_CLASS_IN) == ERR_OK);
+	/* RFC 1995 §3: the SOA's names may be anything; dig sends the root */
+	uint8_t rd[2 + 20] = { 0, 0, (uint8_t)(serial >> 24), (uint8_t)(serial >> 16),
+			       (uint8_t)(serial >> 8), (uint8_t)serial };
+	struct wire_rr rr = { qn, DNS_TYPE_SOA, DNS_CLASS_IN, 0, sizeof(rd), rd };
+	if (soa)
+		CHECK(wire_build_rr(&b, WIRE_AUTHORITY, &rr) == ERR_OK);
+	CHECK(wire_build_edns(&b, 1232, 0, 0, NULL, 0) == ERR_OK);
+	return wire_build_finish(&b);
+}
+
+/* Runs a whole transfer of pkt from peer (IPv4 or IPv6) at addr, parsing every message. */
+static struct xfr_seen xfr_run(const struct auth *a, const char *addr, const char *peer,
+			       bool tcp, bool busy, const uint8_t *pkt, size_t len)
+{
+	static uint8_t out[65535];
+	struct xfr_seen s = { 0 };
+	struct wire_query q;
+	struct sockaddr_storage local, from;
+	struct auth_xfr x;
+	CHECK(wire_parse_query(pkt, len, &q) == ERR_OK && auth_xfr_asked(&q));
+	sa_of(&local, addr);
+	sa_of(&from, peer);
+	auth_xfr_start(a, (struct sockaddr *)&local, (struct sockaddr *)&from, tcp, busy, &q, pkt,
+		       len, &x);
+	size_t n;
+	while ((n = auth_xfr_next(&x, out, sizeof(out))) > 0 && s.messages < 10000) {
+		struct arena *ar = arena_new();
+		struct wire_msg m;
+		CHECK(wire_parse(out, n, ar, &m) == ERR_OK && m.id == 0x7171 && m.edns.present);
+		if (s.messages == 0) {
+			s.question_first = m.has_question && m.q.type == q.q.type;
+			s.first_soa = m.n[0] && m.rr[0][0].type == DNS_TYPE_SOA;
+			s.rcode = m.rcode;
+			s.aa = (m.flags & DNS_FLAG_AA) != 0;
+		} else {
+			CHECK(!m.has_question && m.rcode == DNS_RCODE_NOERROR);
+		}
+		for (unsigned i = 0; i < m.n[0]; i++) {
+			s.soas += m.rr[0][i].type == DNS_TYPE_SOA;
+			s.last_soa = m.rr[0][i].type == DNS_TYPE_SOA;
+		}
+		s.records += m.n[0];
+		s.max_len = n > s.max_len ? (unsigned)n : s.max_len;
+		s.messages++;
+		arena_free(ar);
+	}
+	CHECK(auth_xfr_done(&x) && auth_xfr_next(&x, out, sizeof(out)) == 0);
+	return s;
+}
+
+/* A zone of 3002 records (SOA, NS, 3000 A): its transfer is 3003 records (the SOA twice)
+ * in several messages of 16 KiB. */
+static struct auth *big_xfr_load(void)
+{
+	static char text[3000 * 40 + 256];
+	size_t len = (size_t)snprintf(text, sizeof(text), "$ORIGIN big.\n$TTL 60\n"
+				      "@ SOA ns host 7 2 3 4 5\n@ NS ns\nns A 127.1.0.9\n");
+	for (int i = 0; i < 2999; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "h%d A 192.0.2.%d\n", i,
+					i % 250);
+	const struct tzone tz[] = { { "big.", text, "127.1.0.9", len },
+				    { "example.", example_text(), "127.1.0.1", 0 } };
+	char err[256];
+	struct auth *a = load_zones(tz, 2, err);
+	CHECKF(a != NULL, "transfer zones do not load: %s", err);
+	return a;
+}
+
+static void test_axfr(void)
+{
+	struct auth *a = big_xfr_load();
+	if (!a)
+		return;
+	uint8_t pkt[512];
+	size_t len = xfr_query(pkt, "big.", DNS_TYPE_AXFR, false, 0);
+	struct xfr_seen s = xfr_run(a, "127.1.0.9", "127.0.0.1", true, false, pkt, len);
+	CHECKF(s.records == 3003 && s.soas == 2 && s.first_soa && s.last_soa, "%u records",
+	       s.records);
+	CHECKF(s.messages >= 3 && s.max_len <= AUTH_XFR_MSG_SIZE, "%u messages, %u bytes",
+	       s.messages, s.max_len);
+	CHECK(s.question_first && s.rcode == DNS_RCODE_NOERROR && s.aa);
+	/* compressed: 3000 owners and rdata of 4 bytes, about 16 bytes a record */
+	CHECKF(s.messages * AUTH_XFR_MSG_SIZE < 3003 * 30, "%u messages", s.messages);
+	s = xfr_run(a, "127.1.0.9", "::1", true, false, pkt, len);
+	CHECK(s.records == 3003 && s.last_soa);
+	s = xfr_run(a, "127.1.0.9", "::ffff:127.0.0.2", true, false, pkt, len);
+	CHECK(s.records == 3003 && s.last_soa);
+	/* the example zone fits one message, the SOA at both ends; any loopback client */
+	len = xfr_query(pkt, "example.", DNS_TYPE_AXFR, false, 0);
+	s = xfr_run(a, "127.1.0.1", "127.9.9.9", true, false, pkt, len);
+	CHECKF(s.messages == 1 && s.soas == 2 && s.first_soa && s.last_soa, "%u/%u", s.messages,
+	       s.soas);
+	auth_free(a);
+}
+
+static void test_axfr_refused(void)
+{
+	struct auth *a = big_xfr_load();
+	if (!a)
+		return;
+	uint8_t pkt[512];
+	size_t len = xfr_query(pkt, "big.", DNS_TYPE_AXFR, false, 0);
+	const char *peers[] = { "192.0.2.1", "2001:db8::1", "::ffff:192.0.2.1", "128.0.0.1" };
+	for (size_t i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
+		struct xfr_seen s = xfr_run(a, "127.1.0.9", peers[i], true, false, pkt, len);
+		CHECKF(s.messages == 1 && s.rcode == DNS_RCODE_REFUSED && s.records == 0 && !s.aa,
+		       "from %s: rcode %u", peers[i], s.rcode);
+	}
+	struct xfr_seen s = xfr_run(a, "127.1.0.9", "127.0.0.1", false, false, pkt, len);
+	CHECKF(s.messages == 1 && s.rcode == DNS_RCODE_NOTIMP && s.question_first, "UDP: %u",
+	       s.rcode);
+	s = xfr_run(a, "127.1.0.1", "127.0.0.1", true, false, pkt, len); /* not served there */
+	CHECK(s.messages == 1 && s.rcode == DNS_RCODE_REFUSED);
+	len = xfr_query(pkt, "h1.big.", DNS_TYPE_AXFR, false, 0); /* not an apex */
+	s = xfr_run(a, "127.1.0.9", "127.0.0.1", true, false, pkt, len);
+	CHECK(s.messages == 1 && s.rcode == DNS_RCODE_REFUSED);
+	len = xfr_query(pkt, "big.", DNS_TYPE_AXFR, false, 0);
+	s = xfr_run(a, "127.1.0.9", "127.0.0.1", true, true, pkt, len); /* the caller is busy */
+	CHECK(s.messages == 1 && s.rcode == DNS_RCODE_SERVFAIL && s.records == 0);
+	auth_free(a);
+}
+
+static void test_ixfr(void)
+{
+	struct auth *a = big_xfr_load();
+	if (!a)
+		return;
+	uint8_t pkt[512];
+	static const struct {
+		uint32_t serial;
+		bool tcp, busy;
+		unsigned records;
+	} cases[] = {
+		{ 7, true, false, 1 },        /* current: the SOA alone */
+		{ 8, true, false, 1 },        /* newer */
+		{ 7, true, true, 1 },         /* the SOA alone even when busy */
+		{ 0x80000006u, true, false, 1 }, /* 7 + 2^31 - 1: still newer (RFC 1982) */
+		{ 6, true, false, 3003 },     /* behind: the whole zone, AXFR form */
+		{ 0xFFFFFFFFu, true, false, 3003 }, /* behind across the wrap */
+		{ 6, false, false, 1 },       /* behind over UDP: the SOA, come back by TCP */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = xfr_query(pkt, "big.", DNS_TYPE_IXFR, true, cases[i].serial);
+		struct xfr_seen s = xfr_run(a, "127.1.0.9", "127.0.0.1", cases[i].tcp,
+					    cases[i].busy, pkt, len);
+		CHECKF(s.rcode == DNS_RCODE_NOERROR && s.records == cases[i].records && s.first_soa,
+		       "IXFR serial %u: rcode %u, %u records", cases[i].serial, s.rcode, s.records);
+	}
+	size_t len = xfr_query(pkt, "big.", DNS_TYPE_IXFR, false, 0);
+	struct xfr_seen s = xfr_run(a, "127.1.0.9", "127.0.0.1", true, false, pkt, len);
+	CHECKF(s.messages == 1 && s.rcode == DNS_RCODE_FORMERR, "no SOA: rcode %u", s.rcode);
+	len = xfr_query(pkt, "big.", DNS_TYPE_IXFR, true, 1);
+	s = xfr_run(a, "127.1.0.9", "192.0.2.7", false, false, pkt, len);
+	CHECK(s.messages == 1 && s.rcode == DNS_RCODE_REFUSED);
+	/* auth_answer leaves transfers alone: REFUSED */
+	struct reply r = answer_pkt(a, "127.1.0.9", pkt, len, 65535);
+	CHECK(r.ok && r.m.rcode == DNS_RCODE_REFUSED);
+	done(&r);
+	auth_free(a);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_auth.XXXXXX");
@@ -1044,6 +1225,9 @@ int main(void)
 	RUN(test_nsec3_proofs);
 	RUN(test_dnssec_ds_parent);
 	RUN(test_big_zone);
+	RUN(test_axfr);
+	RUN(test_axfr_refused);
+	RUN(test_ixfr);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)

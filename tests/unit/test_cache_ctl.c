@@ -110,6 +110,28 @@ static void flush_negative_and_all(void)
 	cache_free(c);
 }
 
+/* flush-bogus: only what validation found bogus goes; secure, insecure, unchecked stay. */
+static void flush_bogus_only(void)
+{
+	struct cache *c = filled();
+	static const enum cache_security sec[] = { CACHE_SEC_BOGUS, CACHE_SEC_SECURE,
+						   CACHE_SEC_INSECURE, CACHE_SEC_BOGUS };
+	static const char *const names[] = { "b1.example.", "s.example.", "i.example.",
+					     "b2.example." };
+	for (size_t i = 0; i < 4; i++) {
+		struct wire_rr rr = { .owner = N(names[i]), .type = DNS_TYPE_A,
+				      .rclass = DNS_CLASS_IN, .ttl = 600, .rdlen = 4, .rdata = ip };
+		struct cache_sec cs = { .security = sec[i] };
+		CHECK(cache_put(c, &rr, 1, &cs, CACHE_TRUST_ANSWER_AUTH, T0) == CACHE_PUT_STORED);
+	}
+	struct cache_filter f = { .bogus_only = true };
+	CHECK(cache_flush(c, &f) == 2);
+	CHECK(!present(c, "b1.example.", DNS_TYPE_A) && !present(c, "b2.example.", DNS_TYPE_A));
+	CHECK(present(c, "s.example.", DNS_TYPE_A) && present(c, "i.example.", DNS_TYPE_A));
+	CHECK(present(c, "www.example.", DNS_TYPE_A)); /* unchecked */
+	cache_free(c);
+}
+
 struct seen {
 	unsigned rrsets, nxdomain, nodata;
 	uint32_t ttl_www;
@@ -148,6 +170,7 @@ int main(void)
 	RUN(flush_name_and_type);
 	RUN(flush_zone_takes_the_subtree_only);
 	RUN(flush_negative_and_all);
+	RUN(flush_bogus_only);
 	RUN(walk_shows_live_entries_with_ttl_left);
 	return check_done();
 }

@@ -20,6 +20,7 @@
 #include "cache.h"
 #include "check.h"
 #include "config.h"
+#include "dns.h"
 #include "name.h"
 #include "name_text.h"
 
@@ -729,6 +730,158 @@ static void test_operating_keys(void)
 	load_bad("control:\n  sockett: x\n", 2, "control.sockett: unknown key");
 }
 
+/* Issue 14, local data: local-zones.zones and .data into resolver/local's zones, the errors
+ * at the line of the item at fault, and what a reload changed. */
+static void test_local_zones(void)
+{
+	struct config *c = load_ok("local-zones:\n"
+				   "  off: [127.in-addr.arpa.]\n"
+				   "  zones:\n"
+				   "    - { name: example.lan., type: static }\n"
+				   "    - name: ads.example.\n"
+				   "      type: always_nxdomain\n"
+				   "  data:\n"
+				   "    - \"printer.example.lan. 3600 IN A 192.168.1.20\"\n"
+				   "    - \"example.lan. 3600 IN MX 10 mail.example.lan.\"\n");
+	struct local_answer a;
+	if (!c)
+		return;
+	CHECK(local_answer(c->local, N("printer.example.lan."), DNS_TYPE_A, &a) == LOCAL_ANSWER);
+	CHECK(a.n_an == 1 && a.rcode == DNS_RCODE_NOERROR && a.an[0].ttl == 3600);
+	CHECK(local_answer(c->local, N("x.example.lan."), DNS_TYPE_A, &a) == LOCAL_ANSWER);
+	CHECK(a.rcode == DNS_RCODE_NXDOMAIN);
+	CHECK(local_answer(c->local, N("www.ads.example."), DNS_TYPE_A, &a) == LOCAL_ANSWER);
+	CHECK(a.rcode == DNS_RCODE_NXDOMAIN);
+	CHECK(local_answer(c->local, N("1.0.0.127.in-addr.arpa."), DNS_TYPE_PTR, &a) ==
+	      LOCAL_RESOLVE); /* switched off */
+	CHECK(local_answer(c->local, N("localhost."), DNS_TYPE_A, &a) == LOCAL_ANSWER);
+	struct config *d = load_ok("");
+	CHECK(d && local_answer(d->local, N("1.0.0.127.in-addr.arpa."), DNS_TYPE_PTR, &a) ==
+			   LOCAL_ANSWER);
+	char diff[256];
+	CHECK(d && config_diff(d, c, diff, sizeof(diff)) == 3);
+	CHECKF(strcmp(diff, "local-zones.off, local-zones.zones, local-zones.data") == 0, "%s",
+	       diff);
+	struct config *e = load_ok("local-zones:\n  off: [127.in-addr.arpa.]\n  zones:\n"
+				   "    - { name: example.lan., type: static }\n"
+				   "    - { name: ads.example., type: always_nxdomain }\n"
+				   "  data:\n    - \"printer.example.lan. 60 IN A 192.168.1.20\"\n"
+				   "    - \"example.lan. 3600 IN MX 10 mail.example.lan.\"\n");
+	CHECK(e && config_diff(c, e, diff, sizeof(diff)) == 1);
+	CHECKF(strcmp(diff, "local-zones.data") == 0, "%s", diff);
+	config_free(c);
+	config_free(d);
+	config_free(e);
+	load_bad("local-zones:\n  zones:\n    - { name: a.example., type: stattic }\n", 3,
+		 "local-zones.zones: \"stattic\" is not transparent, typetransparent, static");
+	load_bad("local-zones:\n  zones:\n    - { name: a.example. }\n", 3,
+		 "local-zones.zones: expected a mapping { name: ZONE, type: TYPE }");
+	load_bad("local-zones:\n  zones:\n    - { name: a.example., type: deny, ttl: 1 }\n", 3,
+		 "local-zones.zones: unknown key \"ttl\"");
+	load_bad("local-zones:\n  zones:\n    - { name: \"a..b\", type: deny }\n", 3,
+		 "local-zones.zones: not a domain name: \"a..b\"");
+	load_bad("local-zones:\n  zones: example.lan.\n", 2,
+		 "local-zones.zones: expected a list of zones");
+	load_bad("local-zones:\n  data:\n    - \"a.example. 60 IN A 10.0.0.1\"\n"
+		 "    - \"b.example 60 IN A 10.0.0.1\"\n",
+		 4, "local-zones.data: owner \"b.example\" is not absolute");
+	load_bad("local-zones:\n  data:\n\n    - \"a.example. 60 IN A 10.0.0.300\"\n", 4,
+		 "local-zones.data: ");
+	load_bad("local-zones:\n  data:\n    - [a, b]\n", 3, "local-zones.data: expected a record");
+	load_bad("local-zones:\n  off: [example.com.]\n", 2,
+		 "local-zones.off: example.com. is not a locally served zone");
+	load_bad("local-zones:\n  zones:\n    - { name: r.example., type: redirect }\n"
+		 "  data: [\"www.r.example. 60 IN A 10.0.0.1\"]\n",
+		 3, "local-zones: zone r.example. is a redirect zone: data at its apex only");
+	load_bad("local-zones:\n  zones:\n    - { name: a.example., type: static }\n"
+		 "    - { name: A.Example., type: deny }\n",
+		 3, "local-zones: zone a.example. given twice");
+}
+
+/* Issue 14: forward and stub zones, their address forms, every bad value, and the reload
+ * diff (taken without a restart). */
+static void test_forwarding(void)
+{
+	struct config *c = load_ok("forwarding:\n"
+				   "  forward-zones:\n"
+				   "    - name: \".\"\n"
+				   "      addresses: [127.0.0.1@5353, \"::1\"]\n"
+				   "      first: true\n"
+				   "    - {name: Example.COM, addresses: [192.0.2.1]}\n"
+				   "  stub-zones:\n"
+				   "    - name: corp.example\n"
+				   "      addresses: [\"::1@53000\", 10.0.0.1]\n");
+	if (!c)
+		return;
+	const struct fwd_zones *f = &c->forwarding.forward, *st = &c->forwarding.stub;
+	CHECK(f->n == 2 && st->n == 1);
+	CHECK(f->z[0].name[0] == 0 && f->z[0].first && f->z[0].n_addr == 2);
+	CHECK(same_addr(&f->z[0].addr[0], "127.0.0.1", 5353) && same_addr(&f->z[0].addr[1], "::1", 53));
+	CHECK(name_equal(f->z[1].name, N("example.com.")) && !f->z[1].first && f->z[1].n_addr == 1);
+	CHECK(same_addr(&f->z[1].addr[0], "192.0.2.1", 53));
+	CHECK(name_equal(st->z[0].name, N("corp.example.")) && !st->z[0].first);
+	CHECK(same_addr(&st->z[0].addr[0], "::1", 53000) && same_addr(&st->z[0].addr[1], "10.0.0.1", 53));
+	struct config *d = load_ok("");
+	char diff[256];
+	CHECK(d && d->forwarding.forward.n == 0 && d->forwarding.stub.n == 0);
+	CHECK(d && config_diff(d, c, diff, sizeof(diff)) == 2);
+	CHECKF(strcmp(diff, "forwarding.forward-zones, forwarding.stub-zones") == 0, "%s", diff);
+	config_free(c);
+	config_free(d);
+	static const struct {
+		const char *text;
+		unsigned line;
+		const char *want;
+	} bad[] = {
+		{ "forwarding:\n  forward-zones: x\n", 2,
+		  "forwarding.forward-zones: expected a list of zones" },
+		{ "forwarding:\n  forward-zones:\n    - x\n", 3,
+		  "forwarding.forward-zones: expected a mapping of name, addresses and first" },
+		{ "forwarding:\n  forward-zones:\n    - {addresses: [127.0.0.1]}\n", 3,
+		  "forwarding.forward-zones: name missing" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a}\n", 3,
+		  "forwarding.forward-zones: addresses missing" },
+		{ "forwarding:\n  stub-zones:\n    - {name: a, addresses: []}\n", 3,
+		  "forwarding.stub-zones.addresses: expected 1 to 8 addresses" },
+		{ "forwarding:\n  stub-zones:\n    - {name: a, addresses: 127.0.0.1}\n", 3,
+		  "forwarding.stub-zones.addresses: expected 1 to 8 addresses" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a..b, addresses: [127.0.0.1]}\n", 3,
+		  "forwarding.forward-zones.name: not a domain name: \"a..b\"" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [localhost]}\n", 3,
+		  "forwarding.forward-zones.addresses: not an address or address@port: \"localhost\"" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1@0]}\n", 3,
+		  "not an address or address@port: \"127.0.0.1@0\"" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1@65536]}\n", 3,
+		  "not an address or address@port: \"127.0.0.1@65536\"" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1#53]}\n", 3,
+		  "not an address or address@port: \"127.0.0.1#53\"" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1], first: 1}\n",
+		  3, "forwarding.forward-zones.first: expected true or false" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1], port: 1}\n",
+		  3, "forwarding.forward-zones.port: unknown key" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, name: b, addresses: [127.0.0.1]}\n",
+		  3, "forwarding.forward-zones.name: duplicate key" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1]}\n"
+		  "    - {name: A., addresses: [127.0.0.2]}\n",
+		  4, "forwarding.forward-zones: a. listed twice" },
+		{ "forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1]}\n"
+		  "  stub-zones:\n    - {name: a, addresses: [127.0.0.2]}\n",
+		  5, "forwarding.stub-zones: a. is a forward zone too" },
+		{ "forwarding:\n  stubzones: []\n", 2, "forwarding.stubzones: unknown key" },
+	};
+	for (size_t i = 0; i < COUNT(bad); i++)
+		load_bad(bad[i].text, bad[i].line, bad[i].want);
+	char many[8192];
+	size_t len = (size_t)snprintf(many, sizeof(many), "forwarding:\n  forward-zones:\n");
+	for (unsigned i = 0; i <= FWD_MAX_ZONES; i++)
+		len += (size_t)snprintf(many + len, sizeof(many) - len,
+					"    - {name: z%u, addresses: [127.0.0.1]}\n", i);
+	load_bad(many, 3, "forwarding.forward-zones: more than 64 zones");
+	load_bad("forwarding:\n  forward-zones:\n    - {name: a, addresses: [127.0.0.1, 127.0.0.2,"
+		 " 127.0.0.3, 127.0.0.4, 127.0.0.5, 127.0.0.6, 127.0.0.7, 127.0.0.8, 127.0.0.9]}\n",
+		 3, "forwarding.forward-zones.addresses: expected 1 to 8 addresses");
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -806,6 +959,8 @@ int main(void)
 	RUN(test_map_bad);
 	RUN(test_examples);
 	RUN(test_operating_keys);
+	RUN(test_local_zones);
+	RUN(test_forwarding);
 	if (nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 	return check_done();

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "arena.h"
@@ -41,6 +42,12 @@ static void parse_good(void)
 	CHECK(parse("log-level debug", &c, err) && c.verb == CTL_LOG_LEVEL && c.level == LOG_DEBUG);
 	CHECK(parse("log-level error", &c, err) && c.level == LOG_ERROR);
 	CHECK(parse("stop", &c, err) && c.verb == CTL_STOP);
+	CHECK(parse("flush-bogus", &c, err) && c.verb == CTL_FLUSH_BOGUS);
+	CHECK(parse("dump-infra", &c, err) && c.verb == CTL_DUMP_INFRA);
+	CHECK(parse("flush-infra all", &c, err) && c.verb == CTL_FLUSH_INFRA && c.family == 0);
+	CHECK(parse("flush-infra 127.0.0.9", &c, err) && c.family == AF_INET &&
+	      memcmp(c.addr, "\x7f\x00\x00\x09", 4) == 0);
+	CHECK(parse("flush-infra ::1", &c, err) && c.family == AF_INET6 && c.addr[15] == 1);
 }
 
 static void parse_bad(void)
@@ -63,6 +70,10 @@ static void parse_bad(void)
 		{ "log-level", "log-level: expected error, warn, info or debug" },
 		{ "log-level loud", "log-level: expected error, warn, info or debug" },
 		{ "stop now", "stop: expected no argument" },
+		{ "flush-infra", "flush-infra: expected all or an IP address" },
+		{ "flush-infra ns.example", "flush-infra: expected all or an IP address" },
+		{ "flush-infra all 1.2.3.4", "flush-infra: expected all or an IP address" },
+		{ "dump-infra x", "dump-infra: expected no argument" },
 		{ "status a b c d e f", "too many words or bytes in the request" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

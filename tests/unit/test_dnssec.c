@@ -13,6 +13,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,17 @@ struct world {
 	unsigned forge_left;       /* that many of them (a forger that wins the race) */
 	bool strip_proofs;         /* every reply loses its NSEC and NSEC3 records (and their
 				      RRSIGs), as a man in the middle could take them out */
+	/* forwarding: every question to the forwarder at FWD, a resolver of its own */
+	struct world *fwd;         /* the forwarder, or NULL */
+	struct fwd_zones zones;    /* "." forwarded to FWD */
+	const uint8_t *strip_sigs; /* the forwarder's replies lose the RRSIGs owned by this */
+	unsigned forwarded;        /* queries to the forwarder, each with RD=1 and CD=1 */
+	unsigned not_forwarded;    /* queries to anyone else */
 };
+
+#define FWD "127.0.0.99"
+
+static void resolve(struct world *w, const char *name, uint16_t type, uint32_t wall_s);
 
 static bool is_proof(const struct wire_rr *rr)
 {
@@ -123,15 +134,69 @@ static void world_init(struct world *w)
 
 static void world_free(struct world *w)
 {
+	if (w->fwd) {
+		world_free(w->fwd);
+		free(w->fwd);
+	}
 	arena_free(w->a);
 	cache_free(w->cache);
 	infra_free(w->infra);
+}
+
+static bool is_fwd(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+	return ss->ss_family == AF_INET && in->sin_addr.s_addr == inet_addr(FWD);
+}
+
+/* Puts the records of l[0..n) into section s, but the RRSIGs owned by strip. */
+static void put_rrs(struct wire_builder *b, enum wire_section s, const struct wire_rr *l,
+		    size_t n, const uint8_t *strip)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strip || l[i].type != DNS_TYPE_RRSIG || !name_equal(l[i].owner, strip))
+			wire_build_rr(b, s, &l[i]);
+}
+
+/* The forwarder answers act's query: it resolves the question itself (its cache kept from one
+ * question to the next), and replies with what it found, RRSIGs and proofs included. */
+static size_t forward_answer(struct world *w, const struct iter_action *act, uint8_t *out,
+			     size_t cap)
+{
+	struct arena *a = arena_new();
+	struct wire_msg q;
+	size_t len = 0;
+	if (!a || wire_parse(act->query, act->query_len, a, &q) != ERR_OK) {
+		arena_free(a);
+		return 0;
+	}
+	w->forwarded += (q.flags & DNS_FLAG_RD) && (q.flags & DNS_FLAG_CD);
+	char name[NAME_MAX_TEXT];
+	struct buf_out o;
+	buf_out_init(&o, (uint8_t *)name, sizeof(name) - 1);
+	name_to_text(q.q.name, &o);
+	name[o.len] = 0;
+	resolve(w->fwd, name, q.q.type, WALL_2030);
+	struct wire_builder b;
+	wire_build_init(&b, out, cap, q.id,
+			(uint16_t)(DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA | DNS_FLAG_CD |
+				   w->fwd->rcode));
+	wire_build_question(&b, q.q.name, q.q.type, q.q.rclass);
+	put_rrs(&b, WIRE_ANSWER, w->fwd->an, w->fwd->n_an, w->strip_sigs);
+	put_rrs(&b, WIRE_AUTHORITY, w->fwd->au, w->fwd->n_au, w->strip_sigs);
+	wire_build_edns(&b, 1232, 0, DNS_EDNS_FLAG_DO, NULL, 0);
+	len = wire_build_finish(&b);
+	arena_free(a);
+	return len;
 }
 
 /* The toy server at act->addr answers act's query. */
 static size_t answer(struct world *w, const struct iter_action *act, uint8_t *out, size_t cap)
 {
 	struct wire_query q;
+	if (w->fwd && is_fwd(&act->addr))
+		return forward_answer(w, act, out, cap);
+	w->not_forwarded++;
 	if (wire_parse_query(act->query, act->query_len, &q) != ERR_OK)
 		return 0;
 	size_t len = auth_answer(toy, (const struct sockaddr *)&act->addr, &q, act->query,
@@ -540,6 +605,77 @@ static void test_proofs_taken_out(void)
 	}
 }
 
+/* ---- forwarding ---- */
+
+/* w forwards everything to a forwarder of its own that iterates the toy internet, validating
+ * as Unbound would, and answers with the data whatever its verdict (CD=1 asks that). */
+static void world_forwarding(struct world *w)
+{
+	world_init(w);
+	w->fwd = malloc(sizeof(*w->fwd));
+	CHECK(w->fwd != NULL);
+	if (!w->fwd)
+		return;
+	world_init(w->fwd);
+	memset(&w->zones, 0, sizeof(w->zones));
+	w->zones.n = 1;
+	w->zones.z[0].n_addr = 1;
+	struct sockaddr_in *in = (struct sockaddr_in *)&w->zones.z[0].addr[0];
+	in->sin_family = AF_INET;
+	in->sin_addr.s_addr = inet_addr(FWD);
+	in->sin_port = htons(53);
+	w->env.forward = &w->zones;
+}
+
+/* Issue 14: every hard case through a forwarder gets the verdict it gets when iterated (the
+ * keys fetched through it by signer name, insecurity proven by a DS walk), every query goes
+ * to the forwarder with RD=1 and CD=1, and the cache hit keeps the verdict. */
+static void test_forwarded_cases(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world w;
+		world_forwarding(&w);
+		resolve(&w, cases[i].name, cases[i].type, WALL_2030);
+		check_case(&w, &cases[i], "forwarded");
+		CHECKF(w.not_forwarded == 0 && w.forwarded == w.sent && w.sent > 0,
+		       "%s: %u of %u queries forwarded with RD and CD, %u elsewhere", cases[i].what,
+		       w.forwarded, w.sent, w.not_forwarded);
+		resolve(&w, cases[i].name, cases[i].type, WALL_2030);
+		check_case(&w, &cases[i], "forwarded, from the cache");
+		world_free(&w);
+	}
+}
+
+/* A forwarder (or a man in the middle) that takes the RRSIGs off an answer of a signed zone:
+ * the DS walk finds no insecure delegation above it, so it is bogus, never insecure; one
+ * above an insecure delegation stays insecure. */
+static void test_forwarded_stripped(void)
+{
+	struct world w;
+	world_forwarding(&w);
+	w.strip_sigs = N("www.ed25519.dnssec.");
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECKF(w.rcode == DNS_RCODE_SERVFAIL || w.sec == VAL_BOGUS, "rcode %u, state %d (%s)",
+	       w.rcode, w.sec, val_reason_str(w.reason));
+	CHECK(w.sec != VAL_SECURE && w.sec != VAL_INSECURE);
+	w.strip_sigs = N("www.insecure.dnssec.");
+	resolve(&w, "www.insecure.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.rcode == DNS_RCODE_NOERROR && w.sec == VAL_INSECURE);
+	world_free(&w);
+
+	/* The operator's opt-out (Unbound's domain-insecure): below a negative trust anchor the
+	 * unsigned answer is served, insecure. */
+	struct val_anchors a = anchors;
+	a.file = NULL;
+	CHECK(val_anchors_add_negative(&a, N("ed25519.dnssec.")));
+	world_forwarding(&w);
+	w.dnssec.anchors = &a;
+	w.strip_sigs = N("www.ed25519.dnssec.");
+	resolve(&w, "www.ed25519.dnssec.", DNS_TYPE_A, WALL_2030);
+	CHECK(w.rcode == DNS_RCODE_NOERROR && w.sec == VAL_INSECURE);
+	world_free(&w);
+}
+
 static bool loaded;
 
 /* The signed toy internet, its root hints and its trust anchor load. */
@@ -571,6 +707,8 @@ int main(void)
 	RUN(test_trace_shows_chain);
 	RUN(test_unchecked_entry_asked_again);
 	RUN(test_proofs_taken_out);
+	RUN(test_forwarded_cases);
+	RUN(test_forwarded_stripped);
 	auth_free(toy);
 	val_anchors_fini(&anchors);
 	return check_done();

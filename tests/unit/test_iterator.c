@@ -965,8 +965,263 @@ static void test_parent_side_glue(void)
 	       "%u to the dead address, %u to com", asked(&w, dead), asked(&w, COM));
 }
 
+/* ---- forward and stub zones (fwd.h) ---- */
+
+#define FWD1 "127.0.0.53"
+#define FWD2 "127.0.0.54"
+#define STUB "127.0.0.60"
+
+static struct fwd_zones fwd_forward, fwd_stub;
+
+/* Adds zone name with the addresses of list (space-separated, port 53) to z. */
+static void fwd_add(struct fwd_zones *z, const char *name, const char *list, bool first)
+{
+	struct fwd_zone *f = &z->z[z->n++];
+	memset(f, 0, sizeof(*f));
+	memcpy(f->name, N(name), name_len(N(name)));
+	f->first = first;
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *p = strtok(buf, " "); p; p = strtok(NULL, " "))
+		f->addr[f->n_addr++] = sa(p);
+}
+
+/* A world with the forward and stub zones added by the caller after it (fwd_add). */
+static void start_fwd(struct rule *rules, size_t n)
+{
+	start(rules, n);
+	fwd_forward.n = fwd_stub.n = 0;
+	w.env.forward = &fwd_forward;
+	w.env.stub = &fwd_stub;
+	w.env.qmin = ITER_QMIN_RELAXED;
+}
+
+/* 33. A forward zone: its names go to the forwarder with RD=1, the full question and no
+ * priming; its answer (no AA) is taken and cached, a reply without one is a NODATA even with
+ * NS records in it (nothing below a forward zone is iterated), and a cut cached before the
+ * zone was configured is passed over. Names outside it are iterated. */
+static void test_forward(void)
+{
+	struct rule rules[] = {
+		{ FWD1, "www.example.com.", T_A, .an = WWW_A },
+		{ FWD1, "ftp.example.com.", T_A, .an = "ftp.example.com. A 198.51.100.81" },
+		{ FWD1, "a.sub.example.com.", T_A, .ns = "sub.example.com. NS ns.sub.example.com.",
+		  .ar = "ns.sub.example.com. A " EVIL },
+		{ EVIL, NULL, .play = TIMEOUT },
+	};
+	start_fwd(rules, LEN(rules));
+	fwd_add(&fwd_forward, "example.com.", FWD1, false);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "answer");
+	CHECK(w.n_sent == 1 && strcmp(w.sent[0].addr, FWD1) == 0 && w.sent[0].rd && !w.sent[0].cd);
+	CHECK(strcmp(w.sent[0].qname, "www.example.com.") == 0 && w.sent[0].qtype == T_A);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECK_TEXT(cache_text(&w, "www.example.com.", T_A, CACHE_TRUST_ANSWER), WWW_A);
+	CHECK_TEXT(cache_text(&w, "www.example.com.", T_A, CACHE_TRUST_ANSWER_AUTH), "miss");
+
+	CHECK(resolve(&w, "a.sub.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "nodata");
+	CHECK(w.n_sent == 1 && asked(&w, EVIL) == 0 && w.n_an == 0);
+
+	/* An alias out of the zone: the forwarder's word for the target is not taken, the
+	 * target is resolved where it lies. */
+	struct rule alias[] = {
+		{ FWD1, "www.example.com.", T_A,
+		  .an = "www.example.com. CNAME www.example.net.\nwww.example.net. A " EVIL },
+		{ NET, "www.example.net.", T_A, .flags = AA, .an = "www.example.net. A " WWW },
+	};
+	start_fwd(alias, LEN(alias));
+	w.env.qmin = ITER_QMIN_OFF;
+	fwd_add(&fwd_forward, "example.com.", FWD1, false);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(answer_text(&w), "www.example.com. CNAME www.example.net. | www.example.net. A " WWW);
+	CHECK_TEXT(cache_text(&w, "www.example.net.", T_A, CACHE_TRUST_GLUE), "www.example.net. A " WWW);
+
+	/* Outside the zone: iterated, RD=0. */
+	struct rule outside[] = {
+		{ NET, "www.example.net.", T_A, .flags = AA, .an = "www.example.net. A " WWW },
+	};
+	start_fwd(outside, LEN(outside));
+	w.env.qmin = ITER_QMIN_OFF;
+	fwd_add(&fwd_forward, "example.com.", FWD1, false);
+	CHECK(resolve(&w, "www.example.net.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(asked(&w, FWD1) == 0 && !w.sent[w.n_sent - 1].rd);
+
+	/* A cut cached by iteration, then the zone configured: the forwarder is asked. */
+	start_fwd(rules, LEN(rules));
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(asked(&w, FWD1) == 0);
+	fwd_add(&fwd_forward, "com.", FWD1, false);
+	CHECK(resolve(&w, "ftp.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(w.n_sent == 1 && strcmp(w.sent[0].addr, FWD1) == 0);
+	CHECK_TEXT(answer_text(&w), "ftp.example.com. A 198.51.100.81");
+}
+
+/* 34. Forwarders tried in turn: one failing, the other answers. All failing: SERVFAIL, with
+ * EDE 22 (No Reachable Authority) after timeouts and 23 (Network Error) when none could be
+ * sent to; with first set, normal iteration instead, each forwarder asked once, and a
+ * forwarder's SERVFAIL or REFUSED counts as a failure. */
+static void test_forward_first(void)
+{
+	struct rule rules[] = {
+		{ FWD1, NULL, .play = TIMEOUT },
+		{ FWD2, NULL, .play = TIMEOUT },
+	};
+	uint16_t code = 99;
+	start_fwd(rules, LEN(rules));
+	fwd_add(&fwd_forward, ".", FWD1 " " FWD2, false);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK(iter_failure(w.it, &code) != NULL && code == ITER_EDE_NO_REACHABLE);
+	CHECK(asked(&w, FWD1) == 3 && asked(&w, FWD2) == 3 && asked(&w, ROOT) == 0);
+	/* Once their timeouts have backed off, the time budget runs out before the tries: the
+	 * silent forwarders are still what the EDE names. */
+	for (int k = 0; k < 2; k++) {
+		CHECK(resolve(&w, k ? "a.example.com." : "b.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+		const char *why = iter_failure(w.it, &code);
+		CHECKF(why && code == ITER_EDE_NO_REACHABLE && strstr(why, "no server of ."),
+		       "EDE %u: %s", code, why ? why : "none");
+	}
+
+	rules[0].play = rules[1].play = FAIL;
+	start_fwd(rules, LEN(rules));
+	fwd_add(&fwd_forward, ".", FWD1 " " FWD2, false);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK(iter_failure(w.it, &code) != NULL && code == ITER_EDE_NETWORK_ERROR);
+
+	rules[0].play = rules[1].play = TIMEOUT;
+	start_fwd(rules, LEN(rules));
+	fwd_add(&fwd_forward, ".", FWD1 " " FWD2, true);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "timeout timeout no-server " WALK "answer");
+	CHECK(asked(&w, FWD1) == 1 && asked(&w, FWD2) == 1);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+
+	struct rule errors[] = {
+		{ FWD1, NULL, .rcode = DNS_RCODE_SERVFAIL },
+		{ FWD2, NULL, .rcode = DNS_RCODE_REFUSED },
+	};
+	start_fwd(errors, LEN(errors));
+	fwd_add(&fwd_forward, "com.", FWD1 " " FWD2, true);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "rcode rcode no-server " WALK "answer");
+
+	/* A forwarder's REFUSED is of that question (a policy of its own): it stays in use. */
+	struct rule policy[] = {
+		{ FWD1, "bad.example.com.", T_A, .rcode = DNS_RCODE_REFUSED },
+		{ FWD1, "www.example.com.", T_A, .an = WWW_A },
+	};
+	start_fwd(policy, LEN(policy));
+	fwd_add(&fwd_forward, ".", FWD1, false);
+	CHECK(resolve(&w, "bad.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+
+	/* One forwarder dead, the other answers: no fallback. */
+	struct rule one[] = {
+		{ FWD1, NULL, .play = TIMEOUT },
+		{ FWD2, "www.example.com.", T_A, .an = WWW_A },
+	};
+	start_fwd(one, LEN(one));
+	fwd_add(&fwd_forward, ".", FWD1 " " FWD2, true);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(asked(&w, FWD2) == 1 && asked(&w, ROOT) == 0);
+}
+
+/* 35. A stub zone: com's delegation of example.com is wrong (NXDOMAIN), the stub server is
+ * asked instead, RD=0, without priming; a delegation it gives below is followed; one cached
+ * at the stub's own name is passed over. With first set, a dead stub server falls back to
+ * iteration; without, SERVFAIL. */
+static void test_stub(void)
+{
+	struct rule rules[] = {
+		{ STUB, "www.example.com.", T_A, .flags = AA, .an = WWW_A },
+		{ STUB, "*.sub.example.com.", .ns = "sub.example.com. NS ns.sub.example.com.",
+		  .ar = "ns.sub.example.com. A 198.51.100.11" },
+		{ "198.51.100.11", "a.sub.example.com.", T_A, .flags = AA,
+		  .an = "a.sub.example.com. A 198.51.100.12" },
+		{ "198.51.100.11", "b.sub.example.com.", T_A, .flags = AA,
+		  .an = "b.sub.example.com. A 198.51.100.12" },
+		{ COM, "*.example.com.", .flags = AA, .rcode = DNS_RCODE_NXDOMAIN,
+		  .ns = "com. SOA a.nic.com. h.nic.com. 1 7200 900 1209600 300" },
+	};
+	start_fwd(rules, LEN(rules));
+	fwd_add(&fwd_stub, "example.com.", STUB, false);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "answer");
+	CHECK(w.n_sent == 1 && strcmp(w.sent[0].addr, STUB) == 0 && !w.sent[0].rd);
+	CHECK_TEXT(answer_text(&w), WWW_A);
+	CHECK_TEXT(cache_text(&w, "www.example.com.", T_A, CACHE_TRUST_ANSWER_AUTH), WWW_A);
+	CHECK(resolve(&w, "a.sub.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "referral:sub.example.com. answer");
+	CHECK(w.n_sent == 2 && strcmp(w.sent[1].addr, "198.51.100.11") == 0);
+	CHECK(resolve(&w, "b.sub.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(w.n_sent == 1 && strcmp(w.sent[0].addr, "198.51.100.11") == 0);
+
+	/* Without the stub the wrong delegation is what one gets. */
+	start_fwd(rules, LEN(rules));
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NXDOMAIN);
+
+	/* A cut cached at the stub's name, then the stub configured. */
+	start_fwd(rules + 1, 3);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(asked(&w, STUB) == 0);
+	fwd_add(&fwd_stub, "example.com.", STUB, false);
+	CHECK(resolve(&w, "a.sub.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(asked(&w, STUB) == 1 && asked(&w, EX1) + asked(&w, EX2) == 0);
+
+	struct rule dead[] = {
+		{ STUB, NULL, .play = TIMEOUT },
+	};
+	start_fwd(dead, LEN(dead));
+	fwd_add(&fwd_stub, "example.com.", STUB, true);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "timeout no-server " WALK "answer");
+	CHECK(asked(&w, STUB) == 1);
+	start_fwd(dead, LEN(dead));
+	fwd_add(&fwd_stub, "example.com.", STUB, false);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK(asked(&w, STUB) == 3 && asked(&w, ROOT) == 0);
+}
+
+/* 36. The most specific zone wins, whichever its kind: "." forwarded, example.com a stub,
+ * sub.example.com forwarded elsewhere. */
+static void test_fwd_most_specific(void)
+{
+	struct rule rules[] = {
+		{ FWD1, "www.example.net.", T_A, .an = "www.example.net. A " WWW },
+		{ STUB, "www.example.com.", T_A, .flags = AA, .an = WWW_A },
+		{ FWD2, "a.sub.example.com.", T_A, .an = "a.sub.example.com. A " WWW },
+	};
+	start_fwd(rules, LEN(rules));
+	fwd_add(&fwd_forward, ".", FWD1, false);
+	fwd_add(&fwd_forward, "sub.example.com.", FWD2, false);
+	fwd_add(&fwd_stub, "example.com.", STUB, false);
+	CHECK(resolve(&w, "www.example.net.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(w.n_sent == 1 && strcmp(w.sent[0].addr, FWD1) == 0 && w.sent[0].rd);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(w.n_sent == 1 && strcmp(w.sent[0].addr, STUB) == 0 && !w.sent[0].rd);
+	CHECK(resolve(&w, "a.sub.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK(w.n_sent == 1 && strcmp(w.sent[0].addr, FWD2) == 0 && w.sent[0].rd);
+
+	/* A stub zone with first whose server is dead: the next zone above it (".", forwarded)
+	 * takes over, as if the stub were not configured. */
+	struct rule dead_stub[] = {
+		{ STUB, NULL, .play = TIMEOUT },
+		{ FWD1, "www.example.com.", T_A, .an = WWW_A },
+	};
+	start_fwd(dead_stub, LEN(dead_stub));
+	fwd_add(&fwd_forward, ".", FWD1, false);
+	fwd_add(&fwd_stub, "example.com.", STUB, true);
+	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
+	CHECK_TEXT(trace_text(&w), "timeout no-server answer");
+	CHECK(asked(&w, ROOT) == 0 && asked(&w, FWD1) == 1);
+}
+
 int main(void)
 {
+	RUN(test_forward);
+	RUN(test_forward_first);
+	RUN(test_stub);
+	RUN(test_fwd_most_specific);
 	RUN(test_parent_side_glue);
 	RUN(test_failure_reason);
 	RUN(test_qmin_walk);

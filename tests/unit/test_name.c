@@ -325,6 +325,26 @@ static void test_labels_parent(void)
 	}
 }
 
+static void test_ancestor(void)
+{
+	static const struct {
+		const char *name;
+		unsigned labels;
+		const char *want;
+	} cases[] = {
+		{ "a.b.c.", 0, "." },    { "a.b.c.", 1, "c." }, { "a.b.c.", 2, "b.c." },
+		{ "a.b.c.", 3, "a.b.c." }, { "a.b.c.", 7, "a.b.c." }, { ".", 0, "." },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t n[NAME_MAX_WIRE], w[NAME_MAX_WIRE];
+		N(cases[i].name, n);
+		N(cases[i].want, w);
+		const uint8_t *got = name_ancestor(n, cases[i].labels);
+		CHECKF(got >= n && name_len(got) == name_len(w) && memcmp(got, w, name_len(w)) == 0,
+		       "%s at %u", cases[i].name, cases[i].labels);
+	}
+}
+
 /* name_parse on bare bytes: the cursor, and what a message cannot arrange. */
 static void test_parse_cursor(void)
 {
@@ -435,6 +455,7 @@ int main(void)
 	RUN(test_canonical_order);
 	RUN(test_subdomain);
 	RUN(test_labels_parent);
+	RUN(test_ancestor);
 	RUN(test_parse_cursor);
 	RUN(test_parse_namelen);
 	RUN(test_0x20_case);
