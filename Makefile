@@ -21,7 +21,7 @@ CPPFLAGS_ALL = -D_GNU_SOURCE -Ilib $(RES_INC) -Iclient
 LIB_WARN = -Wconversion
 LDLIBS_ALL = -lyaml -lpthread -lcrypto
 LDLIBS_RESOLVERD = -lmicrohttpd -lsystemd
-LDLIBS_QDIG = -lidn2 -lssl # qdig's code: resolverd-ctl prints traces with it too
+LDLIBS_QDIG = -lidn2 -lssl -lnghttp2 # qdig's code: resolverd-ctl prints traces with it too
 FUZZ_SECONDS ?= 300
 
 LIB_SRC := $(wildcard lib/*.c)

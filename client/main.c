@@ -19,6 +19,7 @@
 
 #include "arena.h"
 #include "dns.h"
+#include "doh.h"
 #include "idn.h"
 #include "json.h"
 #include "opts.h"
@@ -51,7 +52,7 @@ struct run {
 	int status;   /* the exit status so far: the worst one seen */
 	bool stop;    /* a fatal error: no more queries (as dig exits) */
 	bool tsig_bad;  /* the reply's TSIG did not verify: dig's warning after the statistics */
-	bool tls;       /* the query in hand goes over TLS (the footer says so) */
+	const char *proto; /* the footer's transport when not UDP or TCP: TLS, HTTPS, ... */
 	bool searching; /* this name may be followed by another of the search list */
 	bool nxdomain;  /* and it got NXDOMAIN: the next one is asked */
 };
@@ -108,7 +109,7 @@ static size_t build_query(const struct qdig_query *q, uint8_t *buf, size_t cap,
 				    (q->raflag ? DNS_FLAG_RA : 0) | (q->tcflag ? DNS_FLAG_TC : 0) |
 				    (q->zflag ? DNS_FLAG_Z : 0) | (q->opcode & 0xF) << 11);
 	wire_build_init(&b, buf, cap, q->qid >= 0 ? (uint16_t)q->qid : rand_u16(), flags);
-	if (wire_build_question(&b, q->qname, q->qtype, q->qclass))
+	if (!q->header_only && wire_build_question(&b, q->qname, q->qtype, q->qclass))
 		return 0;
 	if (q->qtype == DNS_TYPE_IXFR && xfr_build_soa(&b, q->qname, q->ixfr_serial))
 		return 0;
@@ -182,7 +183,7 @@ static void print_footer(struct run *r, const struct query_server *s,
 	else
 		fprintf(r->out, ";; Query time: %.0f msec\n", res->ms);
 	fprintf(r->out, ";; SERVER: %s#%u(%s) (%s)\n", s->text, s->port, s->text,
-		r->tls ? "TLS" : tcp ? "TCP" : "UDP");
+		r->proto ? r->proto : tcp ? "TCP" : "UDP");
 	fprintf(r->out, ";; WHEN: %s\n", when);
 	fprintf(r->out, ";; MSG SIZE  rcvd: %zu\n", res->len);
 	if (r->tsig_bad)
@@ -198,9 +199,10 @@ static void print_failure(struct run *r, const struct qdig_query *q,
 {
 	bool banner = false;
 	for (unsigned i = 0; i < res->failures; i++) {
-		if (tcp && !res->timed_out[i]) {
-			fprintf(r->out, ";; Connection to %s#%u(%s) for %s failed: %s.\n", s->text,
-				s->port, s->text, q->qname_text, res->error);
+		if ((tcp || res->setup_failed) && !res->timed_out[i]) {
+			fprintf(r->out, ";; %s %s#%u(%s) for %s failed: %s.\n",
+				tcp ? "Connection to" : "UDP setup with", s->text, s->port, s->text,
+				q->qname_text, res->error);
 			fprintf(r->out, ";; no servers could be reached\n");
 			continue;
 		}
@@ -216,8 +218,10 @@ static void print_failure(struct run *r, const struct qdig_query *q,
 
 static void ask(struct run *r, struct qdig_query *q);
 
-/* +tls: one exchange over TLS, each try on a new connection. A certificate that does not
- * verify ends the query with dig's line alone (and, as dig, exit status 0). */
+/* +tls (and +https, +http-plain): one exchange over TLS (or HTTP), each try on a new
+ * connection. A certificate that does not verify ends the query with dig's line alone (and,
+ * as dig, exit status 0). A failure after the connection was made (an HTTP status, the end of
+ * the stream) is told as dig tells a UDP one. */
 static int exchange_tls(struct run *r, const struct qdig_query *q, const struct query_server *s,
 			const uint8_t *pkt, size_t len, struct query_result *res)
 {
@@ -231,11 +235,17 @@ static int exchange_tls(struct run *r, const struct qdig_query *q, const struct 
 				"same time\n");
 		return EXIT_QUIET;
 	}
-	bool cert_failed = false;
+	bool cert_failed = false, connected = false;
 	unsigned failures = 0;
 	bool timed_out[QUERY_TRIES_MAX];
+	struct doh_opts d = { .tls = q->http == QDIG_HTTPS, .get = q->http_get,
+			      .path = q->http_path };
 	for (unsigned i = 0; i < q->tries && i < QUERY_TRIES_MAX && !cert_failed; i++) {
-		tls_send(s, pkt, len, &o, q->timeout_s * 1000, res, &cert_failed);
+		if (q->http)
+			doh_send(s, pkt, len, &d, &o, q->timeout_s * 1000, res, &connected,
+				 &cert_failed);
+		else
+			tls_send(s, pkt, len, &o, q->timeout_s * 1000, res, &cert_failed);
 		if (res->status == QUERY_OK)
 			break;
 		timed_out[failures++] = res->status == QUERY_TIMEOUT;
@@ -248,7 +258,7 @@ static int exchange_tls(struct run *r, const struct qdig_query *q, const struct 
 	res->failures = failures;
 	memcpy(res->timed_out, timed_out, failures * sizeof(timed_out[0]));
 	if (res->status != QUERY_OK) {
-		print_failure(r, q, s, res, true);
+		print_failure(r, q, s, res, !connected);
 		return EXIT_NO_REPLY;
 	}
 	return EXIT_REPLY;
@@ -258,8 +268,8 @@ static int exchange_tls(struct run *r, const struct qdig_query *q, const struct 
 static int exchange(struct run *r, const struct qdig_query *q, const struct query_server *s,
 		    const uint8_t *pkt, size_t len, struct query_result *res, bool *tcp)
 {
-	*tcp = q->tcp || q->tls;
-	if (q->tls)
+	*tcp = q->tcp || q->tls || q->http;
+	if (q->tls || q->http)
 		return exchange_tls(r, q, s, pkt, len, res);
 	unsigned timeout_ms = q->timeout_s * 1000;
 	if (!query_send(s, pkt, len, *tcp, timeout_ms, q->tries, res)) {
@@ -595,6 +605,7 @@ static int nssearch(struct run *r, struct qdig_query *q, const struct query_serv
 		}
 		for (unsigned k = 0; k < na; k++) {
 			struct arena *b = arena_new();
+			addr[k].source = s->source; /* -b */
 			if (b && ask_parsed(r, &soa, &addr[k], &res, b, &m) && m.n[WIRE_ANSWER] &&
 			    m.rr[WIRE_ANSWER][0].type == DNS_TYPE_SOA) {
 				char text[2048];
@@ -666,12 +677,27 @@ static void ask(struct run *r, struct qdig_query *q)
 	if (r->c->short_all >= 0)
 		q->d.short_form = r->c->short_all;
 	struct query_server s;
-	uint16_t port = q->tls && !q->port_set ? 853 : q->port; /* RFC 7858 §3.1 */
-	r->tls = q->tls;
+	/* RFC 7858 §3.1, RFC 8484 §8.1 (HTTPS), RFC 9110 §4.2.1 (HTTP) */
+	uint16_t port = q->port_set			? q->port
+			: q->http == QDIG_HTTPS		? 443
+			: q->http == QDIG_HTTP_PLAIN	? 80
+			: q->tls			? 853
+							: q->port;
+	static const char *const http_names[2][3] = { { NULL, "HTTPS", "HTTP" },
+						      { NULL, "HTTPS-GET", "HTTP-GET" } };
+	r->proto = q->http ? http_names[q->http_get][q->http] : q->tls ? "TLS" : NULL;
 	bool ok = q->server[0] ? query_server_set(&s, q->server, port, r->c->family, err)
 			       : query_server_default(&s, "/etc/resolv.conf", port, r->c->family,
 						      err);
-	if (!ok && !(q->trace && q->root_hints[0])) {
+	s.source = r->c->source;
+	uint8_t v4[4];
+	if (r->c->family == 6 && inet_pton(AF_INET, q->server, v4) == 1) {
+		/* dig asks for IPv6 addresses only: an IPv4 literal comes back mapped, and is skipped */
+		fprintf(r->out, ";; Skipping mapped address '::ffff:%s'\n;; No acceptable nameservers\n",
+			q->server);
+		rc = EXIT_REPLY;
+		r->stop = true;
+	} else if (!ok && !(q->trace && q->root_hints[0])) {
 		fprintf(stderr, "qdig: %s\n", err);
 		rc = EXIT_USAGE; /* as dig */
 		r->stop = true;
@@ -729,7 +755,10 @@ static void run_batch(struct run *r)
 
 static int usage_error(const char *err)
 {
-	bool plain = strncmp(err, "Invalid option", 14) == 0 || strncmp(err, "invalid ", 8) == 0;
+	/* dig's parse warnings (invalid WHAT 'VALUE'...) come without its name, its fatal errors
+	 * (invalid address X) with it */
+	bool plain = strncmp(err, "Invalid option", 14) == 0 ||
+		     (strncmp(err, "invalid ", 8) == 0 && strchr(err, '\''));
 	fprintf(stderr, plain ? "%s\n" : "qdig: %s\n", err);
 	if (strncmp(err, "Invalid option", 14) == 0)
 		opts_usage_short(stderr);

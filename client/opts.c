@@ -71,6 +71,37 @@ bool opts_query_name(struct qdig_query *q, const char *text, char err[static 256
 	return true;
 }
 
+/* -b ADDR[#PORT], as dig: an IPv4 address means IPv4 only, an IPv6 one IPv6 only (-4, -6,
+ * which must agree). */
+static bool source_address(struct qdig_cmd *c, const char *val, char *err)
+{
+	char addr[64];
+	unsigned port = 0;
+	const char *hash = strchr(val, '#');
+	size_t n = hash ? (size_t)(hash - val) : strlen(val);
+	if (hash && !opts_number("port number", hash + 1, 0, 65535, &port, err))
+		return false;
+	snprintf(addr, sizeof(addr), "%.*s", (int)(n < sizeof(addr) ? n : 0), val);
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+	if (c->family != 4 && inet_pton(AF_INET6, addr, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		c->family = 6;
+	} else if (c->family != 6 && inet_pton(AF_INET, addr, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		c->family = 4;
+	} else {
+		snprintf(err, 256, "invalid address %.200s", val);
+		return false;
+	}
+	c->source = ss;
+	snprintf(c->source_text, sizeof(c->source_text), "%s", addr);
+	return true;
+}
+
 /* dig's IXFR words: "ixfr=N" (a word or -t's value) asks IXFR from serial N; "ixfr" alone
  * has no serial and is ignored with dig's warning (as a word) or as an invalid type (-t).
  * false: text is something else. */
@@ -105,12 +136,18 @@ static bool dash_option(struct qdig_cmd *c, struct qdig_query **cur, struct qdig
 	switch (d->flag) {
 	case '4':
 	case '6':
+		if (c->family && c->family != d->flag - '0' && c->source.ss_family) {
+			snprintf(err, 256, "invalid address %s", c->source_text);
+			return false;
+		}
 		if (c->family && c->family != d->flag - '0') {
 			snprintf(err, 256, "only one of -4 and -6 allowed");
 			return false;
 		}
 		c->family = d->flag - '0';
 		return true;
+	case 'b':
+		return source_address(c, val, err);
 	case 'p':
 		if (!opts_number("port number", val, 0, 65535, &port, err))
 			return false;

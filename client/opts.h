@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "name.h"
 #include "tsig.h"
@@ -56,6 +57,9 @@ struct qdig_ednsopt {
 	uint8_t value[OPTS_EDNSOPT_LEN];
 };
 
+#define QDIG_HTTPS 1      /* qdig_query.http: over TLS, port 443 */
+#define QDIG_HTTP_PLAIN 2 /* over TCP alone, port 80 */
+
 /* One question and everything that shapes it (dig's "lookup"). */
 struct qdig_query {
 	char server[256];      /* @server as given; empty: the first resolv.conf nameserver */
@@ -72,6 +76,11 @@ struct qdig_query {
 	char tls_ca[256];      /* that FILE; empty: the system's CAs */
 	char tls_host[256];    /* +tls-hostname=NAME: SNI and the name checked */
 	char tls_cert[256], tls_key[256]; /* +tls-certfile, +tls-keyfile: a client certificate */
+	int http;              /* DNS over HTTP (RFC 8484): 0 not, QDIG_HTTPS over TLS, or
+				  QDIG_HTTP_PLAIN (+https, +http-plain and their -get, -post) */
+	bool http_get;         /* GET (the -get forms), else POST */
+	char http_path[256];   /* =/path; empty: /dns-query */
+	bool header_only;      /* +[no]header-only: a header and no question */
 	bool ignoretc;         /* +[no]ignore: print a truncated reply, no TCP retry */
 	bool recurse;          /* +[no]recurse: RD */
 	bool adflag, cdflag, aaflag, zflag, raflag, tcflag; /* header bits in the query */
@@ -117,6 +126,8 @@ struct qdig_cmd {
 	struct qdig_query q[OPTS_QUERIES_MAX];
 	unsigned n;
 	int family;                /* -4: 4, -6: 6, 0: either */
+	struct sockaddr_storage source; /* -b ADDR[#PORT]: queries leave from it; family 0: none */
+	char source_text[64];      /* that ADDR as typed */
 	char batch[256];           /* -f FILE */
 	char domain[256];          /* +domain=NAME: the search list is NAME alone, and on (global) */
 	bool help, version;        /* -h, -v */

@@ -70,6 +70,13 @@ static bool set_tls_host(struct qdig_cmd *c, struct qdig_query *q, bool on, cons
 static bool set_tls_cert(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
 			 char *e);
 static bool set_tls_key(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_https(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
+static bool set_https_get(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			  char *e);
+static bool set_http_plain(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			   char *e);
+static bool set_http_plain_get(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			       char *e);
 static bool set_hints(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 static bool set_anchor(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e);
 
@@ -103,8 +110,7 @@ static const struct opt_def pluses[] = {
 	FN("short", V_NONE, set_short, "print only the answer's rdata"),
 	SW("yaml", d.yaml, "print the reply in YAML, as dig does"),
 	SW("unknownformat", d.unknownformat, "print every record in RFC 3597 form (\\# len hex)"),
-	NO("header-only", V_NONE, "qdig's transport (the resolver's) takes only replies that "
-				  "repeat the question"),
+	SW("header-only", header_only, "send a header without a question (name and type unused)"),
 	/* The query. */
 	SW("recurse", recurse, "set RD, ask for recursion (default on)"),
 	SW("rdflag", recurse, "same as +recurse"),
@@ -142,6 +148,12 @@ static const struct opt_def pluses[] = {
 	FN("tls-hostname", V_NEEDED, set_tls_host, "+tls, the certificate checked for NAME (sent as SNI)"),
 	FN("tls-certfile", V_NEEDED, set_tls_cert, "+tls, the certificate checked, this client certificate (PEM)"),
 	FN("tls-keyfile", V_NEEDED, set_tls_key, "+tls, the certificate checked, this client key (PEM)"),
+	FN("https", V_OPTIONAL, set_https, "DNS over HTTPS (RFC 8484, port 443), POST to /path (/dns-query)"),
+	FN("https-get", V_OPTIONAL, set_https_get, "DNS over HTTPS, GET"),
+	FN("https-post", V_OPTIONAL, set_https, "same as +https"),
+	FN("http-plain", V_OPTIONAL, set_http_plain, "DNS over HTTP without TLS (port 80), POST"),
+	FN("http-plain-get", V_OPTIONAL, set_http_plain_get, "DNS over HTTP without TLS, GET"),
+	FN("http-plain-post", V_OPTIONAL, set_http_plain, "same as +http-plain"),
 	SW("ignore", ignoretc, "print a truncated reply, no TCP retry"),
 	NUM("timeout", timeout_s, 1, 300, "seconds to wait for each try (default 5)"),
 	NUM("tries", tries, 1, QUERY_TRIES_MAX, "tries per query (default 3)"),
@@ -175,12 +187,6 @@ static const struct opt_def pluses[] = {
 	OLD("topdown", V_NONE, ";; +topdown option is deprecated"),
 	OLD("trusted-key", V_OPTIONAL, ";; +trusted-key option is deprecated"),
 	/* dig's options that qdig does not do. */
-	NO("https", V_OPTIONAL, "DNS over HTTPS is not done"),
-	NO("https-get", V_OPTIONAL, "DNS over HTTPS is not done"),
-	NO("https-post", V_OPTIONAL, "DNS over HTTPS is not done"),
-	NO("http-plain", V_OPTIONAL, "DNS over HTTP is not done"),
-	NO("http-plain-get", V_OPTIONAL, "DNS over HTTP is not done"),
-	NO("http-plain-post", V_OPTIONAL, "DNS over HTTP is not done"),
 };
 
 #define N_PLUSES (sizeof(pluses) / sizeof(pluses[0]))
@@ -188,7 +194,7 @@ static const struct opt_def pluses[] = {
 static const struct opts_dash dashes[] = {
 	{ '4', false, false, "use IPv4 only" },
 	{ '6', false, false, "use IPv6 only" },
-	{ 'b', true, true, "qdig's transport (the resolver's) has no source address setting" },
+	{ 'b', true, false, "ADDR[#PORT]: the source address (and port) of the queries" },
 	{ 'c', true, false, "CLASS: the question class (default IN)" },
 	{ 'f', true, false, "FILE: batch mode, one query per line" },
 	{ 'h', false, false, "this help" },
@@ -329,6 +335,51 @@ static bool set_dns64(struct qdig_cmd *c, struct qdig_query *q, bool on, const c
 	c->printcmd = false;
 	c->opened = d;
 	return true;
+}
+
+/* +https[=/PATH] and its kin: DNS over HTTP as mode says (QDIG_HTTPS, QDIG_HTTP_PLAIN), GET or
+ * POST, to PATH (an absolute path, as dig requires) or the default; +no...: not. */
+static bool set_http(struct qdig_query *q, bool on, const char *v, int mode, bool get,
+		     const char *name, char *e)
+{
+	if (v && v[0] && (v[0] != '/' || strlen(v) >= sizeof(q->http_path))) {
+		/* dig's warning, then its usage error */
+		fprintf(stderr, ";; The given HTTP path \"%s\" is not a valid absolute path\n", v);
+		snprintf(e, 256, "Invalid option: +%s", name);
+		return false;
+	}
+	q->http = on ? mode : 0;
+	q->http_get = get;
+	q->tcp = q->tcp || on; /* as dig: TCP, which stays after +nohttps */
+	snprintf(q->http_path, sizeof(q->http_path), "%s", v ? v : "");
+	return true;
+}
+
+static bool set_https(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v, char *e)
+{
+	(void)c;
+	return set_http(q, on, v, QDIG_HTTPS, false, "https", e);
+}
+
+static bool set_https_get(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			  char *e)
+{
+	(void)c;
+	return set_http(q, on, v, QDIG_HTTPS, true, "https-get", e);
+}
+
+static bool set_http_plain(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			   char *e)
+{
+	(void)c;
+	return set_http(q, on, v, QDIG_HTTP_PLAIN, false, "http-plain", e);
+}
+
+static bool set_http_plain_get(struct qdig_cmd *c, struct qdig_query *q, bool on, const char *v,
+			       char *e)
+{
+	(void)c;
+	return set_http(q, on, v, QDIG_HTTP_PLAIN, true, "http-plain-get", e);
 }
 
 /* +tls-ca[=FILE], +tls-hostname=NAME, +tls-certfile=FILE, +tls-keyfile=FILE: each implies

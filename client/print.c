@@ -610,10 +610,12 @@ void print_message(FILE *f, const struct wire_msg *m, const struct qdig_display 
 		if (m->edns.present)
 			print_opt(f, &m->edns, cookie, !(m->flags & DNS_FLAG_QR));
 	}
-	if (m->has_question && d->question) {
+	/* dig titles a query's question section even when it is empty (+header-only +qr) */
+	if ((m->has_question || !(m->flags & DNS_FLAG_QR)) && d->question) {
 		if (d->comments)
 			fputs(";; QUESTION SECTION:\n", f);
-		print_formatted(f, NULL, &m->q, d);
+		if (m->has_question)
+			print_formatted(f, NULL, &m->q, d);
 		if (d->comments)
 			fputc('\n', f);
 	}

@@ -91,9 +91,10 @@ void yaml_message(FILE *f, const struct wire_msg *m, const struct qdig_display *
 			m->edns.udp_size);
 	if (d->comments && m->edns.present)
 		print_edns_options(f, "          ", &m->edns, y->cookie, y->query, true);
-	if (d->question && m->has_question) {
+	if (d->question && (m->has_question || y->query)) { /* as print_message */
 		fputs("      QUESTION_SECTION:\n", f);
-		quoted(f, NULL, &m->q, line);
+		if (m->has_question)
+			quoted(f, NULL, &m->q, line);
 	}
 	const bool shown[3] = { d->answer, d->authority, d->additional };
 	for (int s = 0; s < 3; s++) {

@@ -5,6 +5,7 @@
 #include "query.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <sys/time.h>
 #include <time.h>
@@ -126,6 +127,21 @@ static void on_result(void *arg, const struct upstream_result *res)
 	snprintf(r->error, sizeof(r->error), "%s", res->error ? res->error : "failed");
 }
 
+/* A try whose socket could not be bound (-b), in BIND's words as dig prints them; false when
+ * the failure was another (e is 0, or not a binding error). */
+static bool setup_failed(struct query_result *r, int e)
+{
+	if (e != EADDRNOTAVAIL && e != EADDRINUSE && e != EACCES)
+		return false;
+	snprintf(r->error, sizeof(r->error), "%s",
+		 e == EADDRNOTAVAIL ? "address not available"
+		 : e == EADDRINUSE  ? "address in use"
+				    : "permission denied");
+	r->setup_failed = true;
+	r->timed_out[r->failures++] = false;
+	return true;
+}
+
 bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bool tcp,
 		unsigned timeout_ms, unsigned tries, struct query_result *r)
 {
@@ -138,6 +154,7 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 	r->len = 0;
 	r->error[0] = 0;
 	r->failures = 0;
+	r->setup_failed = false;
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	r->sent_s = (double)tv.tv_sec + tv.tv_usec / 1e6;
@@ -148,14 +165,19 @@ bool query_send(const struct query_server *s, const uint8_t *pkt, size_t len, bo
 		loop_free(l);
 		return false;
 	}
+	upstream_set_source(u, s->source.ss_family ? (const struct sockaddr *)&s->source : NULL);
+	unsigned flags = (tcp ? UPSTREAM_TCP : 0) |
+			 (len >= DNS_HEADER_SIZE && !pkt[4] && !pkt[5] ? UPSTREAM_NO_QUESTION : 0);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* Each try is a new query with its own port (over TCP a new connection), as dig's. */
 	for (unsigned i = 0; i < (tries ? tries : 1) && i < QUERY_TRIES_MAX; i++) {
 		struct waiter w = { .l = l, .r = r };
-		if (!upstream_send(u, (struct sockaddr *)&to, pkt, len, tcp ? UPSTREAM_TCP : 0,
-				   timeout_ms, on_result, &w)) {
+		if (!upstream_send(u, (struct sockaddr *)&to, pkt, len, flags, timeout_ms, on_result,
+				   &w)) {
 			r->status = QUERY_FAILED;
+			if (setup_failed(r, errno))
+				continue;
 			snprintf(r->error, sizeof(r->error), "cannot send to %s: no route, or out of sockets",
 				 s->text);
 			break;

@@ -4,7 +4,8 @@
  * reply matched by ID and question (anything else is dropped and the wait goes on), replies
  * read whole up to 65,535 bytes over UDP and TCP. UDP is retried on timeout; TC=1, SERVFAIL
  * and REFUSED replies are handed back as they came, so the caller decides on the TCP retry
- * and can show it. Blocking: qdig asks one thing at a time.
+ * and can show it. A query without a question (+header-only) takes the reply by ID alone.
+ * Blocking: qdig asks one thing at a time.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -22,6 +23,7 @@ struct query_server {
 	struct sockaddr_storage addr;
 	char text[64];   /* the address as text, without the port */
 	uint16_t port;
+	struct sockaddr_storage source; /* -b: where queries leave from; family 0: the kernel's choice */
 };
 
 enum query_status {
@@ -40,6 +42,8 @@ struct query_result {
 	double sent_s;   /* when the query was sent, seconds since the epoch */
 	unsigned failures; /* tries that failed, in order, each a timeout or not in timed_out */
 	bool timed_out[QUERY_TRIES_MAX];
+	bool setup_failed; /* the tries that did not time out failed before sending: the socket
+			      could not be set up (bound to the source address) */
 	char error[128]; /* for QUERY_FAILED and QUERY_TIMEOUT, one line */
 };
 

@@ -22,6 +22,30 @@ struct tls_opts {
 	const char *key_file;
 };
 
+/* Empties r for a new exchange, its send time now. */
+void tls_result_begin(struct query_result *r);
+
+/* One TCP connection, with TLS over it or not: the byte stream DNS over HTTP (doh.c) runs on. */
+struct tls_conn;
+
+/* Connects to s (from s->source when it is set) within timeout_ms, then, with tls set, makes
+ * the TLS handshake offering alpn (ALPN's wire form, alpn_len bytes) and checking the
+ * certificate as o says; timeout_ms bounds each later read and write too. NULL when it cannot,
+ * with the reason in r->error (and r->status QUERY_TIMEOUT for a timeout), *cert_failed set
+ * when the certificate did not verify. */
+struct tls_conn *tls_conn_open(const struct query_server *s, bool tls, const struct tls_opts *o,
+			       const unsigned char *alpn, size_t alpn_len, unsigned timeout_ms,
+			       struct query_result *r, bool *cert_failed);
+
+/* Reads what comes, up to n bytes: how many, 0 at the end of the stream, -1 on an error or a
+ * timeout (errno EAGAIN then). */
+long tls_conn_read(struct tls_conn *c, uint8_t *p, size_t n);
+
+/* Writes all n bytes; false on an error or a timeout. */
+bool tls_conn_write(struct tls_conn *c, const uint8_t *p, size_t n);
+
+void tls_conn_close(struct tls_conn *c);
+
 /* Sends pkt to s over TLS and waits for the reply (its ID must be the query's), within
  * timeout_ms for each step; r->status says what happened. A certificate that does not
  * verify is QUERY_FAILED with OpenSSL's reason in r->error and *cert_failed set. */

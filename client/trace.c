@@ -706,6 +706,9 @@ int trace_run(const struct qdig_query *o, const struct query_server *server, FIL
 		rc = 1;
 		goto done;
 	}
+	/* -b: every step of the walk leaves from there too, as dig's */
+	upstream_set_source(t.up, server->source.ss_family ? (const struct sockaddr *)&server->source
+							   : NULL);
 	if (!get_roots(&t, server)) {
 		rc = 9;
 		goto done;

@@ -4,7 +4,7 @@
 # Usage: scripts/deps.sh build|test|bench
 #   build  compiler, libyaml, libssl-dev (libcrypto: DNSSEC signatures, NSEC3 hashes, qdig's
 #          TSIG), libsystemd-dev (sd_notify), libmicrohttpd-dev (the metrics endpoint) and
-#          libidn2 (qdig's +idnin/+idnout)
+#          libidn2 (qdig's +idnin/+idnout), libnghttp2 (qdig's DNS over HTTPS)
 #   test   build + the peers and tools the tests use (dig, NSD, Unbound, dnspython, clang's
 #          fuzzer runtime, valgrind, the signer ldns-signzone and dnssec-verify, dnsdist,
 #          strace, systemd-analyze and man)
@@ -12,7 +12,7 @@
 # Says what it installs; prints nothing when all is there. Needs root (or sudo) only to install.
 set -eu
 
-build="gcc make libyaml-dev libssl-dev libsystemd-dev libmicrohttpd-dev libidn2-dev pkg-config"
+build="gcc make libyaml-dev libssl-dev libsystemd-dev libmicrohttpd-dev libidn2-dev libnghttp2-dev pkg-config"
 test="$build clang libclang-rt-14-dev bind9-dnsutils knot-dnsutils nsd unbound python3 python3-dnspython valgrind iproute2 util-linux ldnsutils bind9-utils dnsdist strace systemd man-db openssl"
 bench="$test dnsperf linux-perf"
 

@@ -67,6 +67,7 @@ struct upstream {
 	struct loop *l;
 	bool port_random;
 	struct upstream_query *all;
+	struct sockaddr_storage source; /* upstream_set_source; family 0: none */
 	uint8_t *buf; /* one datagram being matched (UDP_MAX bytes) */
 	/* Counters: written by the loop's thread, read by any (upstream_stats). */
 	struct {
@@ -77,6 +78,17 @@ struct upstream {
 };
 
 #define COUNT(u, field) atomic_fetch_add_explicit(&(u)->st.field, 1, memory_order_relaxed)
+
+static socklen_t addr_len(const struct sockaddr *sa)
+{
+	return sa->sa_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+}
+
+static uint16_t *port_of(struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET ? &((struct sockaddr_in *)ss)->sin_port
+					: &((struct sockaddr_in6 *)ss)->sin6_port;
+}
 
 struct upstream *upstream_new(struct loop *l, bool port_random)
 {
@@ -91,6 +103,13 @@ struct upstream *upstream_new(struct loop *l, bool port_random)
 	u->l = l;
 	u->port_random = port_random;
 	return u;
+}
+
+void upstream_set_source(struct upstream *u, const struct sockaddr *src)
+{
+	memset(&u->source, 0, sizeof(u->source));
+	if (src && (src->sa_family == AF_INET || src->sa_family == AF_INET6))
+		memcpy(&u->source, src, addr_len(src));
 }
 
 static void query_free(void *arg)
@@ -193,6 +212,8 @@ static enum match match(const struct upstream_query *q, const uint8_t *msg, size
 	wire_parse_head(msg, len, &r); /* what follows the question is the iterator's to judge */
 	if (len < DNS_HEADER_SIZE || r.id != q->id || !(r.flags & DNS_FLAG_QR))
 		return M_NO;
+	if (q->flags & UPSTREAM_NO_QUESTION)
+		return r.counts[0] == 0 ? M_YES : M_NO;
 	if (!r.has_question) /* TC=1 without a question, as some servers send: goes to TCP */
 		return r.counts[0] == 0 && (r.flags & DNS_FLAG_TC) && !(q->flags & UPSTREAM_TCP)
 			       ? M_YES
@@ -206,26 +227,38 @@ static enum match match(const struct upstream_query *q, const uint8_t *msg, size
 
 /* ---- UDP ---- */
 
-static void bind_random(struct upstream *u, int s, int family)
+/* Binds s to from's address and a random port; false when no port could be had. */
+static bool bind_random(struct upstream *u, int s, const struct sockaddr_storage *from)
 {
 	for (int i = 0; u->port_random && i < PORT_TRIES; i++) {
 		uint16_t port = (uint16_t)(1024 + rand_below(65536 - 1024));
-		struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
-		socklen_t len;
-		if (family == AF_INET) {
-			((struct sockaddr_in *)&ss)->sin_port = htons(port);
-			len = sizeof(struct sockaddr_in);
-		} else {
-			((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
-			len = sizeof(struct sockaddr_in6);
-		}
-		if (bind(s, (struct sockaddr *)&ss, len) == 0) {
+		struct sockaddr_storage ss = *from;
+		*port_of(&ss) = htons(port);
+		if (bind(s, (struct sockaddr *)&ss, addr_len((struct sockaddr *)&ss)) == 0) {
 			atomic_store_explicit(&u->st.last_port, port, memory_order_relaxed);
-			return;
+			return true;
 		}
 		if (errno != EADDRINUSE)
-			return;
+			return false;
 	}
+	return false;
+}
+
+/* Binds s for a query to a server of family: to the source address when one of that family
+ * is set (with its port, or for UDP a random one), else UDP to a random port and TCP not at
+ * all (the kernel's choice). false when the source cannot be bound, errno saying why. */
+static bool bind_source(struct upstream *u, int s, int family, bool tcp)
+{
+	bool source = u->source.ss_family == family;
+	struct sockaddr_storage from = { .ss_family = (sa_family_t)family };
+	if (source)
+		from = u->source;
+	if (!tcp && *port_of(&from) == 0 && bind_random(u, s, &from))
+		return true;
+	int one = 1; /* a TCP port given again at once is still in TIME_WAIT from the last try */
+	if (source && tcp && *port_of(&from))
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	return !source || bind(s, (struct sockaddr *)&from, addr_len((struct sockaddr *)&from)) == 0;
 }
 
 static void on_udp(struct upstream_query *q)
@@ -378,11 +411,6 @@ static void on_timeout(void *arg)
 
 /* ---- one query ---- */
 
-static socklen_t addr_len(const struct sockaddr *sa)
-{
-	return sa->sa_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-}
-
 /* Opens, binds and connects q's socket; false when the query cannot start at all. */
 static bool open_socket(struct upstream *u, struct upstream_query *q, const struct sockaddr *sa)
 {
@@ -392,10 +420,10 @@ static bool open_socket(struct upstream *u, struct upstream_query *q, const stru
 	if (s < 0)
 		return false;
 	q->lf.fd = s;
-	if (!tcp) {
+	if (!tcp)
 		COUNT(u, sockets);
-		bind_random(u, s, sa->sa_family);
-	}
+	if (!bind_source(u, s, sa->sa_family, tcp))
+		return false;
 	/* A UDP connect fails only locally (no route to the server, as for IPv6 glue on a host
 	 * without IPv6): the query then cannot start, and the caller tries another server. */
 	if (connect(s, sa, addr_len(sa)) < 0 && !(tcp && errno == EINPROGRESS))
@@ -409,8 +437,10 @@ struct upstream_query *upstream_send(struct upstream *u, const struct sockaddr *
 				     uint32_t timeout_ms, upstream_cb cb, void *arg)
 {
 	struct wire_query wq;
+	errno = 0;
 	if ((server->sa_family != AF_INET && server->sa_family != AF_INET6) || len > 65535 ||
-	    wire_parse_head(pkt, len, &wq) != ERR_OK || !wq.has_question)
+	    wire_parse_head(pkt, len, &wq) != ERR_OK ||
+	    wq.has_question == !!(flags & UPSTREAM_NO_QUESTION))
 		return NULL;
 	struct upstream_query *q = calloc(1, sizeof(*q) + 2 + len);
 	if (!q)
@@ -433,12 +463,14 @@ struct upstream_query *upstream_send(struct upstream *u, const struct sockaddr *
 	if (!open_socket(u, q, server) ||
 	    !loop_timer_set(u->l, &q->timer, loop_now_ms(u->l) + timeout_ms) ||
 	    (!(flags & UPSTREAM_TCP) && send(q->lf.fd, pkt, len, 0) < 0 && errno != EAGAIN)) {
+		int why = errno;
 		loop_timer_cancel(u->l, &q->timer);
 		if (q->lf.fd >= 0) {
 			loop_unwatch(u->l, &q->lf); /* harmless when it was never watched */
 			close(q->lf.fd);
 		}
 		free(q);
+		errno = why;
 		return NULL;
 	}
 	q->next = u->all;

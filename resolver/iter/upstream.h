@@ -55,6 +55,9 @@ typedef void (*upstream_cb)(void *arg, const struct upstream_result *r);
 /* Flags of upstream_send. */
 #define UPSTREAM_TCP 1u  /* over TCP (else UDP) */
 #define UPSTREAM_0X20 2u /* the question name's case is random: a reply must repeat it exactly */
+#define UPSTREAM_NO_QUESTION 4u /* pkt has no question (qdig +header-only): the reply is matched
+				   by ID and QR alone and must carry no question either. The
+				   daemon never sets it: its replies must repeat the question */
 
 struct upstream_stats {
 	uint64_t sent, replies, timeouts, failures;
@@ -69,14 +72,21 @@ struct upstream_stats {
  * socket to a random port from 1024-65535 (else the kernel's ephemeral choice). */
 struct upstream *upstream_new(struct loop *l, bool port_random);
 
+/* From now on, every socket of u is bound to src's address (and its port, when not 0; else a
+ * random one for UDP as port_random says, the kernel's for TCP) before it connects; a query to
+ * a server of the other family is sent from the kernel's choice. NULL: the kernel's choice
+ * again (the default). */
+void upstream_set_source(struct upstream *u, const struct sockaddr *src);
+
 /* Cancels every query in flight (their callbacks are not called) and frees u. */
 void upstream_free(struct upstream *u);
 
-/* Sends pkt (len bytes, ID and all as given, a single question) to server, as flags say,
- * and calls cb(arg, result) exactly once, later, from the loop: with the reply, or after
- * timeout_ms, or on a transport error. Returns a handle for upstream_cancel, or NULL when the
- * query cannot be started (no socket, no memory, a packet that does not parse): cb is then
- * never called. */
+/* Sends pkt (len bytes, ID and all as given, a single question; none with
+ * UPSTREAM_NO_QUESTION) to server, as flags say, and calls cb(arg, result) exactly once,
+ * later, from the loop: with the reply, or after timeout_ms, or on a transport error. Returns a
+ * handle for upstream_cancel, or NULL when the query cannot be started (no socket, no memory, a
+ * packet that does not parse, a source address that cannot be bound): cb is then never called,
+ * and errno is the failed socket call's error (0 when none failed). */
 struct upstream_query *upstream_send(struct upstream *u, const struct sockaddr *server,
 				     const uint8_t *pkt, size_t len, unsigned flags,
 				     uint32_t timeout_ms, upstream_cb cb, void *arg);

@@ -199,3 +199,30 @@ start_toy() {
 	fi
 	wait_dns 127.53.0.1 "$1" 10 || { sed 's/^/    /' "$TOY_CFG.log" >&2; return 1; }
 }
+
+# toy_resolver: in a namespace of the test's own, start_toy on port 53 with a full resolver on
+# 127.0.0.1#53 walking it from conf/toy-root.hints; false when it does not answer.
+toy_resolver() {
+	start_toy 53 "server:
+  listen: [127.0.0.1]
+  port: 53
+resolver:
+  root-hints: $TOP/conf/toy-root.hints
+  upstream-port: 53
+  query-special-addresses: true
+" && wait_dns 127.0.0.1 53 5
+}
+
+# same ARGS...: dig and qdig print the same, and exit the same, after the caller's norm (a
+# filter that takes out what must differ: IDs, times, the banner's version).
+same() { # ARGS...: dig and qdig print the same, and exit the same
+	local d q drc qrc
+	d=$(dig "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
+	q=$("$QDIG" "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
+	if [ "$d" = "$q" ] && [ "$(wc -l <<<"$d")" -ge 2 ]; then
+		ok "same as dig: $*"
+	else
+		not_ok "differs from dig: $*"
+		diff <(echo "$d") <(echo "$q") | head -20 | sed 's/^/    /'
+	fi
+}

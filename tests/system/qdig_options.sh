@@ -69,18 +69,6 @@ norm() {
 		grep -v 'is too short to be secure$'
 }
 
-same() { # ARGS...: dig and qdig print the same, and exit the same
-	local d q drc qrc
-	d=$(dig "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
-	q=$("$QDIG" "$@" 2>&1 | norm; echo "exit ${PIPESTATUS[0]}")
-	if [ "$d" = "$q" ] && [ "$(wc -l <<<"$d")" -ge 2 ]; then
-		ok "same as dig: $*"
-	else
-		not_ok "differs from dig: $*"
-		diff <(echo "$d") <(echo "$q") | head -20 | sed 's/^/    /'
-	fi
-}
-
 # The cases: one command line each, @server first. A "#" line is a comment.
 CASES=$(
 	cat <<EOC
@@ -219,8 +207,24 @@ www.example.com +search
 @$NSD +norec aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.types.example
 @$NSD +norec $(printf 'a%.0s.' $(seq 1 130))types.example
 @127.0.0.1 -p 9 a.example +tries=1 +timeout=1 +short
+@$NSD +norec a.types.example +header-only
+@$NSD +norec a.types.example +header-only +qr +tcp
+@$NSD +norec a.types.example +header-only +qr +yaml
+@$NSD +norec a.types.example +header-only +noheader-only +short
+@$NSD +norec -b 127.0.0.5 a.types.example
+@$NSD +norec -b 127.0.0.5#5399 a.types.example +short
+@$NSD +norec -b 127.0.0.5#5399 a.types.example +tcp +short
+@$NSD +norec -b 192.0.2.1 a.types.example +tries=2
+@$NSD +norec -b 192.0.2.1 a.types.example +tcp +tries=1
+@$NSD +norec -b bogus a.types.example
+@$NSD +norec -b 127.0.0.1#99999 a.types.example
+@$NSD +norec -b 127.0.0.1 -6 a.types.example
+@$NSD +norec -4 -b ::1 a.types.example
+@$NSD +norec -b ::1 a.types.example
+@$EX -b 192.0.2.1 +nssearch example.com +tries=1
 @nonexistent.invalid a.example
 @::1 -4 a.example
+@127.0.0.1 -6 a.example
 @127.0.0.1 -p 9 a.example +tries=2 +timeout=1 +short
 EOC
 )
@@ -308,6 +312,40 @@ for args in "+nssearch example.com" "-4 +nssearch example.com" "@$EX +nssearch e
 		eval '[ "$d" = "$q" ] && [ "$(grep -c "^SOA " <<<"$d")" = 2 ]'
 done
 
+# -b: the queries really leave from that address and port (UDP and TCP), as a listener sees.
+for proto in udp tcp; do
+	peer=$(timeout 5 python3 -c '
+import socket, sys
+tcp = sys.argv[1] == "tcp"
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.53.206.1", 53))
+if tcp:
+    s.listen(1)
+    c, a = s.accept()
+else:
+    a = s.recvfrom(512)[1]
+print("%s#%d" % a)' "$proto" &
+	for _ in $(seq 1 50); do # until it listens (5 s at most)
+		ss -Hltun | grep -q "127.53.206.1:53 " && break
+		sleep 0.1
+	done
+	t=""
+	[ $proto = tcp ] && t=+tcp
+	"$QDIG" @127.53.206.1 -b 127.0.0.7#5398 a.example +tries=1 +timeout=1 $t >/dev/null 2>&1
+	wait)
+	check "-b 127.0.0.7#5398: the $proto query came from there ($peer)" test "$peer" = 127.0.0.7#5398
+done
+
+# -b and +trace: every step leaves from the source; from an address the machine lacks none can.
+for src in 127.0.0.7:0 192.0.2.1:9; do
+	"$QDIG" +trace +root-hints="$TOP/conf/toy-root.hints" -b "${src%:*}" www.example.com \
+		+tries=1 +timeout=1 >"$T_TMP/out" 2>&1
+	rc=$?
+	check "+trace -b ${src%:*}: exit $rc (${src#*:} expected)" \
+		eval "[ $rc = ${src#*:} ] && { [ $rc = 9 ] || grep -q '^www.example.com.' $T_TMP/out; }"
+done
+
 # A dead UDP port answers nothing: dig's words for a timeout, exit 9, within the time given.
 DEAD=$(free_port)
 same @127.0.0.1 -p "$DEAD" a.example +tries=1 +timeout=1 +short
@@ -352,8 +390,10 @@ check "+json +short is a usage error (exit $rc), named" \
 
 # The README's table: "same" rows are used above; "not supported" rows are refused.
 # +trace is compared with dig +trace in trace_vs_dig.sh; +nssearch, +fuzztime, -f, -r, -h, -v,
-# -k, -y, +tls and +tls-* below; the options in qdig_edns.py's lists there.
+# -k, -y, +tls and +tls-* below; the options in qdig_edns.py's lists there; DNS over HTTP in
+# qdig_doh.sh.
 used=$(printf '%s\n' "$CASES" "+trace +nssearch +fuzztime -f -r -h -v -k -y" \
+	"+https +https-get +https-post +http-plain +http-plain-get +http-plain-post" \
 	"+tls +tls-ca +tls-hostname +tls-certfile +tls-keyfile" \
 	"$(grep -o '\["+[a-z0-9=]*"\]' "$TOP/tests/system/qdig_edns.py" | tr -d '[]"')" | tr ' ' '\n' | sed -E 's/^\+no/+/; s/=.*//' |
 	sort -u)

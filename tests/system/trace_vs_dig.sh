@@ -28,14 +28,7 @@ if ! err=$(unshare -m sh -c "mount --bind '$RESOLV' /etc/resolv.conf" 2>&1); the
 	skip_all $CHECKS "no mount namespace for dig's resolv.conf (unshare -m: $err)"
 fi
 
-start_toy 53 "server:
-  listen: [127.0.0.1]
-  port: 53
-resolver:
-  root-hints: $TOP/conf/toy-root.hints
-  upstream-port: 53
-  query-special-addresses: true
-" && wait_dns 127.0.0.1 53 5 || {
+toy_resolver || {
 	not_ok "resolverd serves port 53 of 127.0.0.1 and 127.53.0.0/16"
 	done_testing
 }

@@ -7,10 +7,13 @@
  * five forged datagrams first (another ID, another name, empty, garbage, QR=0), then the
  * reply; "tccut" a TC=1 reply whose ANCOUNT promises 5 records it does not carry; "lower" a
  * reply whose question is lower-cased; "big" a reply of BIG_UDP bytes, or BIG_TCP over TCP;
- * "stall" over TCP is read and never answered.
+ * "stall" over TCP is read and never answered; "noq" a reply without the question. A query
+ * without a question gets one without either (the echo). The address each query came from
+ * is kept in last_from.
  * SPDX-License-Identifier: MIT
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -32,6 +35,7 @@ static struct loop_fd udp, tcp_listen;
 static struct sockaddr_in server;
 static uint16_t ports[64];
 static int nports;
+static struct sockaddr_in last_from;
 
 #define BIG_UDP 3000
 #define BIG_TCP 60000
@@ -60,6 +64,10 @@ static size_t reply_to(const uint8_t *q, size_t n, uint8_t *out, size_t big)
 	if (starts(q, n, "lower"))
 		for (size_t i = 13; i < n && out[i]; i++)
 			out[i] = name_fold(out[i]);
+	if (starts(q, n, "noq")) {
+		out[4] = out[5] = 0; /* QDCOUNT 0, the question left out */
+		return DNS_HEADER_SIZE;
+	}
 	if (starts(q, n, "big")) {
 		memset(out + n, 0, big - n);
 		return big;
@@ -99,6 +107,7 @@ static void on_udp(void *arg, uint32_t ev)
 		return;
 	if (nports < 64)
 		ports[nports++] = ntohs(from.sin_port);
+	last_from = from;
 	if (starts(q, (size_t)n, "forge"))
 		forge(q, (size_t)n, &from);
 	size_t len = reply_to(q, (size_t)n, r, BIG_UDP);
@@ -119,7 +128,7 @@ static void on_conn(void *arg, uint32_t ev)
 		n = (ssize_t)want + 2;
 	if (n > 2 + DNS_HEADER_SIZE && starts(buf + 2, (size_t)n - 2, "stall"))
 		return; /* keeps the connection, says nothing */
-	if (n > 2 + DNS_HEADER_SIZE) {
+	if (n >= 2 + DNS_HEADER_SIZE) {
 		size_t len = reply_to(buf + 2, (size_t)n - 2, out + 2, BIG_TCP);
 		out[4] &= (uint8_t)~0x02; /* never TC over TCP (flags: 2 bytes after the length) */
 		out[0] = (uint8_t)(len >> 8);
@@ -136,7 +145,8 @@ static void on_accept(void *arg, uint32_t ev)
 {
 	(void)arg;
 	(void)ev;
-	int c = accept(tcp_listen.fd, NULL, NULL);
+	socklen_t fl = sizeof(last_from);
+	int c = accept(tcp_listen.fd, (struct sockaddr *)&last_from, &fl);
 	if (c < 0 || conn.fd >= 0) {
 		if (c >= 0)
 			close(c);
@@ -358,6 +368,74 @@ static void test_cancel(void)
 	CHECK(o.calls == 0);
 }
 
+/* +header-only (UPSTREAM_NO_QUESTION): a query without a question takes the reply without
+ * one, over UDP and TCP; without the flag a reply without the question is dropped as ever
+ * (the daemon's matching), and each flag refuses the other kind of packet. */
+static void test_no_question(void)
+{
+	uint8_t q[512];
+	struct wire_builder b;
+	wire_build_init(&b, q, sizeof(q), rand_u16(), 0);
+	size_t n = wire_build_finish(&b);
+	for (unsigned tcp = 0; tcp <= UPSTREAM_TCP; tcp += UPSTREAM_TCP) {
+		struct outcome o = { 0 };
+		CHECK(upstream_send(u, (struct sockaddr *)&server, q, n, tcp | UPSTREAM_NO_QUESTION,
+				    1000, on_result, &o));
+		run();
+		CHECKF(o.calls == 1 && o.r.status == UPSTREAM_REPLY && o.r.len == DNS_HEADER_SIZE,
+		       "tcp %u: status %d len %zu", tcp, o.r.status, o.r.len);
+	}
+	CHECK(upstream_send(u, (struct sockaddr *)&server, q, n, 0, 1000, on_result, NULL) == NULL);
+	struct upstream_stats before, after;
+	struct outcome o;
+	upstream_stats(u, &before);
+	one("noq.example.", false, 200, (struct sockaddr *)&server, &o);
+	upstream_stats(u, &after);
+	CHECKF(o.calls == 1 && o.r.status == UPSTREAM_TIMEOUT, "status %d", o.r.status);
+	CHECK(after.mismatched - before.mismatched == 1);
+	one("noq.example.", true, 200, (struct sockaddr *)&server, &o);
+	CHECKF(o.calls == 1 && o.r.status != UPSTREAM_REPLY, "tcp status %d", o.r.status);
+	n = make_query("x.example.", q);
+	CHECK(upstream_send(u, (struct sockaddr *)&server, q, n, UPSTREAM_NO_QUESTION, 1000,
+			    on_result, NULL) == NULL);
+}
+
+/* upstream_set_source: UDP and TCP queries leave from that address (and that port when one is
+ * given); an address the machine does not have fails the send with EADDRNOTAVAIL. */
+static void test_source(void)
+{
+	struct sockaddr_in src = { .sin_family = AF_INET };
+	inet_pton(AF_INET, "127.53.250.9", &src.sin_addr);
+	upstream_set_source(u, (struct sockaddr *)&src);
+	struct outcome o;
+	for (int tcp = 0; tcp <= 1; tcp++) {
+		memset(&last_from, 0, sizeof(last_from));
+		one("src.example.", tcp, 1000, (struct sockaddr *)&server, &o);
+		CHECKF(o.r.status == UPSTREAM_REPLY &&
+			       last_from.sin_addr.s_addr == src.sin_addr.s_addr,
+		       "tcp %d: status %d", tcp, o.r.status);
+	}
+	src.sin_port = htons((uint16_t)(20000 + rand_below(30000)));
+	upstream_set_source(u, (struct sockaddr *)&src);
+	one("src.example.", false, 1000, (struct sockaddr *)&server, &o);
+	CHECKF(o.r.status == UPSTREAM_REPLY && last_from.sin_port == src.sin_port, "port %u",
+	       ntohs(last_from.sin_port));
+	inet_pton(AF_INET, "192.0.2.1", &src.sin_addr); /* TEST-NET-1: on no interface here */
+	upstream_set_source(u, (struct sockaddr *)&src);
+	uint8_t q[512];
+	size_t n = make_query("x.example.", q);
+	for (unsigned tcp = 0; tcp <= UPSTREAM_TCP; tcp += UPSTREAM_TCP) {
+		errno = 0;
+		CHECK(upstream_send(u, (struct sockaddr *)&server, q, n, tcp, 1000, on_result, NULL) ==
+		      NULL);
+		CHECKF(errno == EADDRNOTAVAIL, "tcp %u: errno %d", tcp, errno);
+	}
+	upstream_set_source(u, NULL);
+	one("src.example.", false, 1000, (struct sockaddr *)&server, &o);
+	inet_pton(AF_INET, "127.53.250.9", &src.sin_addr);
+	CHECK(o.r.status == UPSTREAM_REPLY && last_from.sin_addr.s_addr != src.sin_addr.s_addr);
+}
+
 static int bound_socket(int type)
 {
 	int s = socket(AF_INET, type, 0);
@@ -402,6 +480,8 @@ int main(void)
 	RUN(test_case_mismatch);
 	RUN(test_big_replies);
 	RUN(test_tcp_stall);
+	RUN(test_no_question);
+	RUN(test_source);
 	upstream_free(u);
 	loop_unwatch(l, &udp);
 	loop_unwatch(l, &tcp_listen);
