@@ -347,6 +347,22 @@ static bool lookup(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 
 /* ---- flush ---- */
 
+/* The answer and log line of a command that dropped n things (a flush, a forget): "flushed
+ * 3 entries: WHAT", or {"flushed":3,"what":"WHAT"}. */
+static bool dropped(FILE *out, bool json, const char *verb, size_t n, const char *noun,
+		    const char *what)
+{
+	log_msg(LOG_INFO, "control: %s %zu %s: %s", verb, n, noun, what);
+	if (json) {
+		fprintf(out, "{\"%s\":%zu,\"what\":", verb, n);
+		ctl_json_str(out, what);
+		fputs("}\n", out);
+	} else {
+		fprintf(out, "%s %zu %s: %s\n", verb, n, noun, what);
+	}
+	return true;
+}
+
 static bool flush(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 {
 	struct cache_filter f = { 0 };
@@ -376,15 +392,7 @@ static bool flush(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 		break;
 	}
 	size_t n = cache_flush(server_cache(x->s), &f);
-	log_msg(LOG_INFO, "control: flushed %zu cache entr%s: %s", n, n == 1 ? "y" : "ies", what);
-	if (cmd->json) {
-		fprintf(out, "{\"flushed\":%zu,\"what\":", n);
-		ctl_json_str(out, what);
-		fputs("}\n", out);
-	} else {
-		fprintf(out, "flushed %zu entr%s: %s\n", n, n == 1 ? "y" : "ies", what);
-	}
-	return true;
+	return dropped(out, cmd->json, "flushed", n, n == 1 ? "entry" : "entries", what);
 }
 
 /* ---- the server table: dump-infra, flush-infra ---- */
@@ -473,15 +481,7 @@ static bool flush_infra(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 		inet_ntop(cmd->family, cmd->addr, a, sizeof(a));
 	size_t n = infra_forget(server_iter_env(x->s)->infra,
 				cmd->family ? (const struct sockaddr *)&ss : NULL);
-	log_msg(LOG_INFO, "control: forgot %zu server%s: %s", n, n == 1 ? "" : "s", a);
-	if (cmd->json) {
-		fprintf(out, "{\"forgotten\":%zu,\"what\":", n);
-		ctl_json_str(out, a);
-		fputs("}\n", out);
-	} else {
-		fprintf(out, "forgot %zu server%s: %s\n", n, n == 1 ? "" : "s", a);
-	}
-	return true;
+	return dropped(out, cmd->json, "forgot", n, n == 1 ? "server" : "servers", a);
 }
 
 /* ---- the configuration's zones: list-local-zones, list-local-data, list-forwards, ... ---- */
