@@ -433,7 +433,8 @@ static bool dump_infra(struct ctl_ctx *x, bool json, FILE *out)
 {
 	struct servers l = { 0 };
 	infra_walk(server_iter_env(x->s)->infra, loop_clock_ms(), add_server, &l);
-	qsort(l.v, l.n, sizeof(*l.v), by_address);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), by_address);
 	fputs(json ? "{\"servers\":[" : "", out);
 	for (size_t i = 0; i < l.n; i++) {
 		const struct infra_entry *e = &l.v[i];
