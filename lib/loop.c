@@ -25,6 +25,8 @@ struct loop {
 		void *arg;
 	} *defer;
 	size_t ndefer, capdefer;
+	void (*on_wait)(void *arg, bool waiting);
+	void *on_wait_arg;
 };
 
 uint64_t loop_clock_ms(void)
@@ -188,6 +190,12 @@ void loop_run_deferred(struct loop *l)
 	run_deferred(l);
 }
 
+void loop_on_wait(struct loop *l, void (*fn)(void *arg, bool waiting), void *arg)
+{
+	l->on_wait = fn;
+	l->on_wait_arg = arg;
+}
+
 uint64_t loop_now_ms(const struct loop *l)
 {
 	return l->now_ms;
@@ -212,7 +220,11 @@ void loop_run(struct loop *l)
 			wait = due <= l->now_ms ? 0 : (int)(due - l->now_ms > 60000 ? 60000
 										    : due - l->now_ms);
 		}
+		if (l->on_wait)
+			l->on_wait(l->on_wait_arg, true);
 		int n = epoll_wait(l->epfd, ev, LOOP_EVENTS, wait);
+		if (l->on_wait)
+			l->on_wait(l->on_wait_arg, false);
 		l->now_ms = loop_clock_ms();
 		for (int i = 0; i < n && !atomic_load(&l->stopping); i++) {
 			struct loop_fd *f = ev[i].data.ptr;

@@ -60,6 +60,12 @@ bool loop_defer(struct loop *l, void (*fn)(void *arg), void *arg);
 /* Runs the calls deferred so far now (at teardown: before freeing what they name). */
 void loop_run_deferred(struct loop *l);
 
+/* Calls fn(arg, true) each time the loop is about to wait for events, and fn(arg, false) as
+ * soon as the wait is over, before anything of that wakeup runs: an owner that reads shared
+ * objects only from callbacks says it holds none of them while it waits (resolver/server/
+ * reclaim.h). One per loop; fn NULL removes it. */
+void loop_on_wait(struct loop *l, void (*fn)(void *arg, bool waiting), void *arg);
+
 /* Milliseconds of CLOCK_MONOTONIC as of the loop's last wakeup. */
 uint64_t loop_now_ms(const struct loop *l);
 

@@ -37,6 +37,7 @@ struct conn {
 	char *out;              /* the reply, from open_memstream */
 	size_t out_len, out_off;
 	struct ctl_trace *trace; /* a trace in flight */
+	struct snapshot *snap;   /* the configuration the trace runs under, held until the end */
 	struct ctl_cmd cmd;
 	char refused[128];       /* not empty: the peer may not use the socket, and why */
 	struct conn *prev, *next;
@@ -60,6 +61,8 @@ static void conn_close(struct conn *k)
 {
 	struct ctl *c = k->c;
 	ctl_trace_free(k->trace);
+	if (k->snap)
+		server_release(c->x.s, k->snap);
 	loop_timer_cancel(c->loop, &k->deadline);
 	loop_unwatch(c->loop, &k->lf);
 	close(k->lf.fd);
@@ -142,7 +145,8 @@ static void run(struct conn *k)
 		return;
 	}
 	if (k->cmd.verb == CTL_TRACE) {
-		k->trace = ctl_trace_start(c->loop, c->up, server_iter_env(c->x.s), &k->cmd,
+		k->snap = server_hold(c->x.s);
+		k->trace = ctl_trace_start(c->loop, c->up, server_snapshot_env(k->snap), &k->cmd,
 					   on_trace_done, k);
 		if (!k->trace)
 			reply(k, false, "trace: out of memory\n", 21);

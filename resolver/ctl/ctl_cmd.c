@@ -429,10 +429,10 @@ static int by_address(const void *a, const void *b)
 		      &((const struct sockaddr_in6 *)y)->sin6_addr, 16);
 }
 
-static bool dump_infra(struct ctl_ctx *x, bool json, FILE *out)
+static bool dump_infra(const struct iter_env *env, bool json, FILE *out)
 {
 	struct servers l = { 0 };
-	infra_walk(server_iter_env(x->s)->infra, loop_clock_ms(), add_server, &l);
+	infra_walk(env->infra, loop_clock_ms(), add_server, &l);
 	if (l.n)
 		qsort(l.v, l.n, sizeof(*l.v), by_address);
 	fputs(json ? "{\"servers\":[" : "", out);
@@ -470,7 +470,7 @@ static bool dump_infra(struct ctl_ctx *x, bool json, FILE *out)
 	return !l.short_of_memory;
 }
 
-static bool flush_infra(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
+static bool flush_infra(const struct iter_env *env, const struct ctl_cmd *cmd, FILE *out)
 {
 	struct sockaddr_storage ss = { .ss_family = (sa_family_t)cmd->family };
 	char a[INET6_ADDRSTRLEN] = "every server";
@@ -480,7 +480,7 @@ static bool flush_infra(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 		memcpy(&((struct sockaddr_in6 *)&ss)->sin6_addr, cmd->addr, 16);
 	if (cmd->family)
 		inet_ntop(cmd->family, cmd->addr, a, sizeof(a));
-	size_t n = infra_forget(server_iter_env(x->s)->infra,
+	size_t n = infra_forget(env->infra,
 				cmd->family ? (const struct sockaddr *)&ss : NULL);
 	return dropped(out, cmd->json, "forgot", n, n == 1 ? "server" : "servers", a);
 }
@@ -528,13 +528,13 @@ static void list_local_zone(void *arg, const struct local_zone_info *zi)
 	}
 }
 
-static bool list_local(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
+static bool list_local(const struct config *cfg, const struct ctl_cmd *cmd, FILE *out)
 {
 	struct local_listing l = { out, cmd->json, cmd->verb == CTL_LIST_LOCAL_DATA, 0 };
 	const char *what = l.data ? "records" : "zones";
 	if (cmd->json)
 		fprintf(out, "{\"%s\":[", what);
-	local_zones_walk(server_config(x->s)->local, list_local_zone, &l);
+	local_zones_walk(cfg->local, list_local_zone, &l);
 	if (cmd->json)
 		fprintf(out, "],\"count\":%zu}\n", l.shown);
 	else
@@ -543,10 +543,9 @@ static bool list_local(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 	return true;
 }
 
-static bool list_forwarding(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
+static bool list_forwarding(const struct config *cfg, const struct ctl_cmd *cmd, FILE *out)
 {
 	bool stub = cmd->verb == CTL_LIST_STUBS;
-	const struct config *cfg = server_config(x->s);
 	const struct fwd_zones *zs = stub ? &cfg->forwarding.stub : &cfg->forwarding.forward;
 	fputs(cmd->json ? "{\"zones\":[" : "", out);
 	for (size_t i = 0; i < zs->n; i++) {
@@ -582,9 +581,8 @@ static bool list_forwarding(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *
 
 /* ---- status, stats, reload ---- */
 
-static bool status(struct ctl_ctx *x, bool json, FILE *out)
+static bool status(struct ctl_ctx *x, const struct config *cfg, bool json, FILE *out)
 {
-	const struct config *cfg = server_config(x->s);
 	struct stats_all st;
 	stats_collect(x->s, &st);
 	char since[40], a[INET6_ADDRSTRLEN + 8];
@@ -674,10 +672,14 @@ static bool log_level(const struct ctl_cmd *cmd, FILE *out)
 	return true;
 }
 
-bool ctl_cmd_run(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
+/* cmd, under the configuration snap (held). */
+static bool run(struct ctl_ctx *x, const struct snapshot *snap, const struct ctl_cmd *cmd,
+		FILE *out)
 {
+	const struct config *cfg = server_snapshot_config(snap);
+	const struct iter_env *env = server_snapshot_env(snap);
 	switch (cmd->verb) {
-	case CTL_STATUS: return status(x, cmd->json, out);
+	case CTL_STATUS: return status(x, cfg, cmd->json, out);
 	case CTL_STATS: return stats(x, cmd, out);
 	case CTL_RELOAD: return reload(x, cmd->json, out);
 	case CTL_FLUSH:
@@ -685,12 +687,12 @@ bool ctl_cmd_run(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 	case CTL_FLUSH_ALL:
 	case CTL_FLUSH_NEGATIVE:
 	case CTL_FLUSH_BOGUS: return flush(x, cmd, out);
-	case CTL_DUMP_INFRA: return dump_infra(x, cmd->json, out);
-	case CTL_FLUSH_INFRA: return flush_infra(x, cmd, out);
+	case CTL_DUMP_INFRA: return dump_infra(env, cmd->json, out);
+	case CTL_FLUSH_INFRA: return flush_infra(env, cmd, out);
 	case CTL_LIST_LOCAL_ZONES:
-	case CTL_LIST_LOCAL_DATA: return list_local(x, cmd, out);
+	case CTL_LIST_LOCAL_DATA: return list_local(cfg, cmd, out);
 	case CTL_LIST_FORWARDS:
-	case CTL_LIST_STUBS: return list_forwarding(x, cmd, out);
+	case CTL_LIST_STUBS: return list_forwarding(cfg, cmd, out);
 	case CTL_DUMP_CACHE: return dump_cache(x, cmd->json, out);
 	case CTL_LOOKUP: return lookup(x, cmd, out);
 	case CTL_LOG_LEVEL: return log_level(cmd, out);
@@ -701,4 +703,12 @@ bool ctl_cmd_run(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
 	}
 	fprintf(out, "%s: not run here\n", ctl_verb_name(cmd->verb));
 	return false;
+}
+
+bool ctl_cmd_run(struct ctl_ctx *x, const struct ctl_cmd *cmd, FILE *out)
+{
+	struct snapshot *snap = server_hold(x->s); /* whatever reload comes meanwhile */
+	bool ok = run(x, snap, cmd, out);
+	server_release(x->s, snap);
+	return ok;
 }

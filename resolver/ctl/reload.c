@@ -15,30 +15,22 @@ struct reload {
 	pthread_mutex_t lock; /* one reload at a time */
 	char *path;
 	bool journal;
-	struct config **v; /* every configuration loaded, the one in force last */
-	size_t n;
+	struct config *first; /* server_new's; each reloaded one is the server's (server_reload) */
 };
 
 struct reload *reload_new(const char *path, struct config *first, bool journal)
 {
 	struct reload *r = calloc(1, sizeof(*r));
-	if (r) {
+	if (r)
 		r->path = strdup(path);
-		r->v = malloc(sizeof(*r->v));
-	}
-	if (!r || !r->path || !r->v) {
-		if (r) {
-			free(r->path);
-			free(r->v);
-		}
+	if (!r || !r->path) {
 		free(r);
 		config_free(first);
 		return NULL;
 	}
 	pthread_mutex_init(&r->lock, NULL);
 	r->journal = journal;
-	r->v[0] = first;
-	r->n = 1;
+	r->first = first;
 	return r;
 }
 
@@ -47,18 +39,10 @@ const char *reload_path(const struct reload *r)
 	return r->path;
 }
 
-static bool keep(struct reload *r, struct config *c)
-{
-	struct config **v = realloc(r->v, (r->n + 1) * sizeof(*v));
-	if (!v)
-		return false;
-	r->v = v;
-	r->v[r->n++] = c;
-	return true;
-}
-
-/* The reload under the lock: false, with report saying why, when nothing changed. */
-static bool run(struct reload *r, struct server *s, char *report, size_t cap)
+/* The reload under the lock, was the configuration in force (held): false, with report
+ * saying why, when nothing changed. */
+static bool run(struct reload *r, struct server *s, const struct config *was, char *report,
+		size_t cap)
 {
 	struct config *c;
 	char err[256] = "", zones[1024], keys[512];
@@ -67,7 +51,6 @@ static bool run(struct reload *r, struct server *s, char *report, size_t cap)
 				      "zones: not read (the configuration is bad)", err);
 		return false;
 	}
-	const struct config *was = r->v[r->n - 1];
 	/* the anchors read (server_reload reads them again), or nothing changes */
 	if (c->dnssec.validate && c->dnssec.trust_anchor_file[0] &&
 	    !val_anchors_check(c->dnssec.trust_anchor_file, err)) {
@@ -77,18 +60,19 @@ static bool run(struct reload *r, struct server *s, char *report, size_t cap)
 		return false;
 	}
 	/* the map in force: another one is taken at restart (config_diff says so) */
-	if (!server_reload_zones(s, was->toy.map, zones, sizeof(zones)) ||
-	    !keep(r, c)) {
+	if (!server_reload_zones(s, was->toy.map, zones, sizeof(zones))) {
 		config_free(c);
-		snprintf(report, cap, "config: kept the configuration in force: %s\n%s",
-			 zones[0] ? "the zones are bad" : "out of memory", zones);
+		snprintf(report, cap, "config: kept the configuration in force: the zones are "
+				      "bad\n%s", zones);
 		return false;
 	}
 	unsigned n = config_diff(was, c, keys, sizeof(keys));
 	log_set_level(c->log_level);
 	log_set_format(c->log_format, r->journal);
-	if (!server_reload(s, c)) /* the anchors read a moment ago, and now not */
+	if (!server_reload(s, c)) { /* the anchors read a moment ago, and now not */
+		config_free(c);
 		snprintf(keys, sizeof(keys), " (the trust anchors did not read: kept)");
+	}
 	snprintf(report, cap, "config: reloaded %s: %s%s\n%s", r->path,
 		 n ? "changed " : "no key changed", keys, zones);
 	return true;
@@ -97,7 +81,9 @@ static bool run(struct reload *r, struct server *s, char *report, size_t cap)
 bool reload_run(struct reload *r, struct server *s, char *report, size_t cap)
 {
 	pthread_mutex_lock(&r->lock);
-	bool ok = run(r, s, report, cap);
+	struct snapshot *was = server_hold(s);
+	bool ok = run(r, s, server_snapshot_config(was), report, cap);
+	server_release(s, was); /* the configuration replaced goes once nothing uses it */
 	pthread_mutex_unlock(&r->lock);
 	for (const char *p = report; *p;) {
 		const char *nl = strchr(p, '\n');
@@ -112,9 +98,7 @@ void reload_free(struct reload *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->n; i++)
-		config_free(r->v[i]);
-	free(r->v);
+	config_free(r->first);
 	free(r->path);
 	pthread_mutex_destroy(&r->lock);
 	free(r);

@@ -4,8 +4,9 @@
  * A reload reads the configuration file again, then the toy internet's map and zone files;
  * only when every one of them is good does anything change, and then all of it does: the
  * new configuration (access lists, limits, logging) and the new zones. The report says which
- * keys changed and which zones were added, changed or removed, or why nothing did. Every
- * configuration loaded is kept until reload_free: resolutions in flight may still use one.
+ * keys changed and which zones were added, changed or removed, or why nothing did. A
+ * configuration reloaded is the server's (server_reload): it frees the one replaced once the
+ * resolutions in flight under it end. The first stays reload_new's until reload_free.
  *
  * Thread-safety: reload_run may be called from any thread (one runs at a time).
  *
@@ -35,7 +36,8 @@ bool reload_run(struct reload *r, struct server *s, char *report, size_t cap);
 /* The path of the configuration file. */
 const char *reload_path(const struct reload *r);
 
-/* Frees every configuration kept; reload_free(NULL) does nothing. After server_free. */
+/* Frees the first configuration (reload_new's); reload_free(NULL) does nothing. After
+ * server_free. */
 void reload_free(struct reload *r);
 
 #endif

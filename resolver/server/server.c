@@ -27,7 +27,13 @@
 static void snapshot_free(struct snapshot *snap)
 {
 	val_anchors_fini(&snap->anchors);
+	config_free(snap->own);
 	free(snap);
+}
+
+static void snapshot_reclaimed(struct reclaim_node *n)
+{
+	snapshot_free((struct snapshot *)n);
 }
 
 /* The DNSSEC side of a snapshot: the trust anchors read, the limits. false with the reason in
@@ -58,6 +64,7 @@ static struct snapshot *snapshot_new(const struct config *cfg, struct server *s,
 		snprintf(err, 256, "out of memory");
 		return NULL;
 	}
+	snap->node.free = snapshot_reclaimed;
 	snap->cfg = cfg;
 	snap->env = (struct iter_env){
 		.cache = s->cache,
@@ -174,16 +181,27 @@ static void on_expire(void *arg)
 	struct worker *w = arg;
 	uint64_t now = loop_now_ms(w->loop);
 	cache_expire(w->s->cache, (uint32_t)(now / 1000));
+	reclaim_run(&w->s->reclaim, false); /* what the resolutions ended since the last reload */
 	loop_timer_set(w->loop, &w->expire, now + EXPIRE_EVERY_MS);
+}
+
+/* A worker holds no snapshot or zone set of its own while it waits (server_priv.h). */
+static void worker_on_wait(void *arg, bool waiting)
+{
+	struct worker *w = arg;
+	if (waiting)
+		reclaim_offline(&w->s->reclaim, w->id);
+	else
+		reclaim_online(&w->s->reclaim, w->id);
 }
 
 static bool worker_init(struct server *s, struct worker *w, unsigned id,
 			const struct config *cfg, char err[static 256])
 {
 	size_t n_auth = 0;
-	const struct auth *zones = atomic_load(&s->auth);
-	const struct sockaddr_storage *auth = zones && id == 0 ? auth_addresses(zones, &n_auth)
-							       : NULL;
+	const struct zoneset *zones = atomic_load(&s->zones);
+	const struct sockaddr_storage *auth =
+		zones && id == 0 ? auth_addresses(zones->auth, &n_auth) : NULL;
 	size_t n_rec = s->auth_only ? 0 : cfg->server.n_listen;
 	w->s = s;
 	w->id = id;
@@ -196,6 +214,7 @@ static bool worker_init(struct server *s, struct worker *w, unsigned id,
 		snprintf(err, 256, "cannot set up worker %u: out of memory or descriptors", id);
 		return false;
 	}
+	loop_on_wait(w->loop, worker_on_wait, w);
 	for (size_t i = 0; i < n_rec; i++)
 		if (!listen_on(w, &cfg->server.listen[i], cfg->server.port, false, err))
 			return false;
@@ -235,6 +254,7 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	loop_run(w->loop);
 	worker_fini(w);
+	reclaim_offline(&w->s->reclaim, w->id); /* loop_run returns online; it reads no more */
 	return NULL;
 }
 
@@ -275,7 +295,7 @@ bool server_new(const struct config *cfg, bool auth_only, struct server **out,
 	atomic_store(&s->snap, snap);
 	s->n_workers = auth_only ? 1 : cfg->server.threads;
 	s->workers = calloc(s->n_workers, sizeof(*s->workers));
-	if (!s->workers)
+	if (!s->workers || !reclaim_init(&s->reclaim, s->n_workers))
 		goto fail;
 	for (unsigned i = 0; i < s->n_workers; i++)
 		if (!worker_init(s, &s->workers[i], i, cfg, err))
@@ -347,19 +367,17 @@ void server_free(struct server *s)
 			pthread_join(s->workers[i].thread, NULL);
 	}
 	free(s->workers);
+	reclaim_fini(&s->reclaim);
 	struct snapshot *snap = atomic_load(&s->snap);
-	while (snap) {
-		struct snapshot *older = snap->older;
+	if (snap)
 		snapshot_free(snap);
-		snap = older;
-	}
 	zones_free(s);
 	cache_free(s->cache);
 	infra_free(s->infra);
 	free(s);
 }
 
-bool server_reload(struct server *s, const struct config *cfg)
+bool server_reload(struct server *s, struct config *cfg)
 {
 	struct snapshot *old = atomic_load(&s->snap);
 	const struct config *was = old->cfg;
@@ -377,8 +395,10 @@ bool server_reload(struct server *s, const struct config *cfg)
 		log_msg(LOG_ERROR, "reload failed, keeping the configuration in force: %s", err);
 		return false;
 	}
-	snap->older = old;
-	atomic_store_explicit(&s->snap, snap, memory_order_release);
+	snap->own = cfg;
+	atomic_store(&s->snap, snap); /* seq_cst: reclaim.c says why */
+	reclaim_retire(&s->reclaim, &old->node);
+	reclaim_run(&s->reclaim, true);
 	return true;
 }
 
@@ -460,9 +480,24 @@ const char *server_servfail_name(enum server_servfail why)
 	return why < SERVER_SERVFAIL_N ? names[why] : "other";
 }
 
-const struct config *server_config(const struct server *s)
+struct snapshot *server_hold(struct server *s)
 {
-	return atomic_load_explicit(&s->snap, memory_order_acquire)->cfg;
+	reclaim_enter(&s->reclaim);
+	struct snapshot *snap = atomic_load(&s->snap);
+	reclaim_hold(&snap->node);
+	reclaim_leave(&s->reclaim);
+	return snap;
+}
+
+void server_release(struct server *s, struct snapshot *snap)
+{
+	reclaim_drop(&snap->node);
+	reclaim_run(&s->reclaim, true);
+}
+
+const struct config *server_snapshot_config(const struct snapshot *snap)
+{
+	return snap->cfg;
 }
 
 struct cache *server_cache(const struct server *s)
@@ -470,7 +505,7 @@ struct cache *server_cache(const struct server *s)
 	return s->cache;
 }
 
-const struct iter_env *server_iter_env(const struct server *s)
+const struct iter_env *server_snapshot_env(const struct snapshot *snap)
 {
-	return &atomic_load_explicit(&s->snap, memory_order_acquire)->env;
+	return &snap->env;
 }

@@ -111,23 +111,28 @@ void server_free(struct server *s);
 
 /* Uses cfg from now on for access control, limits, DNSSEC (the trust anchor file is read
  * again) and logging. Listen addresses, threads, the cache size and the toy internet are fixed
- * at start: a change there is logged and left for a restart. cfg is borrowed as in
- * server_new; the previous one must be kept until server_free (questions in flight may still
- * use it). false, with the reason logged and the configuration in force kept, when the trust
- * anchor file does not read. */
-bool server_reload(struct server *s, const struct config *cfg);
+ * at start: a change there is logged and left for a restart. On success the server owns cfg
+ * and frees it once nothing uses it any more; the configuration it replaces is freed the
+ * same way (when it came from server_reload), after the questions in flight that use it end.
+ * false, with the reason logged, the configuration in force kept and cfg still the caller's,
+ * when the trust anchor file does not read. */
+bool server_reload(struct server *s, struct config *cfg);
 
 void server_stats(const struct server *s, struct server_stats *out);
 
-/* The configuration in force (the last given to server_new or server_reload). */
-const struct config *server_config(const struct server *s);
+/* A hold on the configuration in force (the last given to server_new or server_reload) and
+ * what derives from it: valid, whatever reloads come, until server_release. For threads other
+ * than the workers (the control thread's commands and traces); it never fails. */
+struct snapshot;
+struct snapshot *server_hold(struct server *s);
+void server_release(struct server *s, struct snapshot *snap);
+const struct config *server_snapshot_config(const struct snapshot *snap);
+/* What the resolutions of that configuration use (cache, infra, hints, limits), for a
+ * resolution run outside the workers (resolverd-ctl trace). */
+const struct iter_env *server_snapshot_env(const struct snapshot *snap);
 
 /* The shared cache (for resolverd-ctl's flush and dump). */
 struct cache *server_cache(const struct server *s);
-
-/* What the resolutions of the configuration in force use (cache, infra, hints, limits), for
- * a resolution run outside the workers (resolverd-ctl trace). Valid until server_free. */
-const struct iter_env *server_iter_env(const struct server *s);
 
 /* Loads the zones of the toy internet's map again and, when every zone loads and the map
  * names the same server addresses, serves them from now on; otherwise keeps the ones in force.

@@ -101,6 +101,8 @@ static void xfr_end(struct conn *c)
 {
 	free(c->xfr);
 	c->xfr = NULL;
+	reclaim_drop(&c->xfr_zones->node);
+	c->xfr_zones = NULL;
 	c->w->n_xfr--;
 }
 
@@ -297,7 +299,8 @@ size_t io_xfr_start(struct worker *w, const struct client *c, const struct wire_
 		    const uint8_t *pkt, size_t len, uint8_t *out, size_t cap)
 {
 	struct auth_xfr x;
-	auth_xfr_start(w->s->auth, (const struct sockaddr *)&c->lis->local,
+	struct zoneset *z = atomic_load(&w->s->zones);
+	auth_xfr_start(z->auth, (const struct sockaddr *)&c->lis->local,
 		       (const struct sockaddr *)&c->peer, c->conn != NULL,
 		       w->n_xfr >= IO_XFR_LIMITS.concurrent, q, pkt, len, &x);
 	size_t n = auth_xfr_next(&x, out, cap);
@@ -308,6 +311,8 @@ size_t io_xfr_start(struct worker *w, const struct client *c, const struct wire_
 		return 0;
 	}
 	*c->conn->xfr = x;
+	c->conn->xfr_zones = z; /* its messages point into z's zones: held until xfr_end */
+	reclaim_hold(&z->node);
 	w->n_xfr++;
 	return n;
 }

@@ -16,6 +16,7 @@
 #include "iterator.h"
 #include "local.h"
 #include "loop.h"
+#include "reclaim.h"
 #include "server.h"
 #include "upstream.h"
 
@@ -38,14 +39,24 @@ struct io_xfr_limits {
 };
 extern const struct io_xfr_limits IO_XFR_LIMITS;
 
-/* A configuration in force, with what the resolutions derive from it. Kept until exit once
- * replaced: resolutions in flight point at the one they started with. */
+/* A configuration in force, with what the resolutions derive from it. A reload retires the
+ * one it replaces, and reclaim.h's rules free it (server.reclaim):
+ * - a worker loads s->snap once per event and uses it synchronously, holding nothing from one
+ *   event to the next; it is quiescent whenever its loop waits (loop_on_wait);
+ * - a resolution in flight (struct flight) holds the one it started with (reclaim_hold)
+ *   until it ends;
+ * - other threads (the control thread: commands, traces, reloads) take holds through
+ *   server_hold, under the reclaim lock, and drop them with server_release.
+ * Reclaiming runs on the reloading thread at each reload, on server_release, and on worker
+ * 0's expire timer (without waiting for the lock). */
 struct snapshot {
+	struct reclaim_node node;   /* first: the retired list's */
 	const struct config *cfg;
+	struct config *own;         /* cfg when given by server_reload: freed with the snapshot
+				     * (server_new's stays its caller's) */
 	struct iter_env env;
 	struct iter_dnssec dnssec;  /* env.dnssec points here when validating */
 	struct val_anchors anchors; /* read from dnssec.trust-anchor-file at load */
-	struct snapshot *older;
 };
 
 struct worker;
@@ -79,6 +90,7 @@ struct conn {
 	struct outbuf *out_head, *out_tail;
 	size_t out_bytes;   /* queued in out_head..out_tail, not yet sent */
 	struct auth_xfr *xfr; /* a zone transfer still sending: no question is read meanwhile */
+	struct zoneset *xfr_zones; /* held while xfr points into its zones */
 	uint32_t events;    /* what epoll watches for now */
 	unsigned pending;   /* replies still owed by resolutions, and a deferred resume */
 	bool resuming;      /* a resume is deferred (and counted in pending) */
@@ -150,10 +162,11 @@ struct worker {
 };
 
 /* The toy internet's zones as loaded: the map's zones and a hash of each file, so that a
- * reload can say which changed. Replaced ones are kept until server_free: a worker may be
- * answering from them. */
+ * reload can say which changed. A replaced one is freed by the rules of struct snapshot:
+ * workers answer from s->zones synchronously; a zone transfer in progress on a TCP
+ * connection (conn.xfr_zones) holds the set its messages point into. */
 struct zoneset {
-	struct zoneset *older;
+	struct reclaim_node node;
 	struct auth *auth;
 	size_t n;
 	uint8_t (*names)[NAME_MAX_WIRE];
@@ -162,11 +175,11 @@ struct zoneset {
 
 struct server {
 	_Atomic(struct snapshot *) snap;
+	struct reclaim reclaim;         /* replaced snapshots and zone sets, freed when unused */
 	struct cache *cache;
 	struct infra *infra;
 	struct hints hints;
-	_Atomic(struct auth *) auth;    /* the zones served now (zones->auth) */
-	struct zoneset *zones;
+	_Atomic(struct zoneset *) zones; /* the toy internet's zones served now, or NULL */
 	bool auth_only;
 	struct worker *workers;
 	unsigned n_workers;
@@ -188,9 +201,9 @@ size_t io_xfr_start(struct worker *w, const struct client *c, const struct wire_
 		    const uint8_t *pkt, size_t len, uint8_t *out, size_t cap);
 
 /* server_zones.c: the toy internet's zones. */
-/* Loads the map at path and its zones into s->zones and s->auth; false with err. */
+/* Loads the map at path and its zones into s->zones; false with err. */
 bool zones_load(struct server *s, const char *path, char err[static 256]);
-/* Frees every zone set loaded (at server_free). */
+/* Frees the zone set in force (at server_free; reclaim_fini frees the retired ones). */
 void zones_free(struct server *s);
 
 /* server_query.c: answering. */

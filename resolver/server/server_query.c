@@ -253,6 +253,7 @@ static void flight_free(struct flight *f)
 		free(wt);
 	}
 	arena_free(f->a);
+	reclaim_drop(&f->snap->node);
 	free(f);
 	/* A flood is over: give its memory back to the system (glibc keeps freed memory). */
 	if (w->n_flights == 0 && w->peak_flights >= TRIM_AFTER) {
@@ -480,6 +481,7 @@ static bool resolve(struct worker *w, struct snapshot *snap, const struct client
 		return false;
 	f->w = w;
 	f->snap = snap;
+	reclaim_hold(&snap->node); /* until flight_free: reloads may come meanwhile */
 	f->hash = h;
 	memcpy(f->qname, req->q.name, name_len(req->q.name));
 	name_lower(f->qname);
@@ -613,8 +615,9 @@ size_t query_handle(struct worker *w, const struct client *c, const uint8_t *pkt
 	else if (!(n = check(w, c, &q, e, &req, out, cap)) && !rec && auth_xfr_asked(&q))
 		return io_xfr_start(w, c, &q, pkt, len, out, cap);
 	else if (!n && !rec)
-		return auth_answer(w->s->auth, (const struct sockaddr *)&c->lis->local, &q, pkt,
-				   len, req.max_size, out, cap);
+		return auth_answer(atomic_load(&w->s->zones)->auth,
+				   (const struct sockaddr *)&c->lis->local, &q, pkt, len,
+				   req.max_size, out, cap);
 	else if (!n)
 		n = recursive(w, snap, c, &q, &req, out, cap);
 	if (rec)

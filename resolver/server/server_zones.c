@@ -3,7 +3,8 @@
  *
  * A reload reads the map and every zone file again; only when all of them load, and the map
  * names the same server addresses (the listeners are bound at start), does the new set
- * replace the old, in one atomic store the workers see on their next query. Each file's bytes
+ * replace the old, in one atomic store the workers see on their next query; the old set is
+ * freed once no worker or zone transfer can read it (server_priv.h, reclaim.h). Each file's bytes
  * are hashed, so the report names the zones whose files changed, and those added or removed.
  *
  * SPDX-License-Identifier: MIT
@@ -38,14 +39,17 @@ static uint64_t file_hash(const char *path)
 
 static void zoneset_free(struct zoneset *z)
 {
-	while (z) {
-		struct zoneset *older = z->older;
-		auth_free(z->auth);
-		free(z->names);
-		free(z->hashes);
-		free(z);
-		z = older;
-	}
+	if (!z)
+		return;
+	auth_free(z->auth);
+	free(z->names);
+	free(z->hashes);
+	free(z);
+}
+
+static void zoneset_reclaimed(struct reclaim_node *n)
+{
+	zoneset_free((struct zoneset *)n);
 }
 
 /* The zones of the map at path, loaded; NULL with err on failure. */
@@ -56,6 +60,7 @@ static struct zoneset *zoneset_load(const char *path, char err[static 256])
 		return NULL;
 	struct zoneset *z = calloc(1, sizeof(*z));
 	if (z) {
+		z->node.free = zoneset_reclaimed;
 		z->n = map->n;
 		z->names = calloc(map->n, sizeof(*z->names));
 		z->hashes = calloc(map->n, sizeof(*z->hashes));
@@ -83,16 +88,13 @@ bool zones_load(struct server *s, const char *path, char err[static 256])
 	struct zoneset *z = zoneset_load(path, err);
 	if (!z)
 		return false;
-	s->zones = z;
-	atomic_store(&s->auth, z->auth);
+	atomic_store(&s->zones, z);
 	return true;
 }
 
 void zones_free(struct server *s)
 {
-	zoneset_free(s->zones);
-	s->zones = NULL;
-	atomic_store(&s->auth, NULL);
+	zoneset_free(atomic_exchange(&s->zones, NULL));
 }
 
 static bool same_addresses(const struct auth *a, const struct auth *b)
@@ -138,7 +140,9 @@ bool server_reload_zones(struct server *s, const char *map, char *report, size_t
 	char err[256] = "";
 	struct buf_out out;
 	buf_out_init(&out, report, cap - 1);
-	if (!s->zones || !map[0]) {
+	/* the reloading thread is the only one that retires zone sets: old stays meanwhile */
+	struct zoneset *old = atomic_load(&s->zones);
+	if (!old || !map[0]) {
 		snprintf(report, cap, "zones: no toy internet served");
 		return true;
 	}
@@ -147,18 +151,18 @@ bool server_reload_zones(struct server *s, const char *map, char *report, size_t
 		snprintf(report, cap, "zones: kept the zones in force: %s", err);
 		return false;
 	}
-	if (!same_addresses(z->auth, s->zones->auth)) {
+	if (!same_addresses(z->auth, old->auth)) {
 		snprintf(report, cap, "zones: kept the zones in force: %s names other server "
 				      "addresses (they change only at restart)", map);
 		zoneset_free(z);
 		return false;
 	}
 	buf_puts(&out, "zones:");
-	if (describe(s->zones, z, &out) == 0)
+	if (describe(old, z, &out) == 0)
 		buf_puts(&out, " none changed");
 	report[out.len] = 0;
-	z->older = s->zones;
-	s->zones = z;
-	atomic_store_explicit(&s->auth, z->auth, memory_order_release);
+	atomic_store(&s->zones, z); /* seq_cst: reclaim.c says why */
+	reclaim_retire(&s->reclaim, &old->node);
+	reclaim_run(&s->reclaim, true);
 	return true;
 }
