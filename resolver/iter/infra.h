@@ -6,8 +6,8 @@
  * again. A server that does not repeat the case of a question name is remembered, to be asked
  * without 0x20. A server found lame for a zone is skipped for that zone for INFRA_LAME_MS.
  *
- * A server whose timeout has backed off to INFRA_RTO_MAX_MS and whose query sent with it got
- * no reply again (timed out, or refused) is down, as Unbound's host-down state: it is not
+ * A server whose timeout has backed off to INFRA_RTO_MAX_MS and whose query sent with it timed
+ * out again is down, as Unbound's host-down state: it is not
  * asked, but for one probe query per INFRA_PROBE_MS, until a reply from it ends that. So a
  * slow server that answers within INFRA_RTO_MAX_MS is never down, however slow; nor is one
  * whose burst of queries sent together at a shorter timeout all timed out (a burst of
@@ -49,8 +49,10 @@ uint32_t infra_rto_ms(struct infra *in, const struct sockaddr *addr);
 void infra_rtt(struct infra *in, const struct sockaddr *addr, uint32_t rtt_ms);
 
 /* A query sent to addr with the timeout sent_rto_ms (what infra_rto_ms gave) got no reply:
- * it timed out, or failed (refused, unreachable). Doubles the RTO; when the query was sent at
- * INFRA_RTO_MAX_MS and the RTO is still there (no reply since), addr is down from now_ms. */
+ * it timed out, or failed (refused, unreachable: sent_rto_ms is then 0, no time was lost).
+ * Doubles the RTO; when the query timed out after INFRA_RTO_MAX_MS and the RTO is still there
+ * (no reply since), addr is down from now_ms. A failure never makes it down: it costs a
+ * question no time, and a server restarting refuses for a moment. */
 void infra_timeout(struct infra *in, const struct sockaddr *addr, uint32_t sent_rto_ms,
 		   uint64_t now_ms);
 
@@ -88,7 +90,7 @@ struct infra_entry {
 	uint32_t rto_ms;              /* the timeout its next query gets */
 	uint64_t lame_left_ms;        /* 0, or how long it is still skipped for one zone */
 	bool no_0x20;                 /* asked without random case */
-	bool down;                    /* silent at INFRA_RTO_MAX_MS: only probed */
+	bool down;                    /* timed out at INFRA_RTO_MAX_MS: only probed */
 	uint64_t probe_in_ms;         /* while down: how long until its next probe (0: due) */
 };
 

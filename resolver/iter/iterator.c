@@ -1082,7 +1082,8 @@ static void no_reply(struct iter *it, enum iter_step_kind kind, const char *why,
 		v->timeouts++;
 	else
 		v->done = true;
-	infra_timeout(it->env->infra, (struct sockaddr *)&v->addr, it->cur_rto_ms, now_ms);
+	infra_timeout(it->env->infra, (struct sockaddr *)&v->addr,
+		      kind == ITER_STEP_TIMEOUT ? it->cur_rto_ms : 0, now_ms);
 	advance(it, now_ms, act);
 }
 

@@ -185,6 +185,10 @@ static void burst_of_timeouts_not_down(void)
 		infra_timeout(in, SA(a), FIRST_MS, 1000);
 	CHECK(infra_rto_ms(in, SA(a)) == INFRA_RTO_MAX_MS);
 	CHECK(infra_use(in, SA(a), 1000) == INFRA_USE);
+	/* Refused at the maximum (sent_rto_ms 0: no time lost): backed off, never down. */
+	for (int i = 0; i < 5; i++)
+		infra_timeout(in, SA(a), 0, 6000);
+	CHECK(infra_use(in, SA(a), 6000) == INFRA_USE);
 	time_out(in, &a, 6000);
 	CHECK(infra_use(in, SA(a), 6000) == INFRA_SKIP);
 	infra_free(in);

@@ -1163,6 +1163,18 @@ static void test_forwarder_down(void)
 		       asked(&w, FWD1), w.n_sent);
 	}
 
+	/* A forwarder that refuses (port unreachable) costs no time: never down, asked each time. */
+	rules[0].play = FAIL;
+	start_fwd(rules, LEN(rules));
+	fwd_add(&fwd_forward, ".", FWD1, true);
+	unsigned refused = 0;
+	for (int i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "r%d.example.com.", i);
+		CHECK(resolve(&w, name, T_A) == DNS_RCODE_NXDOMAIN);
+		refused += asked(&w, FWD1);
+	}
+	CHECKF(refused == 8, "asked %u times of 8", refused);
+
 	uint16_t code = 0;
 	rules[0].play = TIMEOUT;
 	start_fwd(rules, LEN(rules));
