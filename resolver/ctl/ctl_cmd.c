@@ -445,11 +445,17 @@ static bool dump_infra(const struct iter_env *env, bool json, FILE *out)
 				  : (const void *)&((const struct sockaddr_in6 *)&e->addr)->sin6_addr,
 			  a, sizeof(a));
 		unsigned long long lame_s = (unsigned long long)((e->lame_left_ms + 999) / 1000);
+		unsigned long long probe_s = (unsigned long long)((e->probe_in_ms + 999) / 1000);
 		if (json) {
 			fprintf(out, "%s{\"address\":\"%s\",\"srtt_ms\":%u,\"rttvar_ms\":%u,"
-				     "\"timeout_ms\":%u,\"lame_s\":%llu,\"no_0x20\":%s,\"timed\":%s}",
+				     "\"timeout_ms\":%u,\"lame_s\":%llu,\"no_0x20\":%s,\"timed\":%s,"
+				     "\"down\":%s",
 				i ? "," : "", a, e->srtt_ms, e->rttvar_ms, e->rto_ms, lame_s,
-				e->no_0x20 ? "true" : "false", e->timed ? "true" : "false");
+				e->no_0x20 ? "true" : "false", e->timed ? "true" : "false",
+				e->down ? "true" : "false");
+			if (e->down)
+				fprintf(out, ",\"next_probe_s\":%llu", probe_s);
+			fputs("}", out);
 			continue;
 		}
 		if (e->timed)
@@ -457,6 +463,8 @@ static bool dump_infra(const struct iter_env *env, bool json, FILE *out)
 				e->rttvar_ms, e->rto_ms);
 		else
 			fprintf(out, "%s never timed, timeout %u ms", a, e->rto_ms);
+		if (e->down)
+			fprintf(out, ", down, next probe in %llu s", probe_s);
 		if (lame_s)
 			fprintf(out, ", lame for a zone for %llu s more", lame_s);
 		fputs(e->no_0x20 ? ", asked without 0x20\n" : "\n", out);

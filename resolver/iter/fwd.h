@@ -4,9 +4,9 @@
  * the resolvers it lists, with RD=1, and takes their answers as they come: nothing below it
  * is iterated. A stub zone iterates from the authoritative servers it lists instead of from
  * the delegation its parent gives (RD=0); a delegation found below it is followed as usual.
- * With first set, a zone whose every address failed is passed over for the rest of the
- * resolution (the next zone above it, or normal iteration). The most specific zone of either
- * kind wins.
+ * With first set, a zone whose every address failed, or is down (infra.h), is passed over for
+ * the rest of the resolution (the next zone above it, or normal iteration). The most specific
+ * zone of either kind wins.
  *
  * Filled by resolver/config, read by the iterator; never changed once loaded.
  *

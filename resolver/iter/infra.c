@@ -25,6 +25,8 @@ struct server {
 	uint64_t lame_until_ms;
 	bool no_0x20; /* answers with the question name in another case than asked */
 	bool timed;   /* a reply was timed: srtt_ms and rttvar_ms hold something */
+	bool down;    /* silent at INFRA_RTO_MAX_MS since its last reply */
+	uint64_t probe_at_ms; /* while down: when its next probe may go */
 };
 
 struct infra {
@@ -119,6 +121,7 @@ void infra_rtt(struct infra *in, const struct sockaddr *addr, uint32_t rtt_ms)
 {
 	pthread_mutex_lock(&in->lock);
 	struct server *s = lookup(in, addr);
+	s->down = false;
 	if (!s->timed) { /* RFC 6298 §2.2: the first measurement */
 		s->timed = true;
 		s->srtt_ms = rtt_ms;
@@ -137,12 +140,32 @@ void infra_rtt(struct infra *in, const struct sockaddr *addr, uint32_t rtt_ms)
 	pthread_mutex_unlock(&in->lock);
 }
 
-void infra_timeout(struct infra *in, const struct sockaddr *addr)
+void infra_timeout(struct infra *in, const struct sockaddr *addr, uint32_t sent_rto_ms,
+		   uint64_t now_ms)
 {
 	pthread_mutex_lock(&in->lock);
 	struct server *s = lookup(in, addr);
+	/* Sent at the maximum, and no reply since has brought the RTO down. */
+	if (sent_rto_ms >= INFRA_RTO_MAX_MS && s->rto_ms >= INFRA_RTO_MAX_MS && !s->down) {
+		s->down = true;
+		s->probe_at_ms = now_ms + INFRA_PROBE_MS;
+	}
 	s->rto_ms = s->rto_ms * 2 > INFRA_RTO_MAX_MS ? INFRA_RTO_MAX_MS : s->rto_ms * 2;
 	pthread_mutex_unlock(&in->lock);
+}
+
+enum infra_use infra_use(struct infra *in, const struct sockaddr *addr, uint64_t now_ms)
+{
+	pthread_mutex_lock(&in->lock);
+	struct server *s = lookup(in, addr);
+	enum infra_use use = INFRA_USE;
+	if (s->down) {
+		use = now_ms >= s->probe_at_ms ? INFRA_PROBE : INFRA_SKIP;
+		if (use == INFRA_PROBE)
+			s->probe_at_ms = now_ms + INFRA_PROBE_MS;
+	}
+	pthread_mutex_unlock(&in->lock);
+	return use;
 }
 
 void infra_set_lame(struct infra *in, const struct sockaddr *addr, const uint8_t *zone,
@@ -233,6 +256,8 @@ static void entry_of(const struct server *s, uint64_t now_ms, struct infra_entry
 	e->rto_ms = s->rto_ms;
 	e->lame_left_ms = s->lame_until_ms > now_ms ? s->lame_until_ms - now_ms : 0;
 	e->no_0x20 = s->no_0x20;
+	e->down = s->down;
+	e->probe_in_ms = e->down && s->probe_at_ms > now_ms ? s->probe_at_ms - now_ms : 0;
 }
 
 size_t infra_walk(struct infra *in, uint64_t now_ms, infra_walk_fn fn, void *arg)

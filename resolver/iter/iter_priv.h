@@ -117,6 +117,7 @@ struct iter {
 	/* the query in flight */
 	int cur;                     /* index in the top target's srv[] */
 	bool cur_tcp;
+	uint32_t cur_rto_ms;         /* the server's RTO (infra) when it was sent */
 	bool cur_0x20;               /* the name went out in sent_qname's random case */
 	bool cur_min;                /* the question asked is a minimised one (asked) */
 	uint8_t asked[NAME_MAX_WIRE]; /* the name asked, in the target's case */

@@ -420,11 +420,12 @@ static void load_referral(struct iter *it, struct iter_target *t, const struct w
 	}
 }
 
-/* The next server to ask: not done with, not lame for the zone, fewest timeouts first (so a
- * server is asked again only when every other one has been asked as often: the same one
- * again when it is the only one), then lowest timeout; one time in ten another of those, so
- * that a server's RTT estimate gets refreshed. -1 if none is left. */
-static int pick(struct iter *it, struct iter_target *t, uint64_t now_ms)
+/* The next server to ask: not done with, not lame for the zone, not down (infra) unless its
+ * probe is due, which goes first; then fewest timeouts first (so a server is asked again only
+ * when every other one has been asked as often: the same one again when it is the only one),
+ * then lowest timeout; one time in ten another of those, so that a server's RTT estimate gets
+ * refreshed. -1 if none is left; *down counts the servers passed over as down. */
+static int pick(struct iter *it, struct iter_target *t, uint64_t now_ms, unsigned *down)
 {
 	int best = -1, count = 0, avail[ITER_MAX_SRV];
 	uint32_t best_rto = UINT32_MAX, ties = 0;
@@ -438,6 +439,13 @@ static int pick(struct iter *it, struct iter_target *t, uint64_t now_ms)
 		if (t->srv[i].done || t->srv[i].timeouts != fewest || fewest == tries ||
 		    infra_is_lame(it->env->infra, sa, t->zone, now_ms))
 			continue;
+		enum infra_use use = infra_use(it->env->infra, sa, now_ms);
+		if (use == INFRA_PROBE)
+			return (int)i;
+		if (use == INFRA_SKIP) {
+			(*down)++;
+			continue;
+		}
 		avail[count++] = (int)i;
 		uint32_t rto = infra_rto_ms(it->env->infra, sa);
 		if (rto < best_rto)
@@ -673,7 +681,7 @@ static void send_query(struct iter *it, struct iter_target *t, int srv, bool tcp
 	memcpy(&act->addr, &t->srv[srv].addr, sizeof(t->srv[srv].addr));
 	act->tcp = tcp;
 	act->exact_case = it->cur_0x20;
-	act->timeout_ms = infra_rto_ms(it->env->infra, sa);
+	act->timeout_ms = it->cur_rto_ms = infra_rto_ms(it->env->infra, sa);
 	/* TCP: a few round trips at the least, twice as long after each timeout. */
 	uint32_t tcp_min = TCP_TIMEOUT_MIN_MS << t->srv[srv].timeouts;
 	if (tcp && act->timeout_ms < tcp_min)
@@ -788,15 +796,19 @@ static bool step_target(struct iter *it, uint64_t now_ms, struct iter_action *ac
 	}
 	if (!iter_val_zone_ready(it, t, now_ms))
 		return false; /* a DS or DNSKEY question of the chain goes first */
-	int srv = pick(it, t, now_ms);
+	unsigned down = 0;
+	int srv = pick(it, t, now_ms, &down);
 	if (srv >= 0)
 		return ask(it, t, srv, it->env->tcp_only, now_ms, act);
 	if (resolve_ns(it, t))
 		return false;
+	it->cur = -1;
+	if (down)
+		add_step(it, ITER_STEP_NO_SERVER, "every server left is down: not asked until its probe");
 	if (parent_fallback(it, t, now_ms) || fwd_fallback(it, t))
 		return false;
-	it->cur = -1;
-	add_step(it, ITER_STEP_NO_SERVER, "no server of the zone left to ask");
+	if (!down)
+		add_step(it, ITER_STEP_NO_SERVER, "no server of the zone left to ask");
 	no_server_failure(it, t);
 	pop(it, DNS_RCODE_SERVFAIL, now_ms);
 	return false;
@@ -1070,7 +1082,8 @@ static void no_reply(struct iter *it, enum iter_step_kind kind, const char *why,
 		v->timeouts++;
 	else
 		v->done = true;
-	infra_timeout(it->env->infra, (struct sockaddr *)&v->addr);
+	infra_timeout(it->env->infra, (struct sockaddr *)&v->addr,
+		      kind == ITER_STEP_TIMEOUT ? it->cur_rto_ms : 0, now_ms);
 	advance(it, now_ms, act);
 }
 

@@ -7,7 +7,8 @@
 # its table gives resolverd (secure: AD; insecure: no AD; bogus: SERVFAIL with an EDE), with
 # the rcode and answer records Unbound gives when asked directly, and Unbound's query log shows
 # the questions came from resolverd. With Unbound killed, forwarding
-# fails with EDE 22 or 23, and a forward zone with first: true iterates instead. Stub zones:
+# fails with EDE 22 or 23, and a forward zone with first: true iterates instead; a silent
+# forwarder with first: true is soon down (infra) and costs later questions no timeout. Stub zones:
 # NSD serves stubzone.com, which com does not delegate (NXDOMAIN without the stub); the stub
 # zone makes it resolve, a dead stub server with first: true falls back, without gives
 # SERVFAIL. A reload (SIGHUP) that adds a forward zone, and one (resolverd-ctl reload) that
@@ -27,7 +28,7 @@ cases() { # "name type|verdict" for each row of the signed cases
 	}' "$README"
 }
 CASES=$(cases)
-CHECKS=$(($(grep -c . <<<"$CASES") + 13))
+CHECKS=$(($(grep -c . <<<"$CASES") + 15))
 
 [ -x "$RESOLVERD" ] || skip_all $CHECKS "resolverd is not built"
 command -v unbound >/dev/null || skip_all $CHECKS "unbound is not installed"
@@ -115,6 +116,46 @@ check "forwarder dead, first: true: iterated instead ($(status "$out"))" \
 	[ "$(status "$out")" = NOERROR ] && [ -n "$(answer "$out")" ]
 out=$(ask @127.0.0.2 www.ed25519.dnssec A)
 check "forwarder dead, first: true: validated as it is iterated (AD)" has_ad "$out"
+
+# A forwarder that is silent (a socket that never reads: no refusal, every query times out),
+# with first: true. Each question pays one timeout, 0.4, 0.8, 1.6, 3.2 s, until one at 5 s (the
+# maximum) times out too: then it is down (dump-infra says so), and the next ten questions
+# each iterate at once, well under its 5 s timeout (one probe per 10 s at most).
+SILENT=127.0.0.80
+SILENTPORT=$(free_port) || { not_ok "a free port"; done_testing; }
+start_bg "$T_TMP/silent.log" python3 -c "import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('$SILENT', $SILENTPORT))
+print('bound', flush=True)
+time.sleep(600)"
+for _ in $(seq 1 50); do grep -q bound "$T_TMP/silent.log" && break; sleep 0.1; done
+rd 127.0.0.4 silent "control:
+  socket: $T_TMP/silent.sock
+forwarding:
+  forward-zones:
+    - {name: \".\", addresses: [$SILENT@$SILENTPORT], first: true}"
+infra() { "$BUILD/resolverd-ctl" -s "$T_TMP/silent.sock" dump-infra 2>&1 | grep "^$SILENT "; }
+for i in $(seq 1 8); do
+	infra | grep -q ", down, next probe in [0-9]* s" && break
+	dig +tries=1 +time=8 @127.0.0.4 "w$i.example.org" A >/dev/null 2>&1
+done
+check "dump-infra: the silent forwarder is down after a few questions ($(infra))" \
+	eval 'infra | grep -qE ", down, next probe in [0-9]+ s"'
+ms() { echo $(($(date +%s%N) / 1000000)); }
+slow=""
+for i in $(seq 1 10); do
+	t0=$(ms)
+	out=$(dig +tries=1 +time=8 @127.0.0.4 "q$i.example.org" A 2>&1)
+	dt=$(($(ms) - t0))
+	st=$(status "$out")
+	if [ "$st" != NOERROR ] && [ "$st" != NXDOMAIN ]; then
+		slow+=" q$i:${st:-no answer}"
+	elif [ "$dt" -ge 1000 ]; then
+		slow+=" q$i:${dt}ms"
+	fi
+done
+check "silent forwarder down, first: true: 10 questions iterate at once (< 1 s each)${slow:+:$slow}" \
+	[ -z "$slow" ]
 
 # Stub zones: NSD serves stubzone.com, which com does not delegate.
 cat >"$T_TMP/stub.zone" <<EOT

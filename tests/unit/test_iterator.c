@@ -1073,8 +1073,8 @@ static void test_forward_first(void)
 	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_SERVFAIL);
 	CHECK(iter_failure(w.it, &code) != NULL && code == ITER_EDE_NO_REACHABLE);
 	CHECK(asked(&w, FWD1) == 3 && asked(&w, FWD2) == 3 && asked(&w, ROOT) == 0);
-	/* Once their timeouts have backed off, the time budget runs out before the tries: the
-	 * silent forwarders are still what the EDE names. */
+	/* Down after those tries (infra): SERVFAIL at once, and the silent forwarders are still
+	 * what the EDE names. */
 	for (int k = 0; k < 2; k++) {
 		CHECK(resolve(&w, k ? "a.example.com." : "b.example.com.", T_A) == DNS_RCODE_SERVFAIL);
 		const char *why = iter_failure(w.it, &code);
@@ -1124,6 +1124,73 @@ static void test_forward_first(void)
 	fwd_add(&fwd_forward, ".", FWD1 " " FWD2, true);
 	CHECK(resolve(&w, "www.example.com.", T_A) == DNS_RCODE_NOERROR);
 	CHECK(asked(&w, FWD2) == 1 && asked(&w, ROOT) == 0);
+}
+
+/* 34b. A dead forwarder is remembered across questions (infra's down state): with first
+ * set, each question pays one timeout, 0.4, 0.8, 1.6, 3.2 s, until one sent at 5 s (the
+ * maximum) times out too; the ones after it none (iterated at once). It comes back, and its
+ * probe, one per INFRA_PROBE_MS, finds it: used again. Without first, once it is down,
+ * SERVFAIL with EDE 22 at once. */
+static void test_forwarder_down(void)
+{
+	struct rule rules[] = {
+		{ FWD1, NULL, .play = TIMEOUT },
+		{ EXS, "*.example.com.", .flags = AA, .rcode = DNS_RCODE_NXDOMAIN, .ns = SOA_EX },
+	};
+	char name[32];
+	start_fwd(rules, LEN(rules));
+	fwd_add(&fwd_forward, ".", FWD1, true);
+	for (int i = 0; i < 5 + 5; i++) {
+		snprintf(name, sizeof(name), "q%d.example.com.", i);
+		uint64_t t0 = w.now_ms;
+		CHECK(resolve(&w, name, T_A) == DNS_RCODE_NXDOMAIN);
+		bool paid = i < 5;
+		CHECKF(asked(&w, FWD1) == paid && (w.now_ms - t0 >= 400) == paid,
+		       "question %d: %u to the forwarder, %llu ms", i, asked(&w, FWD1),
+		       (unsigned long long)(w.now_ms - t0));
+	}
+	/* It answers again; not asked before its probe is due, then used. */
+	rules[0].play = REPLY;
+	rules[0].rcode = DNS_RCODE_NXDOMAIN;
+	rules[0].ns = SOA_EX;
+	CHECK(resolve(&w, "early.example.com.", T_A) == DNS_RCODE_NXDOMAIN);
+	CHECK(asked(&w, FWD1) == 0);
+	w.now_ms += INFRA_PROBE_MS;
+	for (int i = 0; i < 2; i++) {
+		CHECK(resolve(&w, i ? "after.example.com." : "probe.example.com.", T_A) ==
+		      DNS_RCODE_NXDOMAIN);
+		CHECKF(asked(&w, FWD1) == 1 && w.n_sent == 1, "%u to the forwarder of %u",
+		       asked(&w, FWD1), w.n_sent);
+	}
+
+	/* A forwarder that refuses (port unreachable) costs no time: never down, asked each time. */
+	rules[0].play = FAIL;
+	start_fwd(rules, LEN(rules));
+	fwd_add(&fwd_forward, ".", FWD1, true);
+	unsigned refused = 0;
+	for (int i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "r%d.example.com.", i);
+		CHECK(resolve(&w, name, T_A) == DNS_RCODE_NXDOMAIN);
+		refused += asked(&w, FWD1);
+	}
+	CHECKF(refused == 8, "asked %u times of 8", refused);
+
+	uint16_t code = 0;
+	rules[0].play = TIMEOUT;
+	start_fwd(rules, LEN(rules));
+	fwd_add(&fwd_forward, ".", FWD1, false);
+	unsigned tries = 0;
+	for (int i = 0; i < 2; i++) { /* 0.4, 0.8, 1.6 s; then 3.2 and 5 s */
+		snprintf(name, sizeof(name), "q%d.example.com.", i);
+		CHECK(resolve(&w, name, T_A) == DNS_RCODE_SERVFAIL);
+		tries += asked(&w, FWD1);
+	}
+	CHECKF(tries == 5, "%u tries", tries);
+	uint64_t t0 = w.now_ms;
+	CHECK(resolve(&w, "q2.example.com.", T_A) == DNS_RCODE_SERVFAIL);
+	CHECK(w.n_sent == 0 && w.now_ms == t0);
+	const char *why = iter_failure(w.it, &code);
+	CHECKF(why && code == ITER_EDE_NO_REACHABLE, "EDE %u: %s", code, why ? why : "none");
 }
 
 /* 35. A stub zone: com's delegation of example.com is wrong (NXDOMAIN), the stub server is
@@ -1220,6 +1287,7 @@ int main(void)
 {
 	RUN(test_forward);
 	RUN(test_forward_first);
+	RUN(test_forwarder_down);
 	RUN(test_stub);
 	RUN(test_fwd_most_specific);
 	RUN(test_parent_side_glue);
